@@ -1,0 +1,93 @@
+#!/usr/bin/python3
+"""Reference data from the independent peers: Pillow for decoding, OpenCV for colour and
+resampling. Written to OUT (tools/studio passes build/ref); the C and Node tests compare
+against it. Needs Debian's python3-pil, python3-opencv, python3-numpy and ../shared.
+
+File format, shared by every reference: a text header line "W H C TYPE\n" (TYPE u8 or f32)
+then the raw interleaved samples, little-endian."""
+import os
+import sys
+
+import cv2
+import numpy as np
+from PIL import Image, ImageOps
+
+SHARED, OUT = sys.argv[1], sys.argv[2]
+
+
+def write(path, arr):
+    arr = np.ascontiguousarray(arr)
+    if arr.ndim == 2:
+        arr = arr[:, :, None]
+    h, w, c = arr.shape
+    kind = "u8" if arr.dtype == np.uint8 else "f32"
+    arr = arr.astype(np.uint8 if kind == "u8" else "<f4")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(f"{w} {h} {c} {kind}\n".encode())
+        f.write(arr.tobytes())
+
+
+def pillow_rgba(im):
+    """RGBA8 as Pillow decodes it; 16-bit samples reduced to their high byte (what we document)."""
+    if im.mode in ("I;16", "I;16B", "I"):
+        a = np.array(im).astype(np.uint32)
+        g = (a >> 8).astype(np.uint8)
+        alpha = np.full(g.shape, 255, np.uint8)
+        t = im.info.get("transparency")
+        if t is not None:
+            alpha[a == t] = 0
+        return np.dstack([g, g, g, alpha])
+    return np.array(im.convert("RGBA"))
+
+
+def pngsuite():
+    d = os.path.join(SHARED, "datasets/conformance/pngsuite")
+    for name in sorted(os.listdir(d)):
+        if not name.endswith(".png") or name.startswith("x") or name == "PngSuite.png":
+            continue
+        with Image.open(os.path.join(d, name)) as im:
+            write(os.path.join(OUT, "pngsuite", name + ".ref"), pillow_rgba(im))
+
+
+def jpegs():
+    d = os.path.join(SHARED, "datasets/conformance/jpeg")
+    for name in sorted(os.listdir(d)):
+        if not name.endswith(".jpg"):
+            continue
+        try:
+            with Image.open(os.path.join(d, name)) as im:
+                im.load()
+                write(os.path.join(OUT, "jpeg", name + ".ref"), np.array(im.convert("RGBA")))
+        except Exception:
+            pass  # Pillow refuses it too; the tests expect a refusal by name
+
+
+def exif():
+    d = os.path.join(SHARED, "datasets/conformance/exif-orientation")
+    for name in sorted(os.listdir(d)):
+        if name.endswith(".jpg"):
+            with Image.open(os.path.join(d, name)) as im:
+                write(os.path.join(OUT, "exif", name + ".ref"), np.array(ImageOps.exif_transpose(im).convert("RGBA")))
+
+
+def colour_and_resize():
+    for k in ("kodim03", "kodim23"):
+        rgb = np.array(Image.open(os.path.join(SHARED, f"datasets/kodak/{k}.png")).convert("RGB"))
+        f = rgb.astype(np.float32) / 255.0
+        lab = cv2.cvtColor(f, cv2.COLOR_RGB2Lab)
+        write(os.path.join(OUT, "color", f"{k}.rgb.ref"), rgb)
+        write(os.path.join(OUT, "color", f"{k}.lab.ref"), lab)
+        write(os.path.join(OUT, "color", f"{k}.lab2rgb.ref"), cv2.cvtColor(lab, cv2.COLOR_Lab2RGB))
+        write(os.path.join(OUT, "color", f"{k}.hsv.ref"), cv2.cvtColor(f, cv2.COLOR_RGB2HSV))
+        h, w = f.shape[:2]
+        sizes = {"lin_224x224": ((224, 224), cv2.INTER_LINEAR), "lin_up": ((w * 3 // 2 + 1, h * 5 // 3), cv2.INTER_LINEAR),
+                 "area_half": ((w // 2, h // 2), cv2.INTER_AREA), "area_odd": ((w * 2 // 7, h * 3 // 10), cv2.INTER_AREA)}
+        for tag, (size, interp) in sizes.items():
+            write(os.path.join(OUT, "resize", f"{k}.{tag}.ref"), cv2.resize(f, size, interpolation=interp))
+
+
+if __name__ == "__main__":
+    pngsuite(); jpegs(); exif(); colour_and_resize()
+    open(os.path.join(OUT, "STAMP"), "w").write("ok\n")
+    print(f"references written to {OUT}")
