@@ -28,8 +28,15 @@ def write(path, arr):
         f.write(arr.tobytes())
 
 
-def pillow_rgba(im):
-    """RGBA8 as Pillow decodes it; 16-bit samples reduced to their high byte (what we document)."""
+def pillow_rgba(im, bit_depth=8):
+    """RGBA8 as Pillow decodes it; 16-bit samples reduced to their high byte (what we document).
+    Pillow quirk: for 1/2/4-bit grey it scales the pixels to 0..255 but compares them with the
+    unscaled tRNS key, so it never finds the transparent pixels; scale the key as the PNG
+    spec means it."""
+    if im.mode == "L" and "transparency" in im.info and bit_depth < 8:
+        g = np.array(im)
+        key = im.info["transparency"] * (255 // ((1 << bit_depth) - 1))
+        return np.dstack([g, g, g, np.where(g == key, 0, 255).astype(np.uint8)])
     if im.mode in ("I;16", "I;16B", "I"):
         a = np.array(im).astype(np.uint32)
         g = (a >> 8).astype(np.uint8)
@@ -46,8 +53,11 @@ def pngsuite():
     for name in sorted(os.listdir(d)):
         if not name.endswith(".png") or name.startswith("x") or name == "PngSuite.png":
             continue
-        with Image.open(os.path.join(d, name)) as im:
-            write(os.path.join(OUT, "pngsuite", name + ".ref"), pillow_rgba(im))
+        path = os.path.join(d, name)
+        with open(path, "rb") as f:
+            bit_depth = f.read(25)[24]  # IHDR's bit depth
+        with Image.open(path) as im:
+            write(os.path.join(OUT, "pngsuite", name + ".ref"), pillow_rgba(im, bit_depth))
 
 
 def jpegs():
@@ -71,6 +81,17 @@ def exif():
                 write(os.path.join(OUT, "exif", name + ".ref"), np.array(ImageOps.exif_transpose(im).convert("RGBA")))
 
 
+def lab_grid():
+    """cv2's float RGB->Lab interpolates a 33x33x33 table (trilinear), off the exact CIE
+    formulas by up to ~0.4 in L between nodes; on the nodes it is exact, so that is where the
+    conventions (matrix, white point, thresholds) are compared to < 0.01."""
+    g = np.arange(33, dtype=np.float32) / 32
+    r, gg, b = np.meshgrid(g, g, g, indexing="ij")
+    rgb = np.stack([r, gg, b], -1).reshape(33 * 33, 33, 3).astype(np.float32)
+    write(os.path.join(OUT, "color", "grid.rgb.ref"), rgb)
+    write(os.path.join(OUT, "color", "grid.lab.ref"), cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab))
+
+
 def colour_and_resize():
     for k in ("kodim03", "kodim23"):
         rgb = np.array(Image.open(os.path.join(SHARED, f"datasets/kodak/{k}.png")).convert("RGB"))
@@ -88,6 +109,6 @@ def colour_and_resize():
 
 
 if __name__ == "__main__":
-    pngsuite(); jpegs(); exif(); colour_and_resize()
+    pngsuite(); jpegs(); exif(); lab_grid(); colour_and_resize()
     open(os.path.join(OUT, "STAMP"), "w").write("ok\n")
     print(f"references written to {OUT}")
