@@ -110,6 +110,10 @@ typedef enum { STUDIO_RESIZE_BILINEAR = 0, STUDIO_RESIZE_AREA } studio_resize_fi
 studio_status studio_resize(studio_ctx *ctx, const studio_image *in, int width, int height,
                             studio_resize_filter filter, studio_image *out);
 
+/* FNV-1a 64 of the size and pixels: equal digests mean equal images. Lets the CLI, the
+ * WASM module and the tests compare decodes across builds without moving pixels. */
+uint64_t studio_image_digest(const studio_image *img);
+
 /* Allocate an image (pixels zeroed); checks the context's limits. */
 studio_status studio_image_alloc(studio_ctx *ctx, int width, int height, int channels, studio_image *out);
 void studio_image_free(studio_image *img);

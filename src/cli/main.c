@@ -20,20 +20,6 @@ static void usage(FILE *f) {
           "       studio-cli colorize IN OUT --model FILE  (not implemented yet)\n");
 }
 
-/* FNV-1a 64 over the decoded pixels with their size: equal digests mean equal decodes,
- * which is how the tests compare the native and WASM builds from the shell. */
-static unsigned long long pixel_digest(const studio_image *img) {
-  unsigned long long h = 1469598103934665603ull;
-  int dims[3] = {img->width, img->height, img->channels};
-  const uint8_t *p = (const uint8_t *)dims;
-  for (size_t i = 0; i < sizeof dims; i++) h = (h ^ p[i]) * 1099511628211ull;
-  for (int y = 0; y < img->height; y++) {
-    const uint8_t *row = img->pixels + (size_t)y * img->stride;
-    for (size_t i = 0; i < (size_t)img->width * img->channels; i++) h = (h ^ row[i]) * 1099511628211ull;
-  }
-  return h;
-}
-
 static int cmd_info(int argc, char **argv) {
   int digest = 0, files = 0, failed = 0;
   studio_ctx *ctx = studio_create(&(studio_config){.threads = 1});
@@ -56,7 +42,7 @@ static int cmd_info(int argc, char **argv) {
         fprintf(stderr, "%s: error: %s\n", argv[i], studio_error(ctx));
         failed++; free(data); continue;
       }
-      printf("%s: %s, pixels %016llx\n", argv[i], line, pixel_digest(&img));
+      printf("%s: %s, pixels %016llx\n", argv[i], line, (unsigned long long)studio_image_digest(&img));
       studio_image_free(&img);
     } else {
       printf("%s: %s\n", argv[i], line);

@@ -5,7 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <stb/stb_image.h>
+#include <stb_image.h>
 
 /* stb's reasons are terse ("bad huffman code"); say which file kind broke and keep its words. */
 static studio_status stb_failure(studio_ctx *ctx, studio_format f) {

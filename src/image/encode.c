@@ -5,7 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <stb/stb_image_write.h>
+#include <stb_image_write.h>
 
 typedef struct { uint8_t *data; size_t len, cap; int failed; } sink;
 

@@ -11,8 +11,8 @@
 #define STBI_NO_STDIO
 #define STBI_NO_SIMD
 #define STBI_MAX_DIMENSIONS 65535
-#include <stb/stb_image.h>
+#include <stb_image.h>
 
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #define STBI_WRITE_NO_STDIO
-#include <stb/stb_image_write.h>
+#include <stb_image_write.h>

@@ -1,0 +1,84 @@
+/* exports.c - the WASM module's entry points, called by web/core.js (inside a worker).
+ *
+ * Thin by design: each wraps one public function, taking pointers into the module's
+ * memory. JS never touches pixels beyond copying bytes in and out.
+ * Build: emcmake cmake -S . -B build/wasm-st -DES_THIRD_PARTY=<prefix> && cmake --build build/wasm-st
+ */
+#include "../api/studio.h"
+
+#include <emscripten.h>
+#include <stdlib.h>
+
+/* Progress goes to Module.onProgress(stage, fraction) when the worker installed one. */
+EM_JS(int, es_js_progress, (const char *stage, float fraction), {
+  if (Module["onProgress"]) return Module["onProgress"](UTF8ToString(stage), fraction) ? 1 : 0;
+  return 0;
+});
+
+static int progress(void *user, const char *stage, float fraction) { (void)user; return es_js_progress(stage, fraction); }
+
+EMSCRIPTEN_KEEPALIVE studio_ctx *es_wasm_create(int threads) {
+  studio_config cfg = {.threads = threads, .progress = progress};
+  return studio_create(&cfg);
+}
+EMSCRIPTEN_KEEPALIVE void es_wasm_destroy(studio_ctx *ctx) { studio_destroy(ctx); }
+EMSCRIPTEN_KEEPALIVE const char *es_wasm_error(studio_ctx *ctx) { return studio_error(ctx); }
+EMSCRIPTEN_KEEPALIVE int es_wasm_status(studio_ctx *ctx) { return (int)studio_last_status(ctx); }
+EMSCRIPTEN_KEEPALIVE int es_wasm_threads(studio_ctx *ctx) { return studio_threads(ctx); }
+
+/* out[9] = format, width, height, stored width, stored height, channels, bit depth,
+ * orientation, progressive; desc receives studio_info_describe's line. */
+EMSCRIPTEN_KEEPALIVE int es_wasm_probe(studio_ctx *ctx, const uint8_t *data, size_t len, int32_t *out, char *desc, size_t desc_len) {
+  studio_info i;
+  studio_status s = studio_probe(ctx, data, len, &i);
+  if (s) return (int)s;
+  int32_t v[9] = {i.format, i.width, i.height, i.stored_width, i.stored_height, i.channels, i.bit_depth, i.orientation, i.progressive};
+  for (int k = 0; k < 9; k++) out[k] = v[k];
+  studio_info_describe(&i, desc, desc_len);
+  return 0;
+}
+
+/* Images cross the boundary as heap-allocated studio_image handles. */
+static studio_image *boxed(studio_image img) {
+  studio_image *p = malloc(sizeof *p);
+  if (!p) { studio_image_free(&img); return NULL; }
+  *p = img;
+  return p;
+}
+
+EMSCRIPTEN_KEEPALIVE studio_image *es_wasm_decode(studio_ctx *ctx, const uint8_t *data, size_t len) {
+  studio_image img;
+  return studio_decode(ctx, data, len, &img) ? NULL : boxed(img);
+}
+EMSCRIPTEN_KEEPALIVE studio_image *es_wasm_image_new(studio_ctx *ctx, int w, int h, int c) {
+  studio_image img;
+  return studio_image_alloc(ctx, w, h, c, &img) ? NULL : boxed(img);
+}
+EMSCRIPTEN_KEEPALIVE void es_wasm_image_free(studio_image *img) {
+  if (!img) return;
+  studio_image_free(img);
+  free(img);
+}
+EMSCRIPTEN_KEEPALIVE uint8_t *es_wasm_image_pixels(studio_image *img) { return img->pixels; }
+EMSCRIPTEN_KEEPALIVE int es_wasm_image_width(studio_image *img) { return img->width; }
+EMSCRIPTEN_KEEPALIVE int es_wasm_image_height(studio_image *img) { return img->height; }
+EMSCRIPTEN_KEEPALIVE int es_wasm_image_channels(studio_image *img) { return img->channels; }
+
+/* Returns the encoded bytes (free with free()) and their length in *out_len. */
+EMSCRIPTEN_KEEPALIVE uint8_t *es_wasm_encode(studio_ctx *ctx, studio_image *img, int format, int quality, size_t *out_len) {
+  uint8_t *out;
+  return studio_encode(ctx, img, (studio_format)format, quality, &out, out_len) ? NULL : out;
+}
+
+EMSCRIPTEN_KEEPALIVE studio_image *es_wasm_resize(studio_ctx *ctx, studio_image *img, int w, int h, int filter) {
+  studio_image out;
+  return studio_resize(ctx, img, w, h, (studio_resize_filter)filter, &out) ? NULL : boxed(out);
+}
+
+/* The digest as 16 hex digits into hex[17] (JS has no 64-bit integers to take it). */
+EMSCRIPTEN_KEEPALIVE void es_wasm_image_digest(studio_image *img, char *hex) {
+  static const char digits[] = "0123456789abcdef";
+  uint64_t d = studio_image_digest(img);
+  for (int i = 15; i >= 0; i--, d >>= 4) hex[i] = digits[d & 15];
+  hex[16] = 0;
+}

@@ -1,0 +1,55 @@
+# Building the project itself: the native tree (CLI + C tests) and the two WASM variants,
+# whose outputs are copied into web/gen/ where the page and studio.js load them.
+# Sourced by tools/studio after common.sh and third_party.sh.
+
+ensure_toolchain() {
+  ensure_apt build-essential cmake libstb-dev xz-utils
+  command -v node >/dev/null || ensure_apt nodejs
+}
+
+# cmake_tree DIR PREFIX [configure-prefix-command...] -- [cmake args...]: configure when the
+# tree is new or its third-party prefix changed, then build.
+cmake_tree() {
+  local dir=$1 prefix=$2; shift 2
+  local wrap=() args=()
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do wrap+=("$1"); shift; done
+  [ "${1:-}" = -- ] && shift
+  args=("$@")
+  if ! grep -qs "ES_THIRD_PARTY:PATH=$prefix\$" "$dir/CMakeCache.txt"; then
+    rm -rf "$dir"
+    "${wrap[@]}" cmake -S "$ES_ROOT" -B "$dir" -DES_THIRD_PARTY="$prefix" "${args[@]}" >"$ES_BUILD/configure-$(basename "$dir").log" 2>&1 \
+      || die "configuring $(basename "$dir") failed; see $ES_BUILD/configure-$(basename "$dir").log"
+  fi
+  cmake --build "$dir" -j "$ES_JOBS" >"$ES_BUILD/build-$(basename "$dir").log" 2>&1 || {
+    grep -E 'error|Error' "$ES_BUILD/build-$(basename "$dir").log" | head -20 >&2
+    die "building $(basename "$dir") failed; see $ES_BUILD/build-$(basename "$dir").log"
+  }
+}
+
+build_native() {
+  mkdir -p "$ES_BUILD"
+  cmake_tree "$ES_BUILD/native" "$(third_party_prefix native)"
+}
+
+build_wasm() { # st | mt
+  local v=$1 flags=() prefix
+  ensure_emscripten
+  prefix=$(third_party_prefix "wasm-$v")
+  [ "$v" = mt ] && flags=(-DES_WASM_THREADS=ON)
+  mkdir -p "$ES_BUILD"
+  cmake_tree "$ES_BUILD/wasm-$v" "$prefix" emcmake -- "${flags[@]}"
+  mkdir -p "$ES_ROOT/web/gen"
+  cp "$ES_BUILD/wasm-$v"/studio-"$v".{mjs,wasm} "$ES_ROOT/web/gen/"
+  [ "$v" = mt ] && cp "$ES_BUILD/wasm-mt/studio-mt.worker.js" "$ES_ROOT/web/gen/"
+  # The pthread worker glue is CommonJS; web/package.json makes .js files ES modules.
+  printf '{ "type": "commonjs" }\n' >"$ES_ROOT/web/gen/package.json"
+}
+
+build_all() {
+  local t0=$SECONDS
+  ensure_toolchain
+  build_native
+  build_wasm st
+  build_wasm mt
+  say "built native + wasm-st + wasm-mt in $((SECONDS - t0)) s"
+}

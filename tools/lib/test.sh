@@ -1,0 +1,33 @@
+# `tools/studio test`: build everything, make the peers' reference data, run ctest and
+# node --test. Exits non-zero when anything fails. Sourced by tools/studio.
+
+ES_SHARED=${ES_SHARED:-$(cd "$ES_ROOT/.." && pwd)/shared}
+export ES_SHARED
+
+# Pillow and OpenCV answers for the tests; remade when the script that writes them changes.
+make_references() {
+  local out="$ES_BUILD/ref" key
+  if [ ! -d "$ES_SHARED/datasets" ]; then
+    say "$ES_SHARED is absent: the conformance and OpenCV comparisons will be skipped"
+    return 0
+  fi
+  ensure_apt python3-pil python3-opencv python3-numpy
+  key=$(sha256sum "$ES_ROOT/tests/ref/make_refs.py" | cut -c1-16)
+  [ "$(cat "$out/STAMP" 2>/dev/null)" = "$key" ] && return 0
+  say "writing reference data (Pillow, OpenCV) to $out"
+  rm -rf "$out"; mkdir -p "$out"
+  "$ES_PY" "$ES_ROOT/tests/ref/make_refs.py" "$ES_SHARED" "$out" >/dev/null || die "making reference data failed"
+  echo "$key" >"$out/STAMP"
+}
+
+run_tests() {
+  local t0=$SECONDS failed=0
+  build_all
+  make_references
+  say "C tests (ctest)"
+  (cd "$ES_BUILD/native" && ES_REF="$ES_BUILD/ref" ctest --output-on-failure -j "$ES_JOBS") || failed=1
+  say "JS/WASM tests (node --test)"
+  (cd "$ES_ROOT" && ES_REF="$ES_BUILD/ref" ES_BUILD="$ES_BUILD" node --test --test-concurrency=1 tests/node/) || failed=1
+  if [ $failed = 0 ]; then say "all tests passed in $((SECONDS - t0)) s"; else say "tests FAILED ($((SECONDS - t0)) s)"; fi
+  return $failed
+}

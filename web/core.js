@@ -1,0 +1,166 @@
+// core.js - loads one WASM build of the C core and wraps its exports as plain JS calls.
+// It runs wherever the module lives: inside the worker (browser and Node) or, for tools
+// and tests that want no worker, directly. Pixels cross the boundary as copies.
+
+export const FORMATS = ['unknown', 'jpeg', 'png', 'bmp'];
+const FORMAT_CODES = { png: 2, jpeg: 1, jpg: 1 };
+export const STATUS = ['ok', 'argument', 'nomem', 'format', 'unsupported', 'corrupt', 'too-large', 'cancelled', 'internal'];
+
+export class StudioError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.name = 'StudioError';
+    this.code = code; // one of STATUS
+  }
+}
+
+const isNode = typeof process === 'object' && !!process.versions?.node;
+
+async function readBytes(url) {
+  if (isNode && url.protocol === 'file:') {
+    const { readFile } = await import('node:fs/promises');
+    return readFile(url);
+  }
+  // The glue's own fetch of the .wasm fails under Node 20; in browsers we fetch it here too,
+  // so the service worker's cache serves it and one code path loads both builds.
+  const res = await fetch(url);
+  if (!res.ok) throw new StudioError('internal', `could not load ${url.pathname} (HTTP ${res.status})`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+/** Load build 'st' (single thread) or 'mt' (pthreads) and create a context. */
+export async function loadCore({ build = 'st', threads = 1, base = new URL('./gen/', import.meta.url) } = {}) {
+  const glue = new URL(`studio-${build}.mjs`, base);
+  const wasmBinary = await readBytes(new URL(`studio-${build}.wasm`, base));
+  if (isNode && typeof globalThis.require === 'undefined') {
+    // Emscripten 3.1.6's ES6 glue still reaches for CommonJS names when it sees Node.
+    const { createRequire } = await import('node:module');
+    const { fileURLToPath } = await import('node:url');
+    const { dirname } = await import('node:path');
+    globalThis.require = createRequire(glue);
+    globalThis.__dirname = dirname(fileURLToPath(glue));
+  }
+  const { default: createStudioCore } = await import(glue.href);
+  let onProgress = null;
+  const M = await createStudioCore({
+    wasmBinary,
+    onProgress: (stage, fraction) => (onProgress ? onProgress(stage, fraction) : 0),
+    print: (s) => console.log(s),
+    printErr: (s) => console.warn(s),
+  });
+  const ctx = M._es_wasm_create(threads);
+  if (!ctx) throw new StudioError('nomem', 'could not create the core context');
+  return new Core(M, ctx, build, (f) => { onProgress = f; });
+}
+
+class Core {
+  constructor(M, ctx, build, setProgress) {
+    this.M = M; this.ctx = ctx; this.build = build; this.setProgress = setProgress;
+    this.threads = M._es_wasm_threads(ctx);
+  }
+
+  fail() {
+    const M = this.M;
+    throw new StudioError(STATUS[M._es_wasm_status(this.ctx)] || 'internal', M.UTF8ToString(M._es_wasm_error(this.ctx)));
+  }
+
+  // Copy bytes into the module heap for the duration of fn(ptr, len).
+  withBytes(bytes, fn) {
+    const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+    const p = this.M._malloc(Math.max(u8.length, 1));
+    if (!p) throw new StudioError('nomem', `out of memory for a ${u8.length}-byte file`);
+    try {
+      this.M.HEAPU8.set(u8, p);
+      return fn(p, u8.length);
+    } finally {
+      this.M._free(p);
+    }
+  }
+
+  probe(bytes) {
+    const M = this.M;
+    const out = M._malloc(9 * 4), desc = M._malloc(256);
+    try {
+      const s = this.withBytes(bytes, (p, n) => M._es_wasm_probe(this.ctx, p, n, out, desc, 256));
+      if (s) this.fail();
+      const v = new Int32Array(M.HEAPU8.buffer, out, 9);
+      return {
+        format: FORMATS[v[0]], width: v[1], height: v[2], storedWidth: v[3], storedHeight: v[4],
+        channels: v[5], bitDepth: v[6], orientation: v[7], progressive: !!v[8], description: M.UTF8ToString(desc),
+      };
+    } finally {
+      M._free(out); M._free(desc);
+    }
+  }
+
+  // A studio_image handle -> a plain {width, height, channels, data} copy; frees the handle.
+  take(img, { digest = false } = {}) {
+    const M = this.M;
+    try {
+      const width = M._es_wasm_image_width(img), height = M._es_wasm_image_height(img), channels = M._es_wasm_image_channels(img);
+      const ptr = M._es_wasm_image_pixels(img);
+      const out = { width, height, channels, data: M.HEAPU8.slice(ptr, ptr + width * height * channels) };
+      if (digest) {
+        const hex = M._malloc(17);
+        M._es_wasm_image_digest(img, hex);
+        out.digest = M.UTF8ToString(hex);
+        M._free(hex);
+      }
+      return out;
+    } finally {
+      M._es_wasm_image_free(img);
+    }
+  }
+
+  // {width, height, channels?, data} (ImageData works: 4 channels) -> a studio_image handle.
+  put(image) {
+    const { width, height, data } = image;
+    const channels = image.channels ?? 4;
+    if (!data || data.length !== width * height * channels)
+      throw new StudioError('argument', `image data has ${data?.length} bytes, expected ${width}x${height}x${channels}`);
+    const img = this.M._es_wasm_image_new(this.ctx, width, height, channels);
+    if (!img) this.fail();
+    this.M.HEAPU8.set(data, this.M._es_wasm_image_pixels(img));
+    return img;
+  }
+
+  decode(bytes, { digest = false } = {}) {
+    const img = this.withBytes(bytes, (p, n) => this.M._es_wasm_decode(this.ctx, p, n));
+    if (!img) this.fail();
+    return this.take(img, { digest });
+  }
+
+  encode(image, { format = 'png', quality = 90 } = {}) {
+    const code = FORMAT_CODES[format];
+    if (!code) throw new StudioError('argument', `can only encode png or jpeg, not '${format}'`);
+    const M = this.M, img = this.put(image), lenp = M._malloc(4);
+    try {
+      const p = M._es_wasm_encode(this.ctx, img, code, quality, lenp);
+      if (!p) this.fail();
+      const len = new Uint32Array(M.HEAPU8.buffer, lenp, 1)[0];
+      const bytes = M.HEAPU8.slice(p, p + len);
+      M._free(p);
+      return bytes;
+    } finally {
+      M._free(lenp); M._es_wasm_image_free(img);
+    }
+  }
+
+  resize(image, width, height, { filter = 'bilinear' } = {}) {
+    const img = this.put(image);
+    try {
+      const out = this.M._es_wasm_resize(this.ctx, img, width, height, filter === 'area' ? 1 : 0);
+      if (!out) this.fail();
+      return this.take(out);
+    } finally {
+      this.M._es_wasm_image_free(img);
+    }
+  }
+
+  dispose() {
+    this.M._es_wasm_destroy(this.ctx);
+    this.ctx = 0;
+    // Threaded builds keep their web workers (Node: worker threads) alive until told.
+    this.M.PThread?.terminateAllThreads();
+  }
+}

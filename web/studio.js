@@ -1,0 +1,140 @@
+// studio.js - the JS API of Enhancement Studio, for pages and for Node.
+//
+//   import { createStudio } from './studio.js';
+//   const studio = await createStudio();            // picks the build, starts the worker
+//   const info = await studio.info(bytes);          // {format, width, height, ...}
+//   const image = await studio.decode(bytes, { onProgress: (stage, f) => ... });
+//   const png = await studio.encode(image, { format: 'png' });
+//   studio.terminate();
+//
+// Every call runs in a worker that owns the WASM module; failures reject with a
+// StudioError whose .code names the kind and whose .message is the core's sentence.
+// cancel() stops the work in flight (the worker is replaced, as a blocked worker cannot
+// read messages) and rejects pending calls with code 'cancelled'.
+import { StudioError } from './core.js';
+
+export { StudioError };
+
+const isNode = typeof process === 'object' && !!process.versions?.node && typeof window === 'undefined';
+// The threaded module starts this many workers with itself (ES_WASM_POOL in CMakeLists.txt).
+export const MAX_THREADS = 8;
+
+// A minimal module that returns a v128 constant: valid only where WASM SIMD is.
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11]);
+
+export function hasSimd() {
+  return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
+}
+
+function cores() {
+  if (typeof navigator === 'object' && navigator.hardwareConcurrency) return navigator.hardwareConcurrency;
+  return 2;
+}
+
+/** Which build to run: threads only where shared memory is allowed (crossOriginIsolated in
+ *  browsers; always in Node) and more than one thread is wanted. */
+export function pickBuild({ threads = 'auto' } = {}) {
+  const want = threads === 'auto' ? Math.min(cores(), MAX_THREADS) : Math.max(1, Math.min(threads | 0, MAX_THREADS));
+  const shared = typeof SharedArrayBuffer === 'function' && (isNode || globalThis.crossOriginIsolated === true);
+  return want > 1 && shared ? { build: 'mt', threads: want } : { build: 'st', threads: 1 };
+}
+
+async function spawn() {
+  const url = new URL('./studio-worker.js', import.meta.url);
+  if (isNode) {
+    const { Worker } = await import('node:worker_threads');
+    const w = new Worker(url);
+    return {
+      post: (m, t) => w.postMessage(m, t), onMessage: (f) => w.on('message', f), onError: (f) => w.on('error', f),
+      terminate: () => w.terminate(), busy: (b) => (b ? w.ref() : w.unref()),
+    };
+  }
+  const w = new Worker(url, { type: 'module' });
+  return {
+    post: (m, t) => w.postMessage(m, t), onMessage: (f) => w.addEventListener('message', (e) => f(e.data)),
+    onError: (f) => w.addEventListener('error', (e) => f(new Error(e.message || 'the worker failed to start'))),
+    terminate: () => w.terminate(), busy: () => {},
+  };
+}
+
+class Studio {
+  constructor(choice) {
+    this.choice = choice; this.pending = new Map(); this.nextId = 1; this.worker = null; this.ready = null;
+  }
+
+  async start() {
+    const w = await spawn();
+    w.onMessage((msg) => this.receive(msg));
+    w.onError((e) => this.failAll(new StudioError('internal', `worker error: ${e.message}`)));
+    this.worker = w;
+    w.busy(true);
+    const info = await this.call('init', [this.choice]);
+    this.build = info.build; this.threads = info.threads;
+    return this;
+  }
+
+  receive({ id, result, error, progress }) {
+    const p = this.pending.get(id);
+    if (!p) return;
+    if (progress) { p.onProgress?.(progress.stage, progress.fraction); return; }
+    this.pending.delete(id);
+    if (!this.pending.size) this.worker?.busy(false);
+    if (error) p.reject(new StudioError(error.code, error.message));
+    else p.resolve(result);
+  }
+
+  failAll(err) {
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+  }
+
+  call(op, args, { onProgress, transfer = [] } = {}) {
+    if (!this.worker) return Promise.reject(new StudioError('internal', 'this studio was terminated'));
+    const id = this.nextId++;
+    this.worker.busy(true);
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, onProgress });
+      this.worker.post({ id, op, args }, transfer);
+    });
+  }
+
+  /** Header facts of an encoded image: format, displayed size, channels, orientation, ... */
+  info(bytes) { return this.call('info', [bytes]); }
+  /** Encoded bytes (JPEG/PNG/BMP) -> {width, height, channels, data}, EXIF orientation applied. */
+  decode(bytes, { onProgress, digest = false } = {}) { return this.call('decode', [bytes, { digest }], { onProgress }); }
+  /** {width, height, channels?, data} or ImageData -> PNG or JPEG bytes. */
+  encode(image, { format = 'png', quality = 90, onProgress } = {}) {
+    return this.call('encode', [plain(image), { format, quality }], { onProgress });
+  }
+  resize(image, width, height, { filter = 'bilinear' } = {}) { return this.call('resize', [plain(image), width, height, { filter }]); }
+
+  /** Stop whatever runs now; pending calls reject with code 'cancelled'. The studio stays usable. */
+  async cancel() {
+    this.worker?.terminate();
+    this.worker = null;
+    this.failAll(new StudioError('cancelled', 'cancelled'));
+    await this.start();
+  }
+
+  terminate() {
+    this.failAll(new StudioError('cancelled', 'the studio was terminated'));
+    const w = this.worker;
+    this.worker = null;
+    return w?.terminate();
+  }
+}
+
+// ImageData cannot cross into a Node worker and has no channel count: pass its fields.
+function plain(image) {
+  return { width: image.width, height: image.height, channels: image.channels ?? 4, data: image.data };
+}
+
+/** Start a studio. Options: threads ('auto' or a number), build ('auto' | 'st' | 'mt'). */
+export async function createStudio({ threads = 'auto', build = 'auto' } = {}) {
+  if (!hasSimd()) throw new StudioError('unsupported', 'this browser lacks WebAssembly SIMD, which Enhancement Studio needs');
+  let choice = pickBuild({ threads });
+  if (build === 'st') choice = { build: 'st', threads: 1 };
+  else if (build === 'mt') choice = { build: 'mt', threads: Math.max(2, choice.threads) };
+  return new Studio(choice).start();
+}
