@@ -20,14 +20,25 @@ make_references() {
   echo "$key" >"$out/STAMP"
 }
 
+# Debian's Chromium plus playwright-core from npm (never a downloaded browser build).
+ensure_browser_tests() {
+  ensure_apt chromium
+  local dir="$ES_ROOT/tests/browser"
+  if [ ! -d "$dir/node_modules/playwright-core" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    say "installing the browser tests' npm packages (playwright-core)"
+    (cd "$dir" && npm ci --no-audit --no-fund >/dev/null) || die "npm ci in tests/browser failed"
+  fi
+}
+
 run_tests() {
   local t0=$SECONDS failed=0
   build_all
   make_references
+  ensure_browser_tests
   say "C tests (ctest)"
   (cd "$ES_BUILD/native" && ES_REF="$ES_BUILD/ref" ctest --output-on-failure -j "$ES_JOBS") || failed=1
-  say "JS/WASM tests (node --test)"
-  (cd "$ES_ROOT" && ES_REF="$ES_BUILD/ref" ES_BUILD="$ES_BUILD" node --test --test-concurrency=1 tests/node/) || failed=1
+  say "JS/WASM and browser tests (node --test)"
+  (cd "$ES_ROOT" && ES_REF="$ES_BUILD/ref" ES_BUILD="$ES_BUILD" node --test --test-concurrency=1 tests/node/ tests/browser/) || failed=1
   if [ $failed = 0 ]; then say "all tests passed in $((SECONDS - t0)) s"; else say "tests FAILED ($((SECONDS - t0)) s)"; fi
   return $failed
 }
