@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <xnnpack.h>
+#ifdef ES_WASM_POOL
+#include <emscripten/threading.h>
+#endif
 
 studio_ctx *studio_create(const studio_config *cfg) {
   studio_ctx *ctx = calloc(1, sizeof *ctx);
@@ -14,6 +17,14 @@ studio_ctx *studio_create(const studio_config *cfg) {
   if (ctx->cfg.max_side <= 0 || ctx->cfg.max_side > 65535) ctx->cfg.max_side = STUDIO_DEFAULT_MAX_SIDE;
   if (!(ctx->cfg.max_megapixels > 0) || ctx->cfg.max_megapixels > 268.0) ctx->cfg.max_megapixels = STUDIO_DEFAULT_MAX_MEGAPIXELS;
   if (ctx->cfg.threads < 0) ctx->cfg.threads = 0;
+#ifdef ES_WASM_POOL
+  /* Threaded WASM: workers exist only for the pool started with the module; asking for
+   * more would wait forever for a worker that cannot start while we block. */
+  if (ctx->cfg.threads == 0 || ctx->cfg.threads > ES_WASM_POOL) {
+    int cores = (int)emscripten_num_logical_cores();
+    ctx->cfg.threads = cores < 1 ? 1 : cores > ES_WASM_POOL ? ES_WASM_POOL : cores;
+  }
+#endif
   /* pthreadpool_create(0) sizes the pool to the cores; a pool of one thread runs inline,
    * which is what the single-threaded WASM build gets from its shim either way. */
   ctx->pool = pthreadpool_create((size_t)ctx->cfg.threads);

@@ -33,7 +33,7 @@ int check_summary(const char *suite) {
 const char *check_shared(const char *sub, char *buf, size_t len) {
   const char *root = getenv("ES_SHARED");
   struct stat st;
-  snprintf(buf, len, "%s/%s", root ? root : "../shared", sub);
+  snprintf(buf, len, "%s/%s", root ? root : ES_TEST_SHARED, sub);
   if (stat(buf, &st) != 0) { printf("SKIP: %s not found (../shared is absent)\n", buf); return NULL; }
   return buf;
 }
@@ -48,7 +48,7 @@ uint8_t *check_read(const char *path, size_t *len) {
 int check_ref(const char *name, check_ref_t *ref) {
   const char *root = getenv("ES_REF");
   char path[1024];
-  snprintf(path, sizeof path, "%s/%s", root ? root : "build/ref", name);
+  snprintf(path, sizeof path, "%s/%s", root ? root : ES_TEST_REF, name);
   size_t len;
   char why[256];
   uint8_t *d = es_read_file(path, &len, why, sizeof why);

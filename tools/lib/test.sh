@@ -35,8 +35,11 @@ run_tests() {
   build_all
   make_references
   ensure_browser_tests
-  say "C tests (ctest)"
-  (cd "$ES_BUILD/native" && ES_REF="$ES_BUILD/ref" ctest --output-on-failure -j "$ES_JOBS") || failed=1
+  local tree
+  for tree in native wasm-st wasm-mt; do
+    say "C tests, $tree build (ctest)"
+    (cd "$ES_BUILD/$tree" && ES_REF="$ES_BUILD/ref" ctest --output-on-failure -j "$ES_JOBS") || failed=1
+  done
   say "JS/WASM and browser tests (node --test)"
   (cd "$ES_ROOT" && ES_REF="$ES_BUILD/ref" ES_BUILD="$ES_BUILD" node --test --test-concurrency=1 tests/node/ tests/browser/) || failed=1
   if [ $failed = 0 ]; then say "all tests passed in $((SECONDS - t0)) s"; else say "tests FAILED ($((SECONDS - t0)) s)"; fi
