@@ -20,6 +20,7 @@ typedef struct {
   int sof;            /* the SOF marker: 0xC0 baseline, 0xC1 extended, 0xC2 progressive */
   int adobe_transform;/* APP14 transform flag 0/1/2, -1 without an Adobe segment */
   int rgb_ids;        /* component ids are 'R','G','B' */
+  int jfif;           /* a JFIF APP0 segment: 3 components are YCbCr whatever APP14 says */
   int orientation;    /* EXIF orientation 1..8; 1 when absent or out of range */
 } es_jpeg_header;
 

@@ -38,7 +38,7 @@ static studio_status probe_jpeg(studio_ctx *ctx, const uint8_t *d, size_t n, stu
   info->channels = h.components == 1 ? 1 : 3;
   if (h.components == 1) info->color_model = "grey";
   else if (h.components == 4) info->color_model = h.adobe_transform == 2 ? "YCCK" : "CMYK";
-  else info->color_model = (h.rgb_ids || h.adobe_transform == 0) ? "RGB" : "YCbCr";
+  else info->color_model = (h.rgb_ids || (h.adobe_transform == 0 && !h.jfif)) ? "RGB" : "YCbCr"; /* as stb_image decides */
   return STUDIO_OK;
 }
 

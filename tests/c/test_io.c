@@ -158,6 +158,43 @@ static void bad_inputs(void) {
   free(huge.data);
 }
 
+/* Hostile Huffman tables, the kind fuzzing found crashing stb_image 2.27: refused first. */
+static buf_t jpeg_with_dht(const uint8_t counts[16], int symbols) {
+  buf_t b = {0};
+  uint8_t head[] = {0xFF, 0xD8, 0xFF, 0xC4, (uint8_t)((19 + symbols) >> 8), (uint8_t)(19 + symbols), 0x10};
+  buf_put(&b, head, sizeof head);
+  buf_put(&b, counts, 16);
+  for (int i = 0; i < symbols; i++) { uint8_t v = (uint8_t)i; buf_put(&b, &v, 1); }
+  uint8_t eoi[] = {0xFF, 0xD9};
+  buf_put(&b, eoi, 2);
+  return b;
+}
+
+static void hostile_jpeg_tables(void) {
+  studio_info info;
+  uint8_t too_many[16] = {0}, oversubscribed[16] = {3};
+  too_many[8] = 200; too_many[9] = 100;
+  buf_t a = jpeg_with_dht(too_many, 300), b = jpeg_with_dht(oversubscribed, 3);
+  CHECK(studio_probe(ctx, a.data, a.len, &info) == STUDIO_E_CORRUPT && has("more than 256 symbols"));
+  CHECK(studio_probe(ctx, b.data, b.len, &info) == STUDIO_E_CORRUPT && has("invalid Huffman code lengths"));
+  free(a.data); free(b.data);
+  /* our own JPEG with its Huffman tables cut out: the scan would decode with garbage tables */
+  studio_image img = {16, 16, 3, 48, pattern(16, 16, 3)};
+  uint8_t *jpg; size_t len;
+  studio_encode(ctx, &img, STUDIO_FORMAT_JPEG, 90, &jpg, &len);
+  buf_t c = {0};
+  buf_put(&c, jpg, 2);
+  for (size_t pos = 2; pos + 4 <= len;) {
+    size_t seg = 2 + ((size_t)jpg[pos + 2] << 8 | jpg[pos + 3]);
+    if (jpg[pos + 1] == 0xDA) { buf_put(&c, jpg + pos, len - pos); break; }
+    if (jpg[pos + 1] != 0xC4) buf_put(&c, jpg + pos, seg);
+    pos += seg;
+  }
+  studio_image out;
+  CHECKF(studio_decode(ctx, c.data, c.len, &out) == STUDIO_E_CORRUPT && has("undefined Huffman table"), "%s", studio_error(ctx));
+  free(c.data); studio_free(jpg); free(img.pixels);
+}
+
 static void limits_are_configurable(void) {
   studio_ctx *small = studio_create(&(studio_config){.threads = 1, .max_megapixels = 0.01});
   studio_image img;
@@ -187,6 +224,7 @@ int main(void) {
   png_variants();
   bmp_variants();
   bad_inputs();
+  hostile_jpeg_tables();
   limits_are_configurable();
   progress_and_cancel();
   studio_destroy(ctx);

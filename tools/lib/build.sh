@@ -53,3 +53,21 @@ build_all() {
   build_wasm mt
   say "built native + wasm-st + wasm-mt in $((SECONDS - t0)) s"
 }
+
+# `tools/studio fuzz [SECONDS]`: the decoder under libFuzzer with ASan + UBSan, seeded with
+# ../shared's conformance files; crashes are written to build/fuzz/ with the input that did it.
+run_fuzz() {
+  local seconds=${1:-120} dir="$ES_BUILD/fuzz"
+  ensure_toolchain; ensure_apt clang libclang-rt-14-dev
+  CC=clang cmake_tree "$dir" "$(third_party_prefix native)" -- -DES_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+  mkdir -p "$dir/corpus"
+  local src
+  for src in "$ES_SHARED/datasets/conformance/pngsuite" "$ES_SHARED/datasets/conformance/jpeg" \
+             "$ES_SHARED/datasets/conformance/exif-orientation"; do
+    [ -d "$src" ] && find "$src" -maxdepth 1 -type f -size -200k \( -name '*.png' -o -name '*.jpg' -o -name '*.bmp' \) -exec cp -n {} "$dir/corpus/" \;
+  done
+  say "C tests under ASan + UBSan"
+  (cd "$dir" && ES_REF="$ES_BUILD/ref" ctest --output-on-failure -j "$ES_JOBS") || die "C tests failed under the sanitizers"
+  say "fuzzing the decoder for $seconds s (corpus: $dir/corpus)"
+  (cd "$dir" && ./fuzz_decode -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=4096 -print_final_stats=1 corpus)
+}
