@@ -114,6 +114,31 @@ studio_status studio_resize(studio_ctx *ctx, const studio_image *in, int width, 
  * WASM module and the tests compare decodes across builds without moving pixels. */
 uint64_t studio_image_digest(const studio_image *img);
 
+/* Low-light enhancement. Every field has its range and default beside it; out-of-range
+ * values are refused with a message naming the option. studio_enhance_defaults() fills
+ * the defaults; a zeroed struct is NOT the defaults. */
+typedef struct {
+  float strength;       /* 0..1, default 1: overall amount; 0 returns the image unchanged */
+  float denoise;        /* -1 = auto (default): from the estimated noise; or 0..1 (0 off, 0.5 = auto's strength, 1 strongest) */
+  float local_contrast; /* 0..1, default 0.25: how much CLAHE's result is blended in */
+  float clip_limit;     /* 1..8, default 2: CLAHE clip limit, in multiples of a tile's mean bin count */
+  int tiles;            /* 2..32, default 8: CLAHE grid, tiles x tiles over the image */
+  float sharpen;        /* 0..2, default 0.4: unsharp-mask amount on luminance (noise-level detail is never boosted) */
+  float exposure;       /* 0.05..0.5, default 0.18: target log-average luminance (linear light) of a dark scene */
+} studio_enhance_options;
+
+void studio_enhance_defaults(studio_enhance_options *opt);
+
+/* Set one option from text, as the CLI and the JS API receive them: name is the field name
+ * with '-' or '_' ("local-contrast"), value a number ("auto" for denoise). Range-checked;
+ * the error names the option and its range. */
+studio_status studio_enhance_set(studio_ctx *ctx, studio_enhance_options *opt, const char *name, const char *value);
+
+/* Brighten a dark photo: exposure and noise analysis, a gain and highlight roll-off in
+ * linear light with colour kept, denoising stronger on chroma than luma, CLAHE on
+ * luminance, mild sharpening. 1-4 channels; alpha is copied untouched. opt may be NULL. */
+studio_status studio_enhance(studio_ctx *ctx, const studio_image *in, const studio_enhance_options *opt, studio_image *out);
+
 /* Allocate an image (pixels zeroed); checks the context's limits. */
 studio_status studio_image_alloc(studio_ctx *ctx, int width, int height, int channels, studio_image *out);
 void studio_image_free(studio_image *img);

@@ -1,0 +1,9 @@
+/* commands.h - the native CLI's commands (one file each) and its usage text. */
+#ifndef STUDIO_COMMANDS_H
+#define STUDIO_COMMANDS_H
+#include "../api/studio.h"
+#include <stdio.h>
+void es_usage(FILE *f);
+int es_cmd_info(int argc, char **argv);
+int es_cmd_enhance(int argc, char **argv);
+#endif

@@ -1,0 +1,56 @@
+/* analysis.c - how dark is the scene? Luminance statistics in linear light, from 4x4 block
+ * means so that photon noise does not inflate the highlight percentiles. */
+#include "enhance.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BINS 4096
+
+void es_exposure_analyse(const uint8_t *px, int w, int h, size_t stride, int ch, const float lut[256], es_exposure *out,
+                         float *blocks) {
+  const int B = ES_BLOCK, bw = (w + B - 1) / B, color = ch >= 3;
+  unsigned *hist = calloc(BINS, sizeof *hist);
+  float *row = calloc((size_t)bw * 3, sizeof(float));
+  double log_sum = 0;
+  size_t n = 0;
+  for (int by = 0; by < h && row; by += B) {
+    /* sum each block row's pixels column by column, then finish the blocks */
+    memset(row, 0, sizeof(float) * 3 * (size_t)bw);
+    int rows = by + B <= h ? B : h - by;
+    for (int y = by; y < by + rows; y++) {
+      const uint8_t *p = px + (size_t)y * stride;
+      for (int x = 0; x < w; x++, p += ch) {
+        float *r = row + 3 * (x / B);
+        r[0] += lut[p[0]];
+        r[1] += lut[p[color ? 1 : 0]];
+        r[2] += lut[p[color ? 2 : 0]];
+      }
+    }
+    for (int bx = 0; bx < bw; bx++) {
+      int cols = (bx + 1) * B <= w ? B : w - bx * B;
+      float inv = 1.f / (float)(rows * cols), *r = row + 3 * bx;
+      r[0] *= inv; r[1] *= inv; r[2] *= inv;
+      if (blocks) memcpy(blocks + 3 * ((size_t)(by / B) * bw + bx), r, sizeof(float) * 3);
+      float Y = 0.2126f * r[0] + 0.7152f * r[1] + 0.0722f * r[2];
+      log_sum += log(Y + 1e-4);
+      if (hist) hist[Y >= 1.f ? BINS - 1 : (int)(Y * BINS)]++;
+      n++;
+    }
+  }
+  free(row);
+  memset(out, 0, sizeof *out);
+  out->log_average = n ? (float)exp(log_sum / n) : 0.18f;
+  if (!hist) { out->p50 = out->p99 = out->p999 = 1.f; return; }
+  const double q[3] = {0.5, 0.99, 0.999};
+  float *dst[3] = {&out->p50, &out->p99, &out->p999};
+  size_t acc = 0;
+  int k = 0;
+  for (int i = 0; i < BINS && k < 3; i++) {
+    acc += hist[i];
+    while (k < 3 && acc >= q[k] * n) *dst[k++] = (i + 0.5f) / BINS;
+  }
+  while (k < 3) *dst[k++] = 1.f;
+  free(hist);
+}

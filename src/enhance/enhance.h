@@ -1,0 +1,103 @@
+/* enhance.h - the low-light enhancer's stages (not public). Each stage is a small pure
+ * function over plain arrays; pipeline.c alone decides strips, threads and memory.
+ *
+ * Domains: "linear" is linear-light RGB in 0..1 (after the sRGB curve is undone);
+ * "coded" is sRGB-encoded 0..1, where photon noise has roughly the same size at every level,
+ * so the denoiser can work there with one noise profile; luma/chroma there are YCoCg:
+ *   Y = (R + 2G + B) / 4,  Co = (R - B) / 2,  Cg = (2G - R - B) / 4 (exactly invertible). */
+#ifndef STUDIO_ENHANCE_H
+#define STUDIO_ENHANCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- exposure analysis (analysis.c) ---- */
+typedef struct {
+  float log_average;   /* exp(mean(log(Y + 1e-4))) of linear luminance */
+  float p50, p99, p999;/* percentiles of linear luminance */
+} es_exposure;
+
+/* Luminance statistics from 4x4 block means (noise averaged down), any channel count.
+ * lin: the 8-bit -> linear table. blocks (may be NULL): receives the linear RGB block means,
+ * ceil(w/4) x ceil(h/4) x 3 floats, for later whole-image passes. */
+#define ES_BLOCK 4
+void es_exposure_analyse(const uint8_t *px, int w, int h, size_t stride, int channels, const float lin[256], es_exposure *out,
+                         float *blocks);
+
+/* ---- brightening (tone.c) ---- */
+typedef struct {
+  float gain;   /* linear-light gain applied to luminance, >= 1 */
+  float knee;   /* luminance above which highlights roll off */
+  float white;  /* gained luminance that maps to 1 (roll-off end); <= knee means no roll-off */
+} es_tone;
+
+es_tone es_tone_plan(const es_exposure *e, float strength, float target);
+/* The curve on gained luminance: identity below the knee, a smooth shoulder to 1 above. */
+float es_tone_curve(const es_tone *t, float y);
+/* One pixel: linear RGB in -> brightened linear RGB out, hue and saturation kept, in gamut. */
+void es_tone_pixel(const es_tone *t, const float in[3], float out[3]);
+
+/* ---- noise profile (noise.c) ---- */
+#define ES_NLF_BINS 16
+typedef struct {
+  float luma[ES_NLF_BINS];   /* sigma of coded luma noise, by coded-luma level */
+  float chroma[ES_NLF_BINS]; /* sigma of coded chroma (Co, Cg pooled) noise, same bins */
+} es_noise;
+
+/* Robust noise estimate on rows of coded YCoCg (three planes, w wide, 3 rows centred on the
+ * sampled row): accumulates into an estimator; es_noise_finish turns it into a profile. */
+typedef struct es_noise_acc es_noise_acc;
+es_noise_acc *es_noise_acc_new(void);
+void es_noise_acc_row(es_noise_acc *a, const float *y[3], const float *co[3], const float *cg[3], int w);
+void es_noise_finish(es_noise_acc *a, es_noise *out); /* frees a */
+/* The profile at a level, interpolated between bin centres. Inline: it runs per pixel. */
+static inline float es_noise_at(const float *p, float v) {
+  float f = v * ES_NLF_BINS - 0.5f;
+  if (f <= 0.f) return p[0];
+  if (f >= ES_NLF_BINS - 1) return p[ES_NLF_BINS - 1];
+  int i = (int)f;
+  return p[i] + (f - (float)i) * (p[i + 1] - p[i]);
+}
+
+/* ---- local contrast (clahe.c) ---- */
+typedef struct {
+  int tx, ty;        /* grid */
+  float *lut;        /* [ty][tx][256] mapping of coded luma 0..1 */
+} es_clahe;
+
+/* Build the tile mappings from a plane (any resolution; its tiles cover the same image). */
+int es_clahe_build(es_clahe *c, const float *plane, int w, int h, size_t stride, int tiles_x, int tiles_y, float clip_limit);
+/* Where pixel coordinate x (of an image n wide) falls between tile centres: the two tiles
+ * and the weight of the second. The same for rows. Computed once per column or row. */
+typedef struct { int i0, i1; float a; } es_clahe_pos;
+es_clahe_pos es_clahe_position(int tiles, int x, int n);
+/* Map value v at a pixel: bilinear between the four tile mappings around it. Inline: it
+ * runs per pixel. */
+static inline float es_clahe_map(const es_clahe *c, float v, es_clahe_pos px, es_clahe_pos py) {
+  float f = v * 255.f;
+  f = f < 0.f ? 0.f : f > 254.999f ? 254.999f : f;
+  int i = (int)f;
+  float t = f - (float)i;
+  const float *l00 = c->lut + ((size_t)py.i0 * c->tx + px.i0) * 256 + i, *l01 = c->lut + ((size_t)py.i0 * c->tx + px.i1) * 256 + i;
+  const float *l10 = c->lut + ((size_t)py.i1 * c->tx + px.i0) * 256 + i, *l11 = c->lut + ((size_t)py.i1 * c->tx + px.i1) * 256 + i;
+  float v00 = l00[0] + t * (l00[1] - l00[0]), v01 = l01[0] + t * (l01[1] - l01[0]);
+  float v10 = l10[0] + t * (l10[1] - l10[0]), v11 = l11[0] + t * (l11[1] - l11[0]);
+  float top = v00 + px.a * (v01 - v00), bot = v10 + px.a * (v11 - v10);
+  return top + py.a * (bot - top);
+}
+void es_clahe_free(es_clahe *c);
+
+/* ---- denoising and sharpening (wavelet.c) ---- */
+typedef struct {
+  int levels;           /* 1..5 */
+  float k;              /* threshold in multiples of the level's noise sigma (0 = no denoising) */
+  const float *profile; /* ES_NLF_BINS sigmas by coded-luma level, or NULL with sigma */
+  float sigma_scale;    /* multiplies the profile (e.g. 0.5 for a half-resolution plane) */
+  float sharpen;        /* extra gain on levels 0-1 details that stand clear of the noise */
+} es_shrink;
+
+/* In-place à trous (B3-spline) wavelet shrinkage of a w x h plane. guide (same size, or NULL
+ * for the plane itself) gives the level at which noise is looked up. scratch: 4*w*h floats. */
+void es_wavelet_denoise(float *plane, const float *guide, int w, int h, const es_shrink *s, float *scratch);
+
+#endif

@@ -1,0 +1,303 @@
+/* pipeline.c - studio_enhance: the schedule around the stages.
+ *
+ * Whole-image decisions come first, from cheap passes: exposure (4x4 block means), the noise
+ * profile (every 8th row), CLAHE's tile mappings (a 4x4-block preview). Then the image is
+ * processed in horizontal strips with a halo of rows for the wavelets, so memory is a few
+ * strips of float planes, never full-image float copies; strips run on the context's pool
+ * in batches, with progress and cancellation between batches. Chroma is denoised at half
+ * resolution, where its noise is half as strong and the work a quarter. */
+#include "enhance.h"
+#include "../api/context.h"
+#include "../color/color.h"
+#include "../core/parallel.h"
+
+#include <math.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+studio_status es_enhance_check(studio_ctx *ctx, const studio_enhance_options *o);
+
+enum {
+  STRIP = 384,   /* core rows per strip (even): larger wastes less on halos, smaller uses less memory */
+  HALO = 64,     /* rows above and below: the 4-level wavelets reach 30 rows, 60 for half-res chroma */
+  LUMA_LEVELS = 4, CHROMA_LEVELS = 4,
+  CODE_N = 4096  /* linear -> coded table, indexed by sqrt(linear) */
+};
+
+/* Half-resolution chroma positions for one full-resolution coordinate (OpenCV's centres). */
+typedef struct { int i0, i1; float a; } half_pos;
+static inline half_pos half_position(int x, int n_half) {
+  float f = (x + 0.5f) * 0.5f - 0.5f;
+  half_pos p = {f < 0.f ? 0 : (int)f, 0, 0.f};
+  p.a = f < 0.f ? 0.f : f - p.i0;
+  p.i1 = p.i0 + 1 < n_half ? p.i0 + 1 : n_half - 1;
+  return p;
+}
+
+typedef struct {
+  const studio_image *in;
+  studio_image *out;
+  es_tone tone;
+  es_noise noise;
+  es_clahe clahe;
+  float lin[256];            /* 8-bit sRGB -> linear */
+  float code[CODE_N + 1];    /* sqrt(linear) -> coded */
+  float fast[256];           /* 8-bit sRGB -> brightened coded, for pixels below the knee */
+  int fast_max;              /* the largest 8-bit value whose brightened pixel stays below the knee */
+  es_clahe_pos *col;         /* per column: CLAHE tiles (x) */
+  half_pos *half;            /* per column: half-resolution chroma samples */
+  float k_luma, k_chroma, local_contrast, sharpen;
+  int color;                 /* 3+ channels */
+  atomic_int failed;
+} job_t;
+
+static inline float to_coded(const job_t *j, float v) {
+  float f = sqrtf(v < 0.f ? 0.f : v > 1.f ? 1.f : v) * CODE_N;
+  int i = (int)f;
+  if (i >= CODE_N) return j->code[CODE_N];
+  return j->code[i] + (f - i) * (j->code[i + 1] - j->code[i]);
+}
+
+/* One input pixel to coded YCoCg, brightened. Below the knee the tone curve is a plain gain,
+ * so a pixel whose every channel is at most fast_max takes three table lookups. */
+static inline void pixel_ycc(const job_t *j, const uint8_t *p, float *y, float *co, float *cg) {
+  float r, g, b;
+  if (!j->color) {
+    r = g = b = p[0] <= j->fast_max ? j->fast[p[0]] : to_coded(j, es_tone_curve(&j->tone, j->lin[p[0]] * j->tone.gain));
+  } else if (p[0] <= j->fast_max && p[1] <= j->fast_max && p[2] <= j->fast_max) {
+    r = j->fast[p[0]]; g = j->fast[p[1]]; b = j->fast[p[2]];
+  } else {
+    float rgb[3] = {j->lin[p[0]], j->lin[p[1]], j->lin[p[2]]}, t[3];
+    es_tone_pixel(&j->tone, rgb, t);
+    r = to_coded(j, t[0]); g = to_coded(j, t[1]); b = to_coded(j, t[2]);
+  }
+  *y = (r + 2.f * g + b) * 0.25f;
+  *co = (r - b) * 0.5f;
+  *cg = (2.f * g - r - b) * 0.25f;
+}
+
+static void convert_row(const job_t *j, int y, float *ry, float *rco, float *rcg) {
+  const studio_image *in = j->in;
+  const uint8_t *p = in->pixels + (size_t)y * in->stride;
+  for (int x = 0; x < in->width; x++, p += in->channels) pixel_ycc(j, p, ry + x, rco + x, rcg + x);
+}
+
+/* ---- whole-image passes ---- */
+
+static void build_tables(job_t *j) {
+  for (int i = 0; i <= CODE_N; i++) { float r = (float)i / CODE_N; j->code[i] = es_linear_to_srgb(r * r); }
+  j->fast_max = -1;
+  for (int i = 0; i < 256; i++) {
+    float v = j->lin[i] * j->tone.gain;
+    j->fast[i] = to_coded(j, v);
+    if (v <= j->tone.knee && v <= 1.f) j->fast_max = i;
+  }
+}
+
+static void estimate_noise(job_t *j) {
+  const int w = j->in->width, h = j->in->height;
+  es_noise_acc *acc = es_noise_acc_new();
+  float *buf = malloc(sizeof(float) * 9 * (size_t)w);
+  if (acc && buf && w >= 3 && h >= 3) {
+    for (int y = 1; y + 1 < h; y += 16) {
+      const float *ry[3], *rco[3], *rcg[3];
+      for (int k = 0; k < 3; k++) {
+        float *b = buf + (size_t)3 * k * w;
+        convert_row(j, y - 1 + k, b, b + w, b + 2 * w);
+        ry[k] = b; rco[k] = b + w; rcg[k] = b + 2 * w;
+      }
+      es_noise_acc_row(acc, ry, j->color ? rco : NULL, j->color ? rcg : NULL, w);
+    }
+  }
+  free(buf);
+  es_noise_finish(w >= 3 && h >= 3 ? acc : (free(acc), NULL), &j->noise);
+}
+
+/* CLAHE's mappings from a preview made of the analysis's 4x4 block means (linear light,
+ * then brightened and coded): histograms need levels, not noise, and the preview has a
+ * sixteenth of the pixels. */
+static int build_clahe(job_t *j, const float *blocks, int tiles, float clip) {
+  const int pw = (j->in->width + ES_BLOCK - 1) / ES_BLOCK, ph = (j->in->height + ES_BLOCK - 1) / ES_BLOCK;
+  float *pre = malloc(sizeof(float) * (size_t)pw * ph);
+  if (!pre) return -1;
+  for (size_t i = 0; i < (size_t)pw * ph; i++) {
+    float t[3];
+    es_tone_pixel(&j->tone, blocks + 3 * i, t);
+    pre[i] = (to_coded(j, t[0]) + 2.f * to_coded(j, t[1]) + to_coded(j, t[2])) * 0.25f;
+  }
+  int rc = es_clahe_build(&j->clahe, pre, pw, ph, (size_t)pw, tiles, tiles, clip);
+  free(pre);
+  return rc;
+}
+
+/* ---- one strip ---- */
+
+static inline uint8_t quantize(float v) { return (uint8_t)(v <= 0.f ? 0 : v >= 1.f ? 255 : (int)(v * 255.f + 0.5f)); }
+
+/* Floats one strip needs at most: luma + 4 wavelet scratch planes (full), 3 half planes,
+ * 6 rows, and the CLAHE mappings blended for one row. */
+static size_t strip_floats(int w, int h, int tiles_x) {
+  size_t bh = (size_t)(STRIP + 2 * HALO + 2 < h ? STRIP + 2 * HALO + 2 : h), hw = (size_t)(w + 1) / 2;
+  return (size_t)w * bh * 5 + hw * ((bh + 1) / 2) * 3 + 6 * (size_t)w + 256 * (size_t)tiles_x;
+}
+
+static void strip(job_t *j, size_t s, float *mem) {
+  const studio_image *in = j->in;
+  const int w = in->width, h = in->height, c = in->channels;
+  {
+    const int y0 = (int)s * STRIP, y1 = y0 + STRIP < h ? y0 + STRIP : h;
+    const int a = (y0 - HALO > 0 ? y0 - HALO : 0) & ~1, b = y1 + HALO < h ? y1 + HALO : h, bh = b - a;
+    const int hw = (w + 1) / 2, hh = (bh + 1) / 2;
+    const size_t full = (size_t)w * bh, half = (size_t)hw * hh;
+    float *Y = mem, *scratch = mem + full, *Yh = scratch + 4 * full, *Coh = Yh + half, *Cgh = Coh + half, *row = Cgh + half;
+    float *rowlut = row + 6 * (size_t)w; /* CLAHE: this row's mappings, one per tile column */
+    /* brighten and convert, two rows at a time; chroma (and a luma guide for it) averaged
+     * over 2x2 into half resolution (a lone last row or column stands for two) */
+    for (int y = a; y < b; y += 2) {
+      float *y0r = Y + (size_t)(y - a) * w, *y1r = y + 1 < b ? y0r + w : y0r;
+      float *co0 = row, *cg0 = row + w, *co1 = row + 2 * w, *cg1 = row + 3 * w;
+      convert_row(j, y, y0r, co0, cg0);
+      if (y + 1 < b) convert_row(j, y + 1, y1r, co1, cg1);
+      else { memcpy(co1, co0, sizeof(float) * w); memcpy(cg1, cg0, sizeof(float) * w); }
+      float *hy = Yh + (size_t)((y - a) / 2) * hw, *hco = Coh + (size_t)((y - a) / 2) * hw, *hcg = Cgh + (size_t)((y - a) / 2) * hw;
+      for (int x = 0; x < w / 2; x++) {
+        hy[x] = 0.25f * (y0r[2 * x] + y0r[2 * x + 1] + y1r[2 * x] + y1r[2 * x + 1]);
+        hco[x] = 0.25f * (co0[2 * x] + co0[2 * x + 1] + co1[2 * x] + co1[2 * x + 1]);
+        hcg[x] = 0.25f * (cg0[2 * x] + cg0[2 * x + 1] + cg1[2 * x] + cg1[2 * x + 1]);
+      }
+      if (w & 1) {
+        hy[hw - 1] = 0.5f * (y0r[w - 1] + y1r[w - 1]);
+        hco[hw - 1] = 0.5f * (co0[w - 1] + co1[w - 1]);
+        hcg[hw - 1] = 0.5f * (cg0[w - 1] + cg1[w - 1]);
+      }
+    }
+    es_shrink luma = {LUMA_LEVELS, j->k_luma, j->noise.luma, 1.f, j->sharpen};
+    es_wavelet_denoise(Y, NULL, w, bh, &luma, scratch);
+    if (j->color) {
+      es_shrink chroma = {CHROMA_LEVELS, j->k_chroma, j->noise.chroma, 0.5f, 0.f}; /* 2x2 means halve the noise */
+      es_wavelet_denoise(Coh, Yh, hw, hh, &chroma, scratch);
+      es_wavelet_denoise(Cgh, Yh, hw, hh, &chroma, scratch);
+    }
+    /* local contrast, chroma back to full resolution following the luma change, out */
+    float *vco = row, *vcg = row + hw; /* this row's chroma, interpolated between half rows */
+    for (int y = y0; y < y1; y++) {
+      const float *ry = Y + (size_t)(y - a) * w;
+      if (j->local_contrast > 0.f) {
+        /* the vertical half of CLAHE's interpolation is the same along a row: do it once */
+        const es_clahe_pos py = es_clahe_position(j->clahe.ty, y, h);
+        for (int t = 0; t < j->clahe.tx; t++) {
+          const float *l0 = j->clahe.lut + ((size_t)py.i0 * j->clahe.tx + t) * 256, *l1 = j->clahe.lut + ((size_t)py.i1 * j->clahe.tx + t) * 256;
+          for (int i = 0; i < 256; i++) rowlut[t * 256 + i] = l0[i] + py.a * (l1[i] - l0[i]);
+        }
+      }
+      uint8_t *o = j->out->pixels + (size_t)y * j->out->stride;
+      const uint8_t *src = in->pixels + (size_t)y * in->stride;
+      if (j->color) {
+        half_pos hy = half_position(y - a, hh);
+        const float *c0 = Coh + (size_t)hy.i0 * hw, *c1 = Coh + (size_t)hy.i1 * hw, *g0 = Cgh + (size_t)hy.i0 * hw, *g1 = Cgh + (size_t)hy.i1 * hw;
+        for (int x = 0; x < hw; x++) { vco[x] = c0[x] + hy.a * (c1[x] - c0[x]); vcg[x] = g0[x] + hy.a * (g1[x] - g0[x]); }
+      }
+      for (int x = 0; x < w; x++, o += c, src += c) {
+        float yd = ry[x], yv = yd;
+        if (j->local_contrast > 0.f) {
+          float f = yd * 255.f;
+          f = f < 0.f ? 0.f : f > 254.999f ? 254.999f : f;
+          int i = (int)f;
+          float t = f - (float)i;
+          const float *l0 = rowlut + j->col[x].i0 * 256 + i, *l1 = rowlut + j->col[x].i1 * 256 + i;
+          float v0 = l0[0] + t * (l0[1] - l0[0]), v1 = l1[0] + t * (l1[1] - l1[0]);
+          yv = yd + j->local_contrast * (v0 + j->col[x].a * (v1 - v0) - yd);
+        }
+        if (j->color) {
+          half_pos hx = j->half[x];
+          float co = vco[hx.i0] + hx.a * (vco[hx.i1] - vco[hx.i0]), cg = vcg[hx.i0] + hx.a * (vcg[hx.i1] - vcg[hx.i0]);
+          float ratio = yd > 1e-3f ? yv / yd : 1.f;
+          ratio = ratio < 0.5f ? 0.5f : ratio > 2.f ? 2.f : ratio;
+          co *= ratio; cg *= ratio;
+          float G = yv + cg, t = yv - cg, R = t + co, B = t - co;
+          o[0] = quantize(R); o[1] = quantize(G); o[2] = quantize(B);
+        } else {
+          o[0] = quantize(yv);
+        }
+        if (c == 2 || c == 4) o[c - 1] = src[c - 1]; /* alpha untouched */
+      }
+    }
+  }
+}
+
+/* The pool numbers a batch's strips from 0: the number picks the strip's buffer (one per
+ * concurrent strip, reused from batch to batch) and, offset by the batch, the strip. */
+typedef struct { job_t *j; size_t first; float **buffers; } batch_t;
+static void strip_batch(void *arg, size_t i, size_t count) {
+  batch_t *b = arg;
+  for (size_t k = i; k < i + count; k++) strip(b->j, b->first + k, b->buffers[k]);
+}
+
+studio_status studio_enhance(studio_ctx *ctx, const studio_image *in, const studio_enhance_options *opt_in, studio_image *out) {
+  if (!ctx || !in || !in->pixels || !out) return ctx ? es_fail(ctx, STUDIO_E_ARGUMENT, "studio_enhance: NULL argument") : STUDIO_E_ARGUMENT;
+  out->pixels = NULL;
+  if (in->channels < 1 || in->channels > 4 || in->width < 1 || in->height < 1)
+    return es_fail(ctx, STUDIO_E_ARGUMENT, "studio_enhance: invalid image (%dx%d, %d channels)", in->width, in->height, in->channels);
+  studio_enhance_options opt;
+  if (opt_in) opt = *opt_in; else studio_enhance_defaults(&opt);
+  studio_status s = es_enhance_check(ctx, &opt);
+  if (s) return s;
+  if ((s = studio_image_alloc(ctx, in->width, in->height, in->channels, out))) return s;
+  if (es_progress(ctx, "analyse", 0.f)) { studio_image_free(out); return es_fail(ctx, STUDIO_E_CANCELLED, "cancelled"); }
+
+  job_t *j = calloc(1, sizeof *j);
+  if (!j) { studio_image_free(out); return es_fail(ctx, STUDIO_E_NOMEM, "out of memory"); }
+  j->in = in; j->out = out;
+  j->color = in->channels >= 3;
+  for (int i = 0; i < 256; i++) j->lin[i] = es_srgb_to_linear(i / 255.f);
+  const size_t nblocks = (size_t)((in->width + ES_BLOCK - 1) / ES_BLOCK) * ((in->height + ES_BLOCK - 1) / ES_BLOCK);
+  float *blocks = malloc(sizeof(float) * 3 * nblocks);
+  j->col = malloc(sizeof(es_clahe_pos) * (size_t)in->width);
+  j->half = malloc(sizeof(half_pos) * (size_t)in->width);
+  if (!blocks || !j->col || !j->half) {
+    free(blocks); free(j->col); free(j->half); free(j); studio_image_free(out);
+    return es_fail(ctx, STUDIO_E_NOMEM, "out of memory");
+  }
+  es_exposure e;
+  es_exposure_analyse(in->pixels, in->width, in->height, in->stride, in->channels, j->lin, &e, blocks);
+  j->tone = es_tone_plan(&e, opt.strength, opt.exposure);
+  build_tables(j);
+  float d = opt.denoise < 0.f ? 0.5f : opt.denoise;
+  d *= opt.strength > 0.f ? 1.f : 0.f;
+  j->k_luma = 4.f * d;
+  j->k_chroma = 8.f * d;
+  j->local_contrast = opt.local_contrast * opt.strength;
+  j->sharpen = opt.sharpen * opt.strength;
+  estimate_noise(j);
+  int rc = build_clahe(j, blocks, opt.tiles, opt.clip_limit);
+  free(blocks);
+  if (rc) { free(j->col); free(j->half); free(j); studio_image_free(out); return es_fail(ctx, STUDIO_E_NOMEM, "out of memory"); }
+  for (int x = 0; x < in->width; x++) {
+    j->col[x] = es_clahe_position(j->clahe.tx, x, in->width);
+    j->half[x] = half_position(x, (in->width + 1) / 2);
+  }
+
+  const size_t strips = ((size_t)in->height + STRIP - 1) / STRIP;
+  size_t batch = (size_t)studio_threads(ctx);
+  if (batch > strips) batch = strips;
+  float *buffers[64] = {0};
+  if (batch > 64) batch = 64;
+  studio_status result = STUDIO_OK;
+  for (size_t k = 0; k < batch; k++)
+    if (!(buffers[k] = malloc(sizeof(float) * strip_floats(in->width, in->height, j->clahe.tx)))) atomic_store(&j->failed, 1);
+  for (size_t first = 0; first < strips && !atomic_load(&j->failed); first += batch) {
+    if (es_progress(ctx, "enhance", (float)first / strips)) { result = es_fail(ctx, STUDIO_E_CANCELLED, "cancelled"); break; }
+    batch_t bt = {j, first, buffers};
+    es_parallel_tiles(ctx->pool, first + batch <= strips ? batch : strips - first, 1, strip_batch, &bt);
+  }
+  for (size_t k = 0; k < batch; k++) free(buffers[k]);
+  es_clahe_free(&j->clahe);
+  free(j->col); free(j->half);
+  int failed = atomic_load(&j->failed);
+  free(j);
+  if (result) { studio_image_free(out); return result; }
+  if (failed) { studio_image_free(out); return es_fail(ctx, STUDIO_E_NOMEM, "out of memory while enhancing a %dx%d image", in->width, in->height); }
+  es_progress(ctx, "enhance", 1.f);
+  return es_ok(ctx);
+}
