@@ -11,7 +11,7 @@
 void es_exposure_analyse(const uint8_t *px, int w, int h, size_t stride, int ch, const float lut[256], es_exposure *out,
                          float *blocks) {
   const int B = ES_BLOCK, bw = (w + B - 1) / B, color = ch >= 3;
-  unsigned *hist = calloc(BINS, sizeof *hist);
+  unsigned *hist = calloc(2 * BINS, sizeof *hist), *peak = hist ? hist + BINS : NULL;
   float *row = calloc((size_t)bw * 3, sizeof(float));
   double log_sum = 0;
   size_t n = 0;
@@ -35,14 +35,15 @@ void es_exposure_analyse(const uint8_t *px, int w, int h, size_t stride, int ch,
       if (blocks) memcpy(blocks + 3 * ((size_t)(by / B) * bw + bx), r, sizeof(float) * 3);
       float Y = 0.2126f * r[0] + 0.7152f * r[1] + 0.0722f * r[2];
       log_sum += log(Y + 1e-4);
-      if (hist) hist[Y >= 1.f ? BINS - 1 : (int)(Y * BINS)]++;
+      float m = r[0] > r[1] ? (r[0] > r[2] ? r[0] : r[2]) : (r[1] > r[2] ? r[1] : r[2]);
+      if (hist) { hist[Y >= 1.f ? BINS - 1 : (int)(Y * BINS)]++; peak[m >= 1.f ? BINS - 1 : (int)(m * BINS)]++; }
       n++;
     }
   }
   free(row);
   memset(out, 0, sizeof *out);
   out->log_average = n ? (float)exp(log_sum / n) : 0.18f;
-  if (!hist) { out->p50 = out->p99 = out->p999 = 1.f; return; }
+  if (!hist) { out->p50 = out->p99 = out->p999 = out->peak = 1.f; return; }
   const double q[3] = {0.5, 0.99, 0.999};
   float *dst[3] = {&out->p50, &out->p99, &out->p999};
   size_t acc = 0;
@@ -52,5 +53,13 @@ void es_exposure_analyse(const uint8_t *px, int w, int h, size_t stride, int ch,
     while (k < 3 && acc >= q[k] * n) *dst[k++] = (i + 0.5f) / BINS;
   }
   while (k < 3) *dst[k++] = 1.f;
+  out->peak = out->bright = out->bright99 = 1.f;
+  acc = 0;
+  for (int i = 0, got = 0, got99 = 0; i < BINS; i++) {
+    acc += peak[i];
+    if (!got99 && acc >= 0.99 * n) { out->bright99 = (i + 0.5f) / BINS; got99 = 1; }
+    if (!got && acc >= 0.999 * n) { out->bright = (i + 0.5f) / BINS; got = 1; }
+    if (acc >= 0.9999 * n) { out->peak = (i + 1.f) / BINS; break; }
+  }
   free(hist);
 }

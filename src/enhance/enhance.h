@@ -15,6 +15,9 @@
 typedef struct {
   float log_average;   /* exp(mean(log(Y + 1e-4))) of linear luminance */
   float p50, p99, p999;/* percentiles of linear luminance */
+  float bright99;      /* 99th percentile of the brightest channel: the bright areas' level */
+  float bright;        /* 99.9th percentile of the brightest channel: the highlights' level */
+  float peak;          /* 99.99th percentile of the brightest channel: what must not clip */
 } es_exposure;
 
 /* Luminance statistics from 4x4 block means (noise averaged down), any channel count.
@@ -26,15 +29,20 @@ void es_exposure_analyse(const uint8_t *px, int w, int h, size_t stride, int cha
 
 /* ---- brightening (tone.c) ---- */
 typedef struct {
-  float gain;   /* linear-light gain applied to luminance, >= 1 */
+  float gain;   /* linear-light gain, >= 1 */
+  float lift;   /* shadow lift a >= 0: m -> m (1 + a) / (1 + a m) after the gain (0 = none) */
   float knee;   /* luminance above which highlights roll off */
   float white;  /* gained luminance that maps to 1 (roll-off end); <= knee means no roll-off */
+  float effect; /* 0..1: how much of a low-light image this is (scales the other stages) */
 } es_tone;
 
 es_tone es_tone_plan(const es_exposure *e, float strength, float target);
-/* The curve on gained luminance: identity below the knee, a smooth shoulder to 1 above. */
+/* The curve on the gained brightest channel: the shadow lift, then identity below the knee
+ * and a smooth shoulder to 1 above. Monotonic; the identity when gain is 1 and lift 0. */
 float es_tone_curve(const es_tone *t, float y);
-/* One pixel: linear RGB in -> brightened linear RGB out, hue and saturation kept, in gamut. */
+/* One pixel: linear RGB in -> brightened linear RGB out. The curve runs on the brightest
+ * channel and all three scale alike, so hue and saturation are kept and nothing leaves the
+ * gamut: a bright orange lamp rolls off as orange, not toward white. */
 void es_tone_pixel(const es_tone *t, const float in[3], float out[3]);
 
 /* ---- noise profile (noise.c) ---- */

@@ -22,7 +22,7 @@ enum {
   STRIP = 384,   /* core rows per strip (even): larger wastes less on halos, smaller uses less memory */
   HALO = 64,     /* rows above and below: the 4-level wavelets reach 30 rows, 60 for half-res chroma */
   LUMA_LEVELS = 4, CHROMA_LEVELS = 4,
-  CODE_N = 4096  /* linear -> coded table, indexed by sqrt(linear) */
+  CODE_N = 32768 /* linear -> coded table: steps of 3e-5 in linear light, under 0.1 of an 8-bit level in coded */
 };
 
 /* Half-resolution chroma positions for one full-resolution coordinate (OpenCV's centres). */
@@ -42,8 +42,9 @@ typedef struct {
   es_noise noise;
   es_clahe clahe;
   float lin[256];            /* 8-bit sRGB -> linear */
-  float code[CODE_N + 1];    /* sqrt(linear) -> coded */
+  float code[CODE_N + 1];    /* linear -> coded, nearest entry */
   float fast[256];           /* 8-bit sRGB -> brightened coded, for pixels below the knee */
+  float ratio[256];          /* brightest channel (8-bit) -> the factor all three channels take */
   int fast_max;              /* the largest 8-bit value whose brightened pixel stays below the knee */
   es_clahe_pos *col;         /* per column: CLAHE tiles (x) */
   half_pos *half;            /* per column: half-resolution chroma samples */
@@ -53,10 +54,8 @@ typedef struct {
 } job_t;
 
 static inline float to_coded(const job_t *j, float v) {
-  float f = sqrtf(v < 0.f ? 0.f : v > 1.f ? 1.f : v) * CODE_N;
-  int i = (int)f;
-  if (i >= CODE_N) return j->code[CODE_N];
-  return j->code[i] + (f - i) * (j->code[i + 1] - j->code[i]);
+  v = v < 0.f ? 0.f : v > 1.f ? 1.f : v;
+  return j->code[(int)(v * CODE_N + 0.5f)];
 }
 
 /* One input pixel to coded YCoCg, brightened. Below the knee the tone curve is a plain gain,
@@ -64,13 +63,14 @@ static inline float to_coded(const job_t *j, float v) {
 static inline void pixel_ycc(const job_t *j, const uint8_t *p, float *y, float *co, float *cg) {
   float r, g, b;
   if (!j->color) {
-    r = g = b = p[0] <= j->fast_max ? j->fast[p[0]] : to_coded(j, es_tone_curve(&j->tone, j->lin[p[0]] * j->tone.gain));
+    r = g = b = p[0] <= j->fast_max ? j->fast[p[0]] : to_coded(j, j->lin[p[0]] * j->ratio[p[0]]);
   } else if (p[0] <= j->fast_max && p[1] <= j->fast_max && p[2] <= j->fast_max) {
     r = j->fast[p[0]]; g = j->fast[p[1]]; b = j->fast[p[2]];
   } else {
-    float rgb[3] = {j->lin[p[0]], j->lin[p[1]], j->lin[p[2]]}, t[3];
-    es_tone_pixel(&j->tone, rgb, t);
-    r = to_coded(j, t[0]); g = to_coded(j, t[1]); b = to_coded(j, t[2]);
+    /* es_tone_pixel, with the curve looked up by the 8-bit brightest channel */
+    uint8_t m = p[0] > p[1] ? (p[0] > p[2] ? p[0] : p[2]) : (p[1] > p[2] ? p[1] : p[2]);
+    float k = j->ratio[m];
+    r = to_coded(j, j->lin[p[0]] * k); g = to_coded(j, j->lin[p[1]] * k); b = to_coded(j, j->lin[p[2]] * k);
   }
   *y = (r + 2.f * g + b) * 0.25f;
   *co = (r - b) * 0.5f;
@@ -86,12 +86,15 @@ static void convert_row(const job_t *j, int y, float *ry, float *rco, float *rcg
 /* ---- whole-image passes ---- */
 
 static void build_tables(job_t *j) {
-  for (int i = 0; i <= CODE_N; i++) { float r = (float)i / CODE_N; j->code[i] = es_linear_to_srgb(r * r); }
+  for (int i = 0; i <= CODE_N; i++) j->code[i] = es_linear_to_srgb((float)i / CODE_N);
   j->fast_max = -1;
   for (int i = 0; i < 256; i++) {
+    /* a pixel's channels scale alike by curve(m)/m with m its brightest channel; below the
+     * knee and without a lift that ratio is the gain itself */
     float v = j->lin[i] * j->tone.gain;
     j->fast[i] = to_coded(j, v);
-    if (v <= j->tone.knee && v <= 1.f) j->fast_max = i;
+    if (v <= j->tone.knee && v <= 1.f && j->tone.lift == 0.f) j->fast_max = i;
+    j->ratio[i] = i == 0 ? j->tone.gain : es_tone_curve(&j->tone, j->lin[i] * j->tone.gain) / j->lin[i];
   }
 }
 
@@ -100,7 +103,9 @@ static void estimate_noise(job_t *j) {
   es_noise_acc *acc = es_noise_acc_new();
   float *buf = malloc(sizeof(float) * 9 * (size_t)w);
   if (acc && buf && w >= 3 && h >= 3) {
-    for (int y = 1; y + 1 < h; y += 16) {
+    /* about 128 sampled rows (at most every 2nd row): enough for the 16 levels' quantiles */
+    const int step = h / 128 > 2 ? h / 128 : 2;
+    for (int y = 1; y + 1 < h; y += step) {
       const float *ry[3], *rco[3], *rcg[3];
       for (int k = 0; k < 3; k++) {
         float *b = buf + (size_t)3 * k * w;
@@ -207,15 +212,22 @@ static void strip(job_t *j, size_t s, float *mem) {
           float t = f - (float)i;
           const float *l0 = rowlut + j->col[x].i0 * 256 + i, *l1 = rowlut + j->col[x].i1 * 256 + i;
           float v0 = l0[0] + t * (l0[1] - l0[0]), v1 = l1[0] + t * (l1[1] - l1[0]);
-          yv = yd + j->local_contrast * (v0 + j->col[x].a * (v1 - v0) - yd);
+          float delta = v0 + j->col[x].a * (v1 - v0) - yd;
+          /* equalising a bright tile pushes its top toward white: lifts fade out above 0.7 */
+          if (delta > 0.f && yd > 0.7f) { float u = (yd - 0.7f) * (1.f / 0.3f); u = u > 1.f ? 1.f : u; delta *= 1.f - u * u * (3.f - 2.f * u); }
+          yv = yd + j->local_contrast * delta;
         }
         if (j->color) {
           half_pos hx = j->half[x];
           float co = vco[hx.i0] + hx.a * (vco[hx.i1] - vco[hx.i0]), cg = vcg[hx.i0] + hx.a * (vcg[hx.i1] - vcg[hx.i0]);
+          /* the denoised colour, then scaled by the luma change: chroma follows luminance, and
+           * the scale stops where the brightest channel would pass white (hue kept, no clip) */
+          float G = yd + cg, t = yd - cg, R = t + co, B = t - co;
+          float mx = R > G ? (R > B ? R : B) : (G > B ? G : B);
           float ratio = yd > 1e-3f ? yv / yd : 1.f;
           ratio = ratio < 0.5f ? 0.5f : ratio > 2.f ? 2.f : ratio;
-          co *= ratio; cg *= ratio;
-          float G = yv + cg, t = yv - cg, R = t + co, B = t - co;
+          if (ratio > 1.f && mx * ratio > 1.f) ratio = mx > 1.f ? 1.f : 1.f / mx;
+          R *= ratio; G *= ratio; B *= ratio;
           o[0] = quantize(R); o[1] = quantize(G); o[2] = quantize(B);
         } else {
           o[0] = quantize(yv);
@@ -263,12 +275,13 @@ studio_status studio_enhance(studio_ctx *ctx, const studio_image *in, const stud
   es_exposure_analyse(in->pixels, in->width, in->height, in->stride, in->channels, j->lin, &e, blocks);
   j->tone = es_tone_plan(&e, opt.strength, opt.exposure);
   build_tables(j);
-  float d = opt.denoise < 0.f ? 0.5f : opt.denoise;
-  d *= opt.strength > 0.f ? 1.f : 0.f;
+  /* A well-exposed photo gets no gain and, with it, none of the rest: the other stages act in
+   * proportion to how much of a low-light image this is (manual denoising excepted). */
+  float d = opt.denoise < 0.f ? 0.5f * j->tone.effect : opt.strength > 0.f ? opt.denoise : 0.f;
   j->k_luma = 4.f * d;
   j->k_chroma = 8.f * d;
-  j->local_contrast = opt.local_contrast * opt.strength;
-  j->sharpen = opt.sharpen * opt.strength;
+  j->local_contrast = opt.local_contrast * j->tone.effect;
+  j->sharpen = opt.sharpen * j->tone.effect;
   estimate_noise(j);
   int rc = build_clahe(j, blocks, opt.tiles, opt.clip_limit);
   free(blocks);
