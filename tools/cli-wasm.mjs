@@ -1,7 +1,8 @@
 // cli-wasm.mjs - `tools/studio --wasm COMMAND`: the native CLI's commands run through the
 // WASM module under Node (via studio.js and its worker), printing exactly what the native
 // CLI prints, so the two paths can be compared from the shell.
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat, mkdir, writeFile, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
 import { createStudio } from '../web/studio.js';
 
 const [cmd, ...rest] = process.argv.slice(2);
@@ -38,8 +39,81 @@ async function info(args) {
   return failed ? 1 : 0;
 }
 
+// The native CLI's naming: DIR/NAME-enhanced.EXT, JPEG staying JPEG and the rest PNG.
+function batchName(input, dir, format) {
+  const ext = path.extname(input), jpeg = /^\.jpe?g$/i.test(ext);
+  const out = format ? (format === 'png' ? 'png' : 'jpg') : jpeg ? 'jpg' : 'png';
+  return path.join(dir, `${path.basename(input, ext)}-enhanced.${out}`);
+}
+
+const formatOf = (file) => (/\.png$/i.test(file) ? 'png' : /\.jpe?g$/i.test(file) ? 'jpeg' : null);
+
+async function sameFile(a, b) {
+  try { const [x, y] = await Promise.all([stat(a), stat(b)]); return x.dev === y.dev && x.ino === y.ino; } catch { return false; }
+}
+
+async function writeAtomic(file, bytes) {
+  const tmp = `${file}.tmp-${process.pid}`;
+  try { await writeFile(tmp, bytes); await rename(tmp, file); } catch (e) { await rm(tmp, { force: true }); throw new Error(`cannot write ${file}: ${e.message}`); }
+}
+
+async function enhance(args) {
+  const files = [], options = {};
+  let dir = null, quality = 92, threads = 1, format = null;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (!a.startsWith('-') || a === '-') { files.push(a); continue; }
+    const v = args[++i];
+    if (v === undefined) { console.error(`studio: ${a} needs a value`); return 2; }
+    if (a === '-o') dir = v;
+    else if (a === '--quality') quality = Number(v);
+    else if (a === '--threads') threads = Number(v);
+    else if (a === '--format') format = v === 'jpg' ? 'jpeg' : v;
+    else if (a.startsWith('--')) options[a.slice(2)] = v; // checked by the core, by name
+  }
+  if (!(quality >= 1 && quality <= 100)) { console.error('studio: --quality must be 1..100'); return 2; }
+  if (format && format !== 'png' && format !== 'jpeg') { console.error(`studio: --format is png or jpeg, not '${format}'`); return 2; }
+  if (!files.length || (!dir && files.length !== 2)) { console.error('usage: studio --wasm enhance IN OUT [options] | IN... -o DIR [options]'); return 2; }
+  const studio = await createStudio({ threads });
+  let failed = 0;
+  const one = async (input, output, fmt) => {
+    const bright = await studio.enhance(await readInput(input), options);
+    await writeAtomic(output, await studio.encode(bright, { format: fmt, quality }));
+  };
+  try {
+    if (!dir) {
+      const fmt = format || formatOf(files[1]);
+      if (!fmt) { console.error(`studio: ${files[1]}: the output must end in .png, .jpg or .jpeg`); return 1; }
+      if (await sameFile(files[0], files[1])) { console.error(`studio: refusing to overwrite the input ${files[0]}`); return 1; }
+      try { await one(files[0], files[1], fmt); } catch (e) {
+        if (e.code === 'argument') { console.error(`studio: ${e.message}`); return 2; }
+        console.error(`${files[0]}: error: ${e.message}`); return 1;
+      }
+      return 0;
+    }
+    await mkdir(dir, { recursive: true });
+    for (const [i, input] of files.entries()) {
+      const output = batchName(input, dir, format), t0 = performance.now();
+      try {
+        if (await sameFile(input, output)) throw new Error('refusing to overwrite the input');
+        await one(input, output, formatOf(output));
+        console.error(`[${i + 1}/${files.length}] ${input} -> ${output} (${Math.round(performance.now() - t0)} ms)`);
+      } catch (e) {
+        if (e.code === 'argument') { console.error(`studio: ${e.message}`); return 2; }
+        console.error(`${input}: error: ${e.message}`);
+        failed++;
+      }
+    }
+    if (files.length > 1) console.error(`${files.length - failed} of ${files.length} enhanced${failed ? '' : ', all fine'}`);
+    return failed ? 1 : 0;
+  } finally {
+    await studio.terminate();
+  }
+}
+
 let code;
 if (cmd === 'info') code = await info(rest);
-else if (cmd === 'enhance' || cmd === 'colorize') { console.error(`studio: '${cmd}' is not implemented yet`); code = 2; }
+else if (cmd === 'enhance') code = await enhance(rest);
+else if (cmd === 'colorize') { console.error(`studio: '${cmd}' is not implemented yet`); code = 2; }
 else { console.error(`studio: unknown command '${cmd}'`); code = 2; }
 process.exitCode = code;

@@ -146,6 +146,43 @@ class Core {
     }
   }
 
+  // Copy a JS string into the heap (NUL-terminated) for the duration of fn(ptr).
+  withString(str, fn) {
+    const n = this.M.lengthBytesUTF8(str) + 1, p = this.M._malloc(n);
+    try {
+      this.M.stringToUTF8(str, p, n);
+      return fn(p);
+    } finally {
+      this.M._free(p);
+    }
+  }
+
+  /** Low-light enhancement. input: encoded bytes or {width, height, channels?, data};
+   *  options: {strength, denoise ('auto' or 0..1), localContrast, clipLimit, tiles, sharpen,
+   *  exposure}; names and ranges are the core's (studio.h), and so are the messages. */
+  enhance(input, options = {}) {
+    const M = this.M;
+    const img = ArrayBuffer.isView(input) || input instanceof ArrayBuffer
+      ? this.withBytes(input, (p, n) => M._es_wasm_decode(this.ctx, p, n))
+      : this.put(input);
+    if (!img) this.fail();
+    const opts = M._es_wasm_enhance_options();
+    try {
+      for (const [key, value] of Object.entries(options)) {
+        if (value === undefined) continue;
+        const name = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+        const s = this.withString(name, (np) => this.withString(String(value), (vp) => M._es_wasm_enhance_set(this.ctx, opts, np, vp)));
+        if (s) this.fail();
+      }
+      const out = M._es_wasm_enhance(this.ctx, img, opts);
+      if (!out) this.fail();
+      return this.take(out);
+    } finally {
+      M._free(opts);
+      M._es_wasm_image_free(img);
+    }
+  }
+
   resize(image, width, height, { filter = 'bilinear' } = {}) {
     const img = this.put(image);
     try {

@@ -21,6 +21,7 @@ const ops = {
   decode: (bytes, opts) => core.decode(bytes, opts),
   encode: (image, opts) => core.encode(image, opts),
   resize: (image, w, h, opts) => core.resize(image, w, h, opts),
+  enhance: (input, opts) => core.enhance(input, opts),
   dispose() { core?.dispose(); core = null; return true; },
 };
 

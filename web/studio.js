@@ -5,6 +5,7 @@
 //   const info = await studio.info(bytes);          // {format, width, height, ...}
 //   const image = await studio.decode(bytes, { onProgress: (stage, f) => ... });
 //   const png = await studio.encode(image, { format: 'png' });
+//   const bright = await studio.enhance(bytes, { strength: 0.8, onProgress });
 //   studio.terminate();
 //
 // Every call runs in a worker that owns the WASM module; failures reject with a
@@ -108,6 +109,13 @@ class Studio {
     return this.call('encode', [plain(image), { format, quality }], { onProgress });
   }
   resize(image, width, height, { filter = 'bilinear' } = {}) { return this.call('resize', [plain(image), width, height, { filter }]); }
+  /** Brighten a dark photo: encoded bytes or an image in, an image out. Options (ranges and
+   *  defaults in studio.h): strength, denoise ('auto' | 0..1), localContrast, clipLimit,
+   *  tiles, sharpen, exposure; onProgress(stage, fraction). */
+  enhance(input, { onProgress, ...options } = {}) {
+    const arg = ArrayBuffer.isView(input) || input instanceof ArrayBuffer ? input : plain(input);
+    return this.call('enhance', [arg, options], { onProgress });
+  }
 
   /** Stop whatever runs now; pending calls reject with code 'cancelled'. The studio stays usable. */
   async cancel() {

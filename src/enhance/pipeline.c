@@ -256,6 +256,10 @@ studio_status studio_enhance(studio_ctx *ctx, const studio_image *in, const stud
   studio_status s = es_enhance_check(ctx, &opt);
   if (s) return s;
   if ((s = studio_image_alloc(ctx, in->width, in->height, in->channels, out))) return s;
+  if (opt.strength == 0.f) { /* nothing asked: the input, exactly */
+    for (int y = 0; y < in->height; y++) memcpy(out->pixels + (size_t)y * out->stride, in->pixels + (size_t)y * in->stride, (size_t)in->width * in->channels);
+    return es_ok(ctx);
+  }
   if (es_progress(ctx, "analyse", 0.f)) { studio_image_free(out); return es_fail(ctx, STUDIO_E_CANCELLED, "cancelled"); }
 
   job_t *j = calloc(1, sizeof *j);

@@ -82,3 +82,18 @@ EMSCRIPTEN_KEEPALIVE void es_wasm_image_digest(studio_image *img, char *hex) {
   for (int i = 15; i >= 0; i--, d >>= 4) hex[i] = digits[d & 15];
   hex[16] = 0;
 }
+
+/* Enhancement: options live in the module's heap, set by name so JS and the CLI share the
+ * core's names, ranges and messages. */
+EMSCRIPTEN_KEEPALIVE studio_enhance_options *es_wasm_enhance_options(void) {
+  studio_enhance_options *o = malloc(sizeof *o);
+  if (o) studio_enhance_defaults(o);
+  return o;
+}
+EMSCRIPTEN_KEEPALIVE int es_wasm_enhance_set(studio_ctx *ctx, studio_enhance_options *o, const char *name, const char *value) {
+  return (int)studio_enhance_set(ctx, o, name, value);
+}
+EMSCRIPTEN_KEEPALIVE studio_image *es_wasm_enhance(studio_ctx *ctx, studio_image *img, studio_enhance_options *o) {
+  studio_image out;
+  return studio_enhance(ctx, img, o, &out) ? NULL : boxed(out);
+}

@@ -51,8 +51,8 @@ test('info on bad files: clear errors, exit 1, both paths, the good file still r
   }
 });
 
-test('enhance and colorize answer "not implemented yet" with exit 2', async () => {
-  for (const args of [['enhance', 'a.png', 'b.png'], ['--wasm', 'colorize', 'a.png', 'b.png']]) {
+test('colorize answers "not implemented yet" with exit 2', async () => {
+  for (const args of [['colorize', 'a.png', 'b.png'], ['--wasm', 'colorize', 'a.png', 'b.png']]) {
     const r = await run(STUDIO, args);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /not implemented yet/);
