@@ -45,6 +45,7 @@ typedef struct {
   float code[CODE_N + 1];    /* linear -> coded, nearest entry */
   float fast[256];           /* 8-bit sRGB -> brightened coded, for pixels below the knee */
   float ratio[256];          /* brightest channel (8-bit) -> the factor all three channels take */
+  float keep[256];           /* brightest channel (8-bit) -> how much of its chroma to keep */
   int fast_max;              /* the largest 8-bit value whose brightened pixel stays below the knee */
   es_clahe_pos *col;         /* per column: CLAHE tiles (x) */
   half_pos *half;            /* per column: half-resolution chroma samples */
@@ -61,20 +62,22 @@ static inline float to_coded(const job_t *j, float v) {
 /* One input pixel to coded YCoCg, brightened. Below the knee the tone curve is a plain gain,
  * so a pixel whose every channel is at most fast_max takes three table lookups. */
 static inline void pixel_ycc(const job_t *j, const uint8_t *p, float *y, float *co, float *cg) {
-  float r, g, b;
+  float r, g, b, k_chroma = 1.f;
   if (!j->color) {
     r = g = b = p[0] <= j->fast_max ? j->fast[p[0]] : to_coded(j, j->lin[p[0]] * j->ratio[p[0]]);
-  } else if (p[0] <= j->fast_max && p[1] <= j->fast_max && p[2] <= j->fast_max) {
-    r = j->fast[p[0]]; g = j->fast[p[1]]; b = j->fast[p[2]];
   } else {
-    /* es_tone_pixel, with the curve looked up by the 8-bit brightest channel */
     uint8_t m = p[0] > p[1] ? (p[0] > p[2] ? p[0] : p[2]) : (p[1] > p[2] ? p[1] : p[2]);
-    float k = j->ratio[m];
-    r = to_coded(j, j->lin[p[0]] * k); g = to_coded(j, j->lin[p[1]] * k); b = to_coded(j, j->lin[p[2]] * k);
+    k_chroma = j->keep[m];
+    if (m <= j->fast_max) {
+      r = j->fast[p[0]]; g = j->fast[p[1]]; b = j->fast[p[2]];
+    } else { /* es_tone_pixel, with the curve looked up by the 8-bit brightest channel */
+      float k = j->ratio[m];
+      r = to_coded(j, j->lin[p[0]] * k); g = to_coded(j, j->lin[p[1]] * k); b = to_coded(j, j->lin[p[2]] * k);
+    }
   }
   *y = (r + 2.f * g + b) * 0.25f;
-  *co = (r - b) * 0.5f;
-  *cg = (2.f * g - r - b) * 0.25f;
+  *co = (r - b) * 0.5f * k_chroma;
+  *cg = (2.f * g - r - b) * 0.25f * k_chroma;
 }
 
 static void convert_row(const job_t *j, int y, float *ry, float *rco, float *rcg) {
@@ -95,6 +98,10 @@ static void build_tables(job_t *j) {
     j->fast[i] = to_coded(j, v);
     if (v <= j->tone.knee && v <= 1.f && j->tone.lift == 0.f) j->fast_max = i;
     j->ratio[i] = i == 0 ? j->tone.gain : es_tone_curve(&j->tone, j->lin[i] * j->tone.gain) / j->lin[i];
+    /* The colour of the darkest input levels is mostly quantisation and noise; lifted, it
+     * becomes a cast. It fades out below 24 of 255, in proportion to how much is lifted. */
+    float u = i >= 24 ? 1.f : i / 24.f;
+    j->keep[i] = 1.f - j->tone.effect * (1.f - u * u * (3.f - 2.f * u));
   }
 }
 
