@@ -30,10 +30,26 @@ ensure_browser_tests() {
   fi
 }
 
+# Synthetic colorization models in the genuine Caffe format (tests only: their colours are
+# noise), remade when the tool that writes them changes.
+make_test_models() {
+  local out="$ES_BUILD/ref/models" key pts="$ES_SHARED/reference/pts_in_hull.npy" mk="$ES_ROOT/tools/make-test-model"
+  [ -f "$ES_SHARED/reference/colorization_deploy_v2.prototxt" ] || { say "no reference prototxt: model tests will skip"; return 0; }
+  key=$(sha256sum "$mk" | cut -c1-16)
+  [ "$(cat "$out/STAMP" 2>/dev/null)" = "$key" ] && return 0
+  say "writing synthetic Caffe models to $out"
+  rm -rf "$out"; mkdir -p "$out"
+  "$mk" "$out/synthetic-1.caffemodel" --seed 1 --with-pts "$pts" >/dev/null &&
+    "$mk" "$out/synthetic-1-legacy-unpacked.caffemodel" --seed 1 --legacy-shapes --unpacked --with-pts "$pts" >/dev/null &&
+    "$mk" "$out/synthetic-3-broken-conv5_2.caffemodel" --seed 3 --break-shape conv5_2 >/dev/null || die "making synthetic models failed"
+  echo "$key" >"$out/STAMP"
+}
+
 run_tests() {
   local t0=$SECONDS failed=0
   build_all
   make_references
+  make_test_models
   ensure_browser_tests
   local tree
   for tree in native wasm-st wasm-mt; do

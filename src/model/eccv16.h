@@ -1,0 +1,26 @@
+/* eccv16.h - the one network we run: Zhang, Isola, Efros, "Colorful Image Colorization"
+ * (ECCV 2016), as released in colorization_deploy_v2.prototxt. Its layers with weights, in
+ * order, with their blob shapes; and the check that a Caffe file is exactly this network.
+ * (Not public.) */
+#ifndef STUDIO_ECCV16_H
+#define STUDIO_ECCV16_H
+#include "caffe.h"
+
+typedef enum { ES_CONV, ES_DECONV, ES_BATCHNORM, ES_SCALE } es_eccv16_kind;
+
+typedef struct {
+  const char *name;
+  es_eccv16_kind kind;
+  int in, out;       /* channels */
+  int k, stride, pad, dilation;
+  int optional;      /* blobs may be absent (class8_ab, conv8_313_rh): filled in by the converter */
+} es_eccv16_layer;
+
+#define ES_ECCV16_LAYERS 30
+extern const es_eccv16_layer es_eccv16[ES_ECCV16_LAYERS];
+
+/* Every expected layer present with its type and blob shapes, and no other layer with
+ * weights; else the first mismatch, named. */
+studio_status es_eccv16_check(studio_ctx *ctx, const es_caffe_net *net);
+
+#endif

@@ -1,0 +1,141 @@
+/* test_model.c - reading the colorizer's weights: the Caffe reader on synthetic models in the
+ * genuine format (tools/make-test-model; OpenCV loads the same files), new-style and legacy
+ * blobs, packed and unpacked floats, V1 layers, the architecture check and its refusals,
+ * and the .npy reader. */
+#include "check.h"
+#include "fixtures.h"
+#include "model/caffe.h"
+#include "model/eccv16.h"
+#include "model/npy.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static studio_ctx *ctx;
+static int has(const char *s) { return strstr(studio_error(ctx), s) != NULL; }
+
+static void pb_key(buf_t *b, unsigned field, unsigned wire) { uint8_t k = (uint8_t)(field << 3 | wire); if (field >= 16) { uint8_t kk[2] = {(uint8_t)(0x80 | (field << 3 | wire)), (uint8_t)(field >> 4)}; buf_put(b, kk, 2); } else buf_put(b, &k, 1); }
+static void pb_varint(buf_t *b, uint64_t v) { do { uint8_t c = (uint8_t)(v & 0x7F); v >>= 7; if (v) c |= 0x80; buf_put(b, &c, 1); } while (v); }
+static void pb_bytes(buf_t *b, unsigned field, const void *p, size_t n) { pb_key(b, field, 2); pb_varint(b, n); buf_put(b, p, n); }
+
+/* A blob with legacy num/channels/height/width and n packed floats 0, 1, 2, ... */
+static buf_t small_blob(int n) {
+  buf_t blob = {0};
+  int dims[4] = {1, 1, 1, n};
+  for (int i = 0; i < 4; i++) { pb_key(&blob, (unsigned)i + 1, 0); pb_varint(&blob, (uint64_t)dims[i]); }
+  float *v = malloc(sizeof(float) * n);
+  for (int i = 0; i < n; i++) v[i] = (float)i;
+  pb_bytes(&blob, 5, v, sizeof(float) * n);
+  free(v);
+  return blob;
+}
+
+static void handmade(void) {
+  es_caffe_net net;
+  /* legacy V1 layer: name 4, type 5 (enum, 4 = CONVOLUTION), blobs 6 */
+  buf_t blob = small_blob(7), layer = {0}, file = {0};
+  pb_bytes(&layer, 4, "bw_conv1_1", 10);
+  pb_key(&layer, 5, 0); pb_varint(&layer, 4);
+  pb_bytes(&layer, 6, blob.data, blob.len);
+  pb_bytes(&file, 2, layer.data, layer.len);
+  CHECKF(es_caffe_read(ctx, file.data, file.len, &net) == STUDIO_OK, "%s", studio_error(ctx));
+  CHECK(net.nlayers == 1 && strcmp(net.layers[0].name, "bw_conv1_1") == 0 && strcmp(net.layers[0].type, "Convolution") == 0);
+  CHECK(net.layers[0].nblobs == 1 && net.layers[0].blobs[0].count == 7 && net.layers[0].blobs[0].data[6] == 6.f);
+  CHECK(es_eccv16_check(ctx, &net) == STUDIO_E_UNSUPPORTED && has("layer 'bw_conv1_1' weights should be 64x1x3x3"));
+  es_caffe_free(&net);
+  /* a different network: a layer with weights that ECCV16 does not have */
+  buf_t l2 = {0}, f2 = {0};
+  pb_bytes(&l2, 1, "fc1", 3); pb_bytes(&l2, 2, "InnerProduct", 12); pb_bytes(&l2, 7, blob.data, blob.len);
+  pb_bytes(&f2, 100, l2.data, l2.len);
+  CHECK(es_caffe_read(ctx, f2.data, f2.len, &net) == STUDIO_OK);
+  CHECK(es_eccv16_check(ctx, &net) == STUDIO_E_UNSUPPORTED && has("unexpected layer 'fc1'"));
+  es_caffe_free(&net);
+  /* a blob whose data disagrees with its shape; truncations at every length */
+  buf_t bad = small_blob(7);
+  bad.data[7] = 9; /* width says 9, data has 7 */
+  buf_t l3 = {0}, f3 = {0};
+  pb_bytes(&l3, 1, "x", 1); pb_bytes(&l3, 7, bad.data, bad.len); pb_bytes(&f3, 100, l3.data, l3.len);
+  CHECK(es_caffe_read(ctx, f3.data, f3.len, &net) == STUDIO_E_CORRUPT && has("holds 7 values but its shape says 9"));
+  int refused = 1;
+  for (size_t n = 1; n < f2.len; n++) refused &= es_caffe_read(ctx, f2.data, n, &net) != STUDIO_OK;
+  CHECK(refused);
+  CHECK(es_caffe_read(ctx, (const uint8_t *)"", 0, &net) == STUDIO_E_FORMAT && has("empty"));
+  CHECK(es_caffe_read(ctx, (const uint8_t *)"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16, &net) != STUDIO_OK);
+  free(blob.data); free(layer.data); free(file.data); free(l2.data); free(f2.data); free(bad.data); free(l3.data); free(f3.data);
+}
+
+static void npy(void) {
+  /* a hand-made f4 array, version 1 header */
+  const char hdr[] = "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }";
+  buf_t b = {0};
+  buf_put(&b, "\x93NUMPY\x01\x00", 8);
+  uint8_t hl[2] = {(uint8_t)(sizeof hdr - 1), 0};
+  buf_put(&b, hl, 2); buf_put(&b, hdr, sizeof hdr - 1);
+  float v[6] = {1, -2, 3.5f, 4, 5, -6};
+  buf_put(&b, v, sizeof v);
+  es_npy a;
+  CHECK(es_npy_read(ctx, b.data, b.len, &a) == STUDIO_OK && a.ndim == 2 && a.dims[0] == 3 && a.dims[1] == 2 && a.data[2] == 3.5f && a.data[5] == -6.f);
+  es_npy_free(&a);
+  CHECK(es_npy_read(ctx, b.data, b.len - 4, &a) == STUDIO_E_CORRUPT && has("truncated"));
+  CHECK(es_npy_read(ctx, (const uint8_t *)"hello world", 11, &a) == STUDIO_E_FORMAT);
+  free(b.data);
+}
+
+static uint8_t *load(const char *dir, const char *name, size_t *len) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  return check_read(path, len);
+}
+
+static void synthetic_models(void) {
+  char dir[1024], pts_path[1024];
+  snprintf(dir, sizeof dir, "%s/models", getenv("ES_REF") ? getenv("ES_REF") : ES_TEST_REF);
+  size_t la, lb, lc, lp;
+  uint8_t *a = load(dir, "synthetic-1.caffemodel", &la);
+  if (!a) { printf("SKIP: synthetic models missing (tools/studio test makes them when ../shared is present)\n"); return; }
+  uint8_t *b = load(dir, "synthetic-1-legacy-unpacked.caffemodel", &lb), *c = load(dir, "synthetic-3-broken-conv5_2.caffemodel", &lc);
+  es_caffe_net na, nb;
+  CHECKF(es_caffe_read(ctx, a, la, &na) == STUDIO_OK, "%s", studio_error(ctx));
+  CHECKF(es_eccv16_check(ctx, &na) == STUDIO_OK, "%s", studio_error(ctx));
+  CHECKF(b && es_caffe_read(ctx, b, lb, &nb) == STUDIO_OK, "%s", studio_error(ctx));
+  CHECKF(es_eccv16_check(ctx, &nb) == STUDIO_OK, "%s", studio_error(ctx));
+  /* the same seed written packed/new-style and unpacked/legacy: the same numbers */
+  int same = na.nlayers == nb.nlayers, compared = 0;
+  for (int i = 0; same && i < na.nlayers; i++) {
+    const es_caffe_layer *x = &na.layers[i], *y = es_caffe_find(&nb, x->name);
+    same = y && x->nblobs == y->nblobs;
+    for (int k = 0; same && k < x->nblobs; k++, compared++)
+      same = x->blobs[k].count == y->blobs[k].count && memcmp(x->blobs[k].data, y->blobs[k].data, sizeof(float) * x->blobs[k].count) == 0;
+  }
+  CHECKF(same && compared >= 60, "packed/new-style and unpacked/legacy files differ (%d blobs compared)", compared);
+  const es_caffe_layer *bn = es_caffe_find(&na, "conv4_3norm");
+  CHECK(bn && bn->blobs[2].data[0] > 100.f); /* Caffe's factor, not 1 */
+  /* class8_ab carries the bin centres from pts_in_hull.npy, transposed */
+  const es_caffe_layer *ab = es_caffe_find(&na, "class8_ab");
+  uint8_t *p = check_shared("reference/pts_in_hull.npy", pts_path, sizeof pts_path) ? check_read(pts_path, &lp) : NULL;
+  es_npy pts;
+  if (p && CHECK(es_npy_read(ctx, p, lp, &pts) == STUDIO_OK && pts.count == 626)) {
+    int ok = ab && ab->nblobs >= 1;
+    for (int i = 0; ok && i < 313; i++) ok = ab->blobs[0].data[i] == pts.data[2 * i] && ab->blobs[0].data[313 + i] == pts.data[2 * i + 1];
+    CHECK(ok);
+    es_npy_free(&pts);
+  }
+  free(p);
+  es_caffe_net nc;
+  CHECK(c && es_caffe_read(ctx, c, lc, &nc) == STUDIO_OK);
+  CHECKF(es_eccv16_check(ctx, &nc) == STUDIO_E_UNSUPPORTED && has("layer 'conv5_2' weights should be 512x512x3x3"), "%s", studio_error(ctx));
+  es_caffe_free(&nc);
+  es_caffe_net nt;
+  CHECKF(es_caffe_read(ctx, a, la / 2, &nt) == STUDIO_E_CORRUPT && has("truncated or corrupt Caffe model"), "%s", studio_error(ctx));
+  es_caffe_free(&na); es_caffe_free(&nb);
+  free(a); free(b); free(c);
+}
+
+int main(void) {
+  ctx = studio_create(&(studio_config){.threads = 1});
+  handmade();
+  npy();
+  synthetic_models();
+  studio_destroy(ctx);
+  return check_summary("test_model");
+}
