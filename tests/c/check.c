@@ -49,6 +49,10 @@ int check_ref(const char *name, check_ref_t *ref) {
   const char *root = getenv("ES_REF");
   char path[1024];
   snprintf(path, sizeof path, "%s/%s", root ? root : ES_TEST_REF, name);
+  return check_ref_file(path, ref);
+}
+
+int check_ref_file(const char *path, check_ref_t *ref) {
   size_t len;
   char why[256];
   uint8_t *d = es_read_file(path, &len, why, sizeof why);

@@ -23,4 +23,5 @@ uint8_t *check_read(const char *path, size_t *len);
  * $ES_REF/<name>; NULL (after printing why) when missing. Data is malloc'd. */
 typedef struct { int w, h, c, is_f32; void *data; } check_ref_t;
 int check_ref(const char *name, check_ref_t *ref);
+int check_ref_file(const char *path, check_ref_t *ref); /* the same, from a full path */
 #endif

@@ -89,7 +89,7 @@ static uint8_t *load(const char *dir, const char *name, size_t *len) {
 
 static void synthetic_models(void) {
   char dir[1024], pts_path[1024];
-  snprintf(dir, sizeof dir, "%s/models", getenv("ES_REF") ? getenv("ES_REF") : ES_TEST_REF);
+  snprintf(dir, sizeof dir, "%s", ES_TEST_MODELS);
   size_t la, lb, lc, lp;
   uint8_t *a = load(dir, "synthetic-1.caffemodel", &la);
   if (!a) { printf("SKIP: synthetic models missing (tools/studio test makes them when ../shared is present)\n"); return; }

@@ -1,0 +1,21 @@
+/* eccv16_net.h - the ECCV16 colorization network as XNNPACK operators (f32, NHWC), created
+ * once per model and input size and run as often as wanted; buffers ping-pong. BatchNorm
+ * follows a ReLU, so it cannot fold into the convolution before it; it runs as our own
+ * per-channel affine loop on the shared pool. The network's output here is conv8_313's raw
+ * logits (56x56x313 at 224): the softmax temperature and the ab readout are the colorizer's,
+ * so changing them never reruns the network. (Not public.) */
+#ifndef STUDIO_ECCV16_NET_H
+#define STUDIO_ECCV16_NET_H
+
+#include "../model/caffe.h"
+
+typedef struct es_eccv16_net es_eccv16_net;
+
+/* Build for a size x size input (a multiple of 8, 8..512) from a checked Caffe net. */
+studio_status es_eccv16_net_create(studio_ctx *ctx, const es_caffe_net *caffe, int size, es_eccv16_net **out);
+void es_eccv16_net_destroy(es_eccv16_net *net);
+/* L - 50, size x size floats, in; (size/4)^2 x 313 logits (NHWC) out. */
+studio_status es_eccv16_net_run(studio_ctx *ctx, es_eccv16_net *net, const float *l_minus_50, float *logits);
+int es_eccv16_net_out_size(const es_eccv16_net *net);
+
+#endif

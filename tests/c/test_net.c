@@ -1,0 +1,59 @@
+/* test_net.c - the network as XNNPACK operators against OpenCV DNN on the same synthetic
+ * caffemodel (tests/ref/net_refs.py): conv8_313's logits, and ab after the annealed-mean
+ * readout, within 0.05 (Lab units) as the colorization issue asks; in every build. */
+#include "check.h"
+#include "colorize/readout.h"
+#include "model/caffe.h"
+#include "net/eccv16_net.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int main(void) {
+  studio_ctx *ctx = studio_create(NULL);
+  char path[1024];
+  snprintf(path, sizeof path, "%s/synthetic-1.caffemodel", ES_TEST_MODELS);
+  size_t len;
+  uint8_t *data = check_read(path, &len);
+  if (!data) { printf("SKIP: %s missing (tools/studio test makes it when ../shared is present)\n", path); studio_destroy(ctx); return check_summary("test_net"); }
+  es_caffe_net caffe;
+  es_eccv16_net *net = NULL;
+  CHECKF(es_caffe_read(ctx, data, len, &caffe) == STUDIO_OK, "%s", studio_error(ctx));
+  free(data);
+  CHECKF(es_eccv16_net_create(ctx, &caffe, 224, &net) == STUDIO_OK, "%s", studio_error(ctx));
+  const es_caffe_layer *ab_layer = es_caffe_find(&caffe, "class8_ab");
+  float bins[2 * ES_AB_BINS];
+  for (int i = 0; i < ES_AB_BINS; i++) { bins[2 * i] = ab_layer->blobs[0].data[i]; bins[2 * i + 1] = ab_layer->blobs[0].data[ES_AB_BINS + i]; }
+  const char *inputs[] = {"kodim23", "random"};
+  float *logits = malloc(sizeof(float) * 56 * 56 * ES_AB_BINS), *ab = malloc(sizeof(float) * 56 * 56 * 2), *x = malloc(sizeof(float) * 224 * 224);
+  for (int t = 0; net && t < 2; t++) {
+    check_ref_t l, want_logits, want_ab;
+    char full[1200];
+    snprintf(full, sizeof full, "%s/opencv/%s.l.ref", ES_TEST_MODELS, inputs[t]);
+    if (!CHECK(check_ref_file(full, &l))) continue;
+    snprintf(full, sizeof full, "%s/opencv/%s.logits.ref", ES_TEST_MODELS, inputs[t]);
+    if (!CHECK(check_ref_file(full, &want_logits))) { free(l.data); continue; }
+    snprintf(full, sizeof full, "%s/opencv/%s.ab.ref", ES_TEST_MODELS, inputs[t]);
+    if (!CHECK(check_ref_file(full, &want_ab))) { free(l.data); free(want_logits.data); continue; }
+    for (int i = 0; i < 224 * 224; i++) x[i] = ((float *)l.data)[i] - 50.f;
+    CHECKF(es_eccv16_net_run(ctx, net, x, logits) == STUDIO_OK, "%s", studio_error(ctx));
+    float dl = 0.f, scale = 0.f;
+    for (size_t i = 0; i < 56 * 56 * ES_AB_BINS; i++) {
+      dl = fmaxf(dl, fabsf(logits[i] - ((float *)want_logits.data)[i]));
+      scale = fmaxf(scale, fabsf(((float *)want_logits.data)[i]));
+    }
+    es_ab_readout(logits, 56 * 56, 2.606f, bins, 1.f, ab, NULL);
+    float dab = 0.f;
+    for (size_t i = 0; i < 56 * 56 * 2; i++) dab = fmaxf(dab, fabsf(ab[i] - ((float *)want_ab.data)[i]));
+    CHECKF(dab < 0.05f, "%s: ab differs from OpenCV DNN by %g", inputs[t], dab);
+    CHECKF(dl < 1e-3f * scale + 1e-3f, "%s: logits differ from OpenCV DNN by %g (range %g)", inputs[t], dl, scale);
+    printf("%s: max |logits - OpenCV| %.2g (of %.3g), max |ab - OpenCV| %.3g\n", inputs[t], dl, scale, dab);
+    free(l.data); free(want_logits.data); free(want_ab.data);
+  }
+  free(logits); free(ab); free(x);
+  es_eccv16_net_destroy(net);
+  es_caffe_free(&caffe);
+  studio_destroy(ctx);
+  return check_summary("test_net");
+}
