@@ -139,6 +139,30 @@ studio_status studio_enhance_set(studio_ctx *ctx, studio_enhance_options *opt, c
  * luminance, mild sharpening. 1-4 channels; alpha is copied untouched. opt may be NULL. */
 studio_status studio_enhance(studio_ctx *ctx, const studio_image *in, const studio_enhance_options *opt, studio_image *out);
 
+/* Colorization (Zhang et al., ECCV 2016). A model is the released weights, read from the
+ * Caffe file (`.caffemodel`) and checked layer by layer against the network; the 313 ab bin
+ * centres come from the file's class8_ab layer or, when that is empty, from pts_in_hull.npy. */
+typedef struct studio_model studio_model;
+studio_status studio_model_load(studio_ctx *ctx, const uint8_t *model, size_t model_len, const uint8_t *pts_npy, size_t pts_len,
+                                studio_model **out);
+void studio_model_free(studio_model *m);
+
+typedef struct {
+  float vibrance;   /* 0.1..1, default 0.3837 (= 1/2.606, the model's own): the softmax temperature T; lower is bolder */
+  float saturation; /* 0..2, default 1: scales ab */
+  int size;         /* 8..512, a multiple of 8, default 224: the network's input size */
+} studio_colorize_options;
+void studio_colorize_defaults(studio_colorize_options *opt);
+
+/* Colour a photo from its lightness: sRGB -> Lab, the image resized to size x size (bilinear)
+ * for the network, ab read out at a quarter of that, enlarged (bilinear, OpenCV's pixel
+ * centres) and joined with the full-resolution L, Lab -> sRGB. Grey in, RGB out (alpha kept);
+ * a colour image is recoloured from its L. The network's output for the last image is kept
+ * with the model, so a second call on the same image with other vibrance or saturation does
+ * not run the network again. */
+studio_status studio_colorize(studio_ctx *ctx, studio_model *m, const studio_image *in, const studio_colorize_options *opt,
+                              studio_image *out);
+
 /* Allocate an image (pixels zeroed); checks the context's limits. */
 studio_status studio_image_alloc(studio_ctx *ctx, int width, int height, int channels, studio_image *out);
 void studio_image_free(studio_image *img);

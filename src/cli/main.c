@@ -3,7 +3,7 @@
  *   studio-cli info [--digest] FILE...          describe each file (and a checksum of its pixels)
  *   studio-cli enhance IN OUT [options]          brighten a dark photo
  *   studio-cli enhance IN... -o DIR [options]    ... a batch, as DIR/NAME-enhanced.EXT
- *   studio-cli colorize ...                      arrives with its issue; exit 2 until then
+ *   studio-cli colorize IN OUT --model FILE      colour a black-and-white photo (or IN... -o DIR)
  *
  * Build: cmake -S . -B build/native && cmake --build build/native (tools/studio does it).
  * Exit codes: 0 all files fine, 1 at least one file failed, 2 usage. */
@@ -27,7 +27,12 @@ void es_usage(FILE *f) {
           "  --format png|jpeg   output format for -o (default: JPEG stays JPEG, else PNG)\n"
           "  --quality Q         JPEG quality (1..100, 92)\n"
           "  --threads N         worker threads (default: all cores)\n"
-          "       studio colorize IN OUT --model FILE   (not implemented yet)\n");
+          "       studio colorize IN OUT --model FILE [--pts pts_in_hull.npy] [options]\n"
+          "       studio colorize IN... -o DIR --model FILE [options]\n"
+          "colorize options (range, default):\n"
+          "  --vibrance T        softmax temperature, lower is bolder (0.1..1, 0.3837)\n"
+          "  --saturation S      scales the colours (0..2, 1)\n"
+          "  --size N            network input size, a multiple of 8 (8..512, 224)\n");
 }
 
 int main(int argc, char **argv) {
@@ -35,10 +40,7 @@ int main(int argc, char **argv) {
   const char *cmd = argv[1];
   if (strcmp(cmd, "info") == 0) return es_cmd_info(argc - 2, argv + 2);
   if (strcmp(cmd, "enhance") == 0) return es_cmd_enhance(argc - 2, argv + 2);
-  if (strcmp(cmd, "colorize") == 0) {
-    fprintf(stderr, "studio: 'colorize' is not implemented yet\n");
-    return 2;
-  }
+  if (strcmp(cmd, "colorize") == 0) return es_cmd_colorize(argc - 2, argv + 2);
   fprintf(stderr, "studio: unknown command '%s'\n", cmd);
   es_usage(stderr);
   return 2;

@@ -52,6 +52,41 @@ int main(void) {
     free(l.data); free(want_logits.data); free(want_ab.data);
   }
   free(logits); free(ab); free(x);
+
+  /* the whole pipeline against OpenCV's sample pipeline, on a grey photo at full size */
+  char full[1200];
+  snprintf(full, sizeof full, "%s/opencv/kodim23-grey.png", ES_TEST_MODELS);
+  uint8_t *png = check_read(full, &len);
+  snprintf(full, sizeof full, "%s/opencv/kodim23-pipeline.ref", ES_TEST_MODELS);
+  check_ref_t want;
+  studio_model *model = NULL;
+  snprintf(path, sizeof path, "%s/synthetic-1.caffemodel", ES_TEST_MODELS);
+  size_t mlen;
+  uint8_t *mdata = check_read(path, &mlen);
+  studio_image grey, col;
+  if (png && mdata && CHECK(check_ref_file(full, &want)) && CHECK(studio_decode(ctx, png, len, &grey) == STUDIO_OK) &&
+      CHECKF(studio_model_load(ctx, mdata, mlen, NULL, 0, &model) == STUDIO_OK, "%s", studio_error(ctx)) &&
+      CHECKF(studio_colorize(ctx, model, &grey, NULL, &col) == STUDIO_OK, "%s", studio_error(ctx))) {
+    size_t n = (size_t)col.width * col.height * 3, hist[256] = {0};
+    double sum = 0;
+    for (size_t i = 0; i < n; i++) { int d = abs(col.pixels[i] - ((uint8_t *)want.data)[i]); sum += d; hist[d]++; }
+    size_t acc = 0;
+    int p999 = 0;
+    for (; p999 < 256; p999++) { acc += hist[p999]; if (acc >= 0.999 * n) break; }
+    CHECKF(col.channels == 3 && col.width == want.w && sum / n <= 0.5 && p999 <= 2, "pipeline vs OpenCV: mean %.3f, 99.9th percentile %d levels", sum / n, p999);
+    printf("pipeline vs OpenCV's: mean |diff| %.3f levels, 99.9th percentile %d\n", sum / n, p999);
+    /* a second call with other vibrance reads the cached distribution: same size, other colours */
+    studio_colorize_options o;
+    studio_colorize_defaults(&o);
+    o.vibrance = 0.2f; o.saturation = 1.5f;
+    studio_image bold;
+    CHECK(studio_colorize(ctx, model, &grey, &o, &bold) == STUDIO_OK && memcmp(bold.pixels, col.pixels, n) != 0);
+    o.vibrance = 5.f;
+    CHECK(studio_colorize(ctx, model, &grey, &o, &bold) == STUDIO_E_ARGUMENT && strstr(studio_error(ctx), "vibrance"));
+    studio_image_free(&bold); studio_image_free(&col); studio_image_free(&grey); free(want.data);
+  }
+  studio_model_free(model);
+  free(png); free(mdata);
   es_eccv16_net_destroy(net);
   es_caffe_free(&caffe);
   studio_destroy(ctx);

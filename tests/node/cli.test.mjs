@@ -51,12 +51,13 @@ test('info on bad files: clear errors, exit 1, both paths, the good file still r
   }
 });
 
-test('colorize answers "not implemented yet" with exit 2', async () => {
-  for (const args of [['colorize', 'a.png', 'b.png'], ['--wasm', 'colorize', 'a.png', 'b.png']]) {
-    const r = await run(STUDIO, args);
-    assert.equal(r.code, 2);
-    assert.match(r.stderr, /not implemented yet/);
-  }
+test('colorize: natively it needs a model; through WASM it is not implemented yet (exit 2)', async () => {
+  const native = await run(STUDIO, ['colorize', 'a.png', 'b.png']);
+  assert.equal(native.code, 1);
+  assert.match(native.stderr, /colorize needs --model FILE/);
+  const wasm = await run(STUDIO, ['--wasm', 'colorize', 'a.png', 'b.png']);
+  assert.equal(wasm.code, 2);
+  assert.match(wasm.stderr, /not implemented yet/);
 });
 
 test('usage errors exit 2', async () => {

@@ -32,3 +32,16 @@ for name, L in inputs():
     write(os.path.join(OUT, f"{name}.ab.ref"), ab[0].transpose(1, 2, 0))
     write(os.path.join(OUT, f"{name}.logits.ref"), logits[0].transpose(1, 2, 0))
 print(f"network references written to {OUT}")
+
+# The whole pipeline as OpenCV's colorization sample runs it (bilinear), on a grey photo at
+# full size; 8-bit output rounded to nearest (the sample truncates; rounding is ours).
+grey = cv2.imread(os.path.join(SHARED, "datasets", "kodak", "kodim23.png"), cv2.IMREAD_GRAYSCALE)
+rgb = cv2.cvtColor(grey, cv2.COLOR_GRAY2RGB).astype(np.float32) / 255
+L = cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab)[:, :, 0]
+small = cv2.cvtColor(cv2.resize(rgb, (224, 224)), cv2.COLOR_RGB2Lab)[:, :, 0] - 50
+net.setInput(cv2.dnn.blobFromImage(small))
+ab = net.forward()[0].transpose(1, 2, 0)
+ab_full = cv2.resize(ab, (rgb.shape[1], rgb.shape[0]))
+out = np.clip(cv2.cvtColor(np.dstack([L, ab_full]).astype(np.float32), cv2.COLOR_Lab2RGB), 0, 1)
+cv2.imwrite(os.path.join(OUT, "kodim23-grey.png"), grey)
+write(os.path.join(OUT, "kodim23-pipeline.ref"), np.round(out * 255).astype(np.uint8))

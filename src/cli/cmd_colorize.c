@@ -1,0 +1,57 @@
+/* cmd_colorize.c - `studio colorize IN OUT --model FILE [--pts FILE] [options]` or
+ * `IN... -o DIR`: the model is read and checked once, before the first image. */
+#include "batch.h"
+#include "readfile.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+  const char *model_path, *pts_path;
+  studio_colorize_options opt;
+  studio_model *model;
+} state_t;
+
+static int option(void *p, studio_ctx *ctx, const char *name, const char *value) {
+  state_t *s = p;
+  (void)ctx;
+  char *end = NULL;
+  if (strcmp(name, "model") == 0) { s->model_path = value; return 0; }
+  if (strcmp(name, "pts") == 0) { s->pts_path = value; return 0; }
+  double v = strtod(value, &end);
+  if (end == value || *end) { fprintf(stderr, "studio: --%s needs a number, not '%s'\n", name, value); return 1; }
+  if (strcmp(name, "vibrance") == 0) s->opt.vibrance = (float)v;
+  else if (strcmp(name, "saturation") == 0) s->opt.saturation = (float)v;
+  else if (strcmp(name, "size") == 0) s->opt.size = (int)v;
+  else { fprintf(stderr, "studio: unknown colorize option --%s (model, pts, vibrance, saturation, size)\n", name); return 1; }
+  return 0;
+}
+
+static int prepare(void *p, studio_ctx *ctx) {
+  state_t *s = p;
+  if (!s->model_path) { fprintf(stderr, "studio: colorize needs --model FILE (a .caffemodel; see models/README.md)\n"); return 1; }
+  char why[512];
+  size_t len, plen = 0;
+  uint8_t *data = es_read_file(s->model_path, &len, why, sizeof why), *pts = NULL;
+  if (!data) { fprintf(stderr, "%s: error: %s\n", s->model_path, why); return 1; }
+  if (s->pts_path && !(pts = es_read_file(s->pts_path, &plen, why, sizeof why))) { fprintf(stderr, "%s: error: %s\n", s->pts_path, why); free(data); return 1; }
+  studio_status st = studio_model_load(ctx, data, len, pts, plen, &s->model);
+  free(data); free(pts);
+  if (st) { fprintf(stderr, "%s: error: %s\n", s->model_path, studio_error(ctx)); return 1; }
+  return 0;
+}
+
+static studio_status run(void *p, studio_ctx *ctx, const studio_image *in, studio_image *out) {
+  state_t *s = p;
+  return studio_colorize(ctx, s->model, in, &s->opt, out);
+}
+
+int es_cmd_colorize(int argc, char **argv) {
+  state_t s = {0};
+  studio_colorize_defaults(&s.opt);
+  es_batch_command cmd = {"colorized", option, prepare, run, &s};
+  int rc = es_run_batch(&cmd, argc, argv);
+  studio_model_free(s.model);
+  return rc;
+}
