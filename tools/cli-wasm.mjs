@@ -39,11 +39,11 @@ async function info(args) {
   return failed ? 1 : 0;
 }
 
-// The native CLI's naming: DIR/NAME-enhanced.EXT, JPEG staying JPEG and the rest PNG.
-function batchName(input, dir, format) {
+// The native CLI's naming: DIR/NAME-SUFFIX.EXT, JPEG staying JPEG and the rest PNG.
+function batchName(input, dir, format, suffix) {
   const ext = path.extname(input), jpeg = /^\.jpe?g$/i.test(ext);
   const out = format ? (format === 'png' ? 'png' : 'jpg') : jpeg ? 'jpg' : 'png';
-  return path.join(dir, `${path.basename(input, ext)}-enhanced.${out}`);
+  return path.join(dir, `${path.basename(input, ext)}-${suffix}.${out}`);
 }
 
 const formatOf = (file) => (/\.png$/i.test(file) ? 'png' : /\.jpe?g$/i.test(file) ? 'jpeg' : null);
@@ -57,7 +57,24 @@ async function writeAtomic(file, bytes) {
   try { await writeFile(tmp, bytes); await rename(tmp, file); } catch (e) { await rm(tmp, { force: true }); throw new Error(`cannot write ${file}: ${e.message}`); }
 }
 
-async function enhance(args) {
+// Commands on images share the native batch runner's behaviour (src/cli/batch.c): IN OUT or
+// IN... -o DIR, --quality/--format/--threads, a line per file, going on past failures.
+const commands = {
+  enhance: { suffix: 'enhanced', run: (studio, bytes, options) => studio.enhance(bytes, options) },
+  colorize: {
+    suffix: 'colorized',
+    async prepare(studio, options) {
+      if (!options.model) throw Object.assign(new Error('colorize needs --model FILE (a .caffemodel; see models/README.md)'), { usage: true });
+      const pts = options.pts ? await readInput(options.pts) : undefined;
+      await studio.loadModel(await readInput(options.model), { pts });
+    },
+    run: (studio, bytes, { model, pts, ...options }) =>
+      studio.colorize(bytes, Object.fromEntries(Object.entries(options).map(([k, v]) => [k, Number(v)]))),
+  },
+};
+
+async function batch(name, args) {
+  const command = commands[name];
   const files = [], options = {};
   let dir = null, quality = 92, threads = 1, format = null;
   for (let i = 0; i < args.length; i++) {
@@ -73,14 +90,20 @@ async function enhance(args) {
   }
   if (!(quality >= 1 && quality <= 100)) { console.error('studio: --quality must be 1..100'); return 2; }
   if (format && format !== 'png' && format !== 'jpeg') { console.error(`studio: --format is png or jpeg, not '${format}'`); return 2; }
-  if (!files.length || (!dir && files.length !== 2)) { console.error('usage: studio --wasm enhance IN OUT [options] | IN... -o DIR [options]'); return 2; }
+  if (!files.length || (!dir && files.length !== 2)) { console.error(`usage: studio --wasm ${name} IN OUT [options] | IN... -o DIR [options]`); return 2; }
   const studio = await createStudio({ threads });
   let failed = 0;
   const one = async (input, output, fmt) => {
-    const bright = await studio.enhance(await readInput(input), options);
-    await writeAtomic(output, await studio.encode(bright, { format: fmt, quality }));
+    const result = await command.run(studio, await readInput(input), options);
+    await writeAtomic(output, await studio.encode(result, { format: fmt, quality }));
   };
   try {
+    if (command.prepare) {
+      try { await command.prepare(studio, options); } catch (e) {
+        console.error(e.usage ? `studio: ${e.message}` : `${options.model}: error: ${e.message}`);
+        return 1;
+      }
+    }
     if (!dir) {
       const fmt = format || formatOf(files[1]);
       if (!fmt) { console.error(`studio: ${files[1]}: the output must end in .png, .jpg or .jpeg`); return 1; }
@@ -93,7 +116,7 @@ async function enhance(args) {
     }
     await mkdir(dir, { recursive: true });
     for (const [i, input] of files.entries()) {
-      const output = batchName(input, dir, format), t0 = performance.now();
+      const output = batchName(input, dir, format, command.suffix), t0 = performance.now();
       try {
         if (await sameFile(input, output)) throw new Error('refusing to overwrite the input');
         await one(input, output, formatOf(output));
@@ -104,7 +127,7 @@ async function enhance(args) {
         failed++;
       }
     }
-    if (files.length > 1) console.error(`${files.length - failed} of ${files.length} enhanced${failed ? '' : ', all fine'}`);
+    if (files.length > 1) console.error(`${files.length - failed} of ${files.length} ${command.suffix}${failed ? '' : ', all fine'}`);
     return failed ? 1 : 0;
   } finally {
     await studio.terminate();
@@ -113,7 +136,6 @@ async function enhance(args) {
 
 let code;
 if (cmd === 'info') code = await info(rest);
-else if (cmd === 'enhance') code = await enhance(rest);
-else if (cmd === 'colorize') { console.error(`studio: '${cmd}' is not implemented yet`); code = 2; }
+else if (commands[cmd]) code = await batch(cmd, rest);
 else { console.error(`studio: unknown command '${cmd}'`); code = 2; }
 process.exitCode = code;

@@ -183,6 +183,36 @@ class Core {
     }
   }
 
+  /** Load the colorization model from a .caffemodel's bytes (checked layer by layer);
+   *  pts: pts_in_hull.npy's bytes when the model's class8_ab layer is empty. */
+  loadModel(bytes, pts) {
+    const M = this.M;
+    if (this.model) { M._es_wasm_model_free(this.model); this.model = 0; }
+    const m = this.withBytes(bytes, (p, n) => (pts ? this.withBytes(pts, (q, k) => M._es_wasm_model_load(this.ctx, p, n, q, k))
+      : M._es_wasm_model_load(this.ctx, p, n, 0, 0)));
+    if (!m) this.fail();
+    this.model = m;
+    return true;
+  }
+
+  /** Colour a photo from its lightness. options: vibrance (0.1..1, default 1/2.606),
+   *  saturation (0..2, 1), size (network input, a multiple of 8 up to 512, 224). */
+  colorize(input, { vibrance = 1 / 2.606, saturation = 1, size = 224 } = {}) {
+    const M = this.M;
+    if (!this.model) throw new StudioError('argument', 'no colorization model is loaded');
+    const img = ArrayBuffer.isView(input) || input instanceof ArrayBuffer
+      ? this.withBytes(input, (p, n) => M._es_wasm_decode(this.ctx, p, n))
+      : this.put(input);
+    if (!img) this.fail();
+    try {
+      const out = M._es_wasm_colorize(this.ctx, this.model, img, vibrance, saturation, size);
+      if (!out) this.fail();
+      return this.take(out);
+    } finally {
+      M._es_wasm_image_free(img);
+    }
+  }
+
   resize(image, width, height, { filter = 'bilinear' } = {}) {
     const img = this.put(image);
     try {
@@ -195,6 +225,8 @@ class Core {
   }
 
   dispose() {
+    if (this.model) this.M._es_wasm_model_free(this.model);
+    this.model = 0;
     this.M._es_wasm_destroy(this.ctx);
     this.ctx = 0;
     // Threaded builds keep their web workers (Node: worker threads) alive until told.

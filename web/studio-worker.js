@@ -22,6 +22,8 @@ const ops = {
   encode: (image, opts) => core.encode(image, opts),
   resize: (image, w, h, opts) => core.resize(image, w, h, opts),
   enhance: (input, opts) => core.enhance(input, opts),
+  loadModel: (bytes, pts) => core.loadModel(bytes, pts),
+  colorize: (input, opts) => core.colorize(input, opts),
   dispose() { core?.dispose(); core = null; return true; },
 };
 

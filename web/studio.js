@@ -117,6 +117,19 @@ class Studio {
     return this.call('enhance', [arg, options], { onProgress });
   }
 
+  /** Load the colorization model: a .caffemodel's bytes (pts: pts_in_hull.npy's bytes when the
+   *  model carries no bin centres). The bytes move to the worker. */
+  loadModel(bytes, { pts, onProgress } = {}) {
+    return this.call('loadModel', [bytes, pts], { onProgress });
+  }
+  /** Colour a photo: bytes or an image in, an RGB(A) image out. Options: vibrance (0.1..1),
+   *  saturation (0..2), size (multiple of 8, <= 512); onProgress(stage, fraction). Changing only
+   *  vibrance or saturation on the same image does not rerun the network. */
+  colorize(input, { onProgress, ...options } = {}) {
+    const arg = ArrayBuffer.isView(input) || input instanceof ArrayBuffer ? input : plain(input);
+    return this.call('colorize', [arg, options], { onProgress });
+  }
+
   /** Stop whatever runs now; pending calls reject with code 'cancelled'. The studio stays usable. */
   async cancel() {
     this.worker?.terminate();

@@ -97,3 +97,15 @@ EMSCRIPTEN_KEEPALIVE studio_image *es_wasm_enhance(studio_ctx *ctx, studio_image
   studio_image out;
   return studio_enhance(ctx, img, o, &out) ? NULL : boxed(out);
 }
+
+/* Colorization: one model per module instance, loaded from the bytes of a caffemodel. */
+EMSCRIPTEN_KEEPALIVE studio_model *es_wasm_model_load(studio_ctx *ctx, const uint8_t *data, size_t len, const uint8_t *pts, size_t pts_len) {
+  studio_model *m;
+  return studio_model_load(ctx, data, len, pts, pts_len, &m) ? NULL : m;
+}
+EMSCRIPTEN_KEEPALIVE void es_wasm_model_free(studio_model *m) { studio_model_free(m); }
+EMSCRIPTEN_KEEPALIVE studio_image *es_wasm_colorize(studio_ctx *ctx, studio_model *m, studio_image *img, float vibrance, float saturation, int size) {
+  studio_colorize_options o = {vibrance, saturation, size};
+  studio_image out;
+  return studio_colorize(ctx, m, img, &o, &out) ? NULL : boxed(out);
+}

@@ -1,0 +1,55 @@
+// Colorization through WASM: the same result as the native build (within 1 level; XNNPACK's
+// WASM and x86 kernels sum in different orders), the JS API with model loading, cached
+// re-reads and clear refusals. Uses the synthetic models `tools/studio test` writes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createStudio } from '../../web/studio.js';
+import { BUILD, NATIVE_CLI, run } from './helpers.mjs';
+
+const MODELS = path.join(BUILD, 'test-models');
+const model = path.join(MODELS, 'synthetic-1.caffemodel');
+const grey = path.join(MODELS, 'opencv', 'kodim23-grey.png');
+
+test('WASM colorize equals native colorize within 1 level, both builds', async (t) => {
+  if (!fs.existsSync(model)) { t.skip(`${model} missing (tools/studio test makes it when ../shared is present)`); return; }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-col-'));
+  const r = await run(NATIVE_CLI, ['colorize', grey, path.join(dir, 'native.png'), '--model', model, '--threads', '1']);
+  assert.equal(r.code, 0, r.stderr);
+  for (const threads of [1, 2]) {
+    const studio = await createStudio({ threads });
+    try {
+      const native = await studio.decode(fs.readFileSync(path.join(dir, 'native.png')));
+      await studio.loadModel(fs.readFileSync(model));
+      const stages = new Set();
+      const out = await studio.colorize(fs.readFileSync(grey), { onProgress: (s) => stages.add(s) });
+      assert.deepEqual([out.width, out.height, out.channels], [768, 512, 3]);
+      assert.ok(stages.has('network'));
+      let max = 0;
+      for (let i = 0; i < out.data.length; i++) max = Math.max(max, Math.abs(out.data[i] - native.data[i]));
+      assert.ok(max <= 1, `${studio.build}: differs from native by ${max}`);
+      // other vibrance and saturation re-read the cached distribution: colours change, no network run
+      const seen = new Set();
+      const bold = await studio.colorize(fs.readFileSync(grey), { vibrance: 0.2, saturation: 1.5, onProgress: (s) => seen.add(s) });
+      assert.ok(!seen.has('network'), 'the network ran again');
+      assert.notDeepEqual(bold.data, out.data);
+      await assert.rejects(studio.colorize(fs.readFileSync(grey), { vibrance: 3 }), /vibrance must be in 0\.1\.\.1/);
+    } finally {
+      await studio.terminate();
+    }
+  }
+});
+
+test('a broken or truncated model is refused with a reason', async (t) => {
+  if (!fs.existsSync(model)) { t.skip('synthetic models missing'); return; }
+  const studio = await createStudio({ threads: 1 });
+  t.after(() => studio.terminate());
+  await assert.rejects(studio.colorize(new Uint8Array(10)), /no colorization model is loaded/);
+  await assert.rejects(studio.loadModel(fs.readFileSync(path.join(MODELS, 'synthetic-3-broken-conv5_2.caffemodel'))),
+    /layer 'conv5_2' weights should be 512x512x3x3/);
+  const bytes = fs.readFileSync(model);
+  await assert.rejects(studio.loadModel(bytes.subarray(0, bytes.length >> 1)), (e) => e.code === 'corrupt' && /truncated or corrupt Caffe model/.test(e.message));
+  await assert.rejects(studio.loadModel(new Uint8Array(0)), /empty/);
+});
