@@ -67,43 +67,48 @@ studio_status studio_model_load(studio_ctx *ctx, const uint8_t *data, size_t len
   return es_ok(ctx);
 }
 
-/* ---- per-pixel stages over rows, on the pool ---- */
+/* ---- the output, row by row on the pool: the input's own L joined with ab enlarged
+ * bilinearly (OpenCV's pixel centres) from the network's quarter-size output. Nothing
+ * full-size but the input and the output is ever held. ---- */
 
 typedef struct {
   const studio_image *in;
-  float *lab;          /* w x h x 3 (L of the input, then ab joined in) */
-  const float *ab;     /* w x h x 2, for the output pass */
   studio_image *out;
-} rows_t;
+  const float *ab;   /* q x q x 2 */
+  int q;
+  es_axis ax, ay;    /* q -> w and q -> h, bilinear */
+  float lin[256];    /* 8-bit sRGB -> linear */
+} out_job;
 
-static void rgb_row(const studio_image *in, int y, float *rgb) {
-  const uint8_t *p = in->pixels + (size_t)y * in->stride;
-  for (int x = 0; x < in->width; x++, p += in->channels)
-    for (int k = 0; k < 3; k++) rgb[3 * x + k] = p[in->channels >= 3 ? k : 0] / 255.f;
-}
-
-static void to_lab(void *arg, size_t start, size_t count) {
-  rows_t *r = arg;
+static void out_rows(void *arg, size_t start, size_t count) {
+  out_job *j = arg;
+  const studio_image *in = j->in;
+  const int w = in->width, c = j->out->channels, ic = in->channels, q = j->q;
+  float lab[3 * 64];
   for (size_t y = start; y < start + count; y++) {
-    float *lab = r->lab + y * (size_t)r->in->width * 3;
-    rgb_row(r->in, (int)y, lab);
-    es_rgb_to_lab(lab, lab, (size_t)r->in->width);
-  }
-}
-
-static void to_out(void *arg, size_t start, size_t count) {
-  rows_t *r = arg;
-  const int w = r->in->width, c = r->out->channels;
-  for (size_t y = start; y < start + count; y++) {
-    float *lab = r->lab + y * (size_t)w * 3;
-    const float *ab = r->ab + y * (size_t)w * 2;
-    for (int x = 0; x < w; x++) { lab[3 * x + 1] = ab[2 * x]; lab[3 * x + 2] = ab[2 * x + 1]; }
-    es_lab_to_rgb(lab, lab, (size_t)w); /* clamped to 0..1 */
-    uint8_t *o = r->out->pixels + y * r->out->stride;
-    const uint8_t *src = r->in->pixels + y * r->in->stride;
-    for (int x = 0; x < w; x++) {
-      for (int k = 0; k < 3; k++) o[c * x + k] = (uint8_t)(lab[3 * x + k] * 255.f + 0.5f);
-      if (c == 4) o[c * x + 3] = src[x * r->in->channels + r->in->channels - 1]; /* alpha untouched */
+    const uint8_t *src = in->pixels + y * in->stride;
+    uint8_t *o = j->out->pixels + y * j->out->stride;
+    const int y0 = j->ay.first[y];
+    const float wy0 = j->ay.weights[2 * y], wy1 = j->ay.weights[2 * y + 1];
+    const float *r0 = j->ab + (size_t)y0 * q * 2, *r1 = j->ab + (size_t)(y0 + 1 < q ? y0 + 1 : y0) * q * 2;
+    for (int x0 = 0; x0 < w; x0 += 64) {
+      int n = w - x0 < 64 ? w - x0 : 64;
+      for (int i = 0; i < n; i++) {
+        const uint8_t *p = src + (size_t)(x0 + i) * ic;
+        float rgb[3] = {j->lin[p[0]], j->lin[p[ic >= 3 ? 1 : 0]], j->lin[p[ic >= 3 ? 2 : 0]]};
+        float Y = 0.212671f * rgb[0] + 0.715160f * rgb[1] + 0.072169f * rgb[2];
+        lab[3 * i] = Y > 0.008856f ? 116.f * cbrtf(Y) - 16.f : 903.3f * Y; /* L as es_rgb_to_lab computes it */
+        int x = x0 + i, a0 = j->ax.first[x], a1 = a0 + 1 < q ? a0 + 1 : a0;
+        float wx0 = j->ax.weights[2 * x], wx1 = j->ax.weights[2 * x + 1];
+        for (int k = 0; k < 2; k++)
+          lab[3 * i + 1 + k] = wy0 * (wx0 * r0[2 * a0 + k] + wx1 * r0[2 * a1 + k]) + wy1 * (wx0 * r1[2 * a0 + k] + wx1 * r1[2 * a1 + k]);
+      }
+      es_lab_to_rgb(lab, lab, (size_t)n); /* clamped to 0..1 */
+      for (int i = 0; i < n; i++) {
+        uint8_t *d = o + (size_t)(x0 + i) * c;
+        for (int k = 0; k < 3; k++) d[k] = (uint8_t)(lab[3 * i + k] * 255.f + 0.5f);
+        if (c == 4) d[3] = src[(size_t)(x0 + i) * ic + ic - 1]; /* alpha untouched */
+      }
     }
   }
 }
@@ -119,12 +124,9 @@ studio_status studio_colorize(studio_ctx *ctx, studio_model *m, const studio_ima
   const int w = in->width, h = in->height, S = o.size, q = S / 4;
   studio_status s = studio_image_alloc(ctx, w, h, in->channels == 2 || in->channels == 4 ? 4 : 3, out);
   if (s) return s;
-  float *lab = malloc(sizeof(float) * 3 * (size_t)w * h), *ab_full = malloc(sizeof(float) * 2 * (size_t)w * h);
   float *small = malloc(sizeof(float) * 3 * (size_t)S * S), *ab = malloc(sizeof(float) * 2 * (size_t)q * q);
-  if (!lab || !ab_full || !small || !ab) { s = es_fail(ctx, STUDIO_E_NOMEM, "out of memory colorizing a %dx%d image", w, h); goto done; }
-  rows_t r = {in, lab, ab_full, out};
-  es_parallel_tiles(ctx->pool, (size_t)h, 16, to_lab, &r);
-
+  out_job oj = {in, out, ab, q, {0}, {0}, {0}};
+  if (!small || !ab) { s = es_fail(ctx, STUDIO_E_NOMEM, "out of memory colorizing a %dx%d image", w, h); goto done; }
   uint64_t key = studio_image_digest(in) ^ (uint64_t)S * 0x9E3779B97F4A7C15ull;
   if (!m->logits || m->logits_key != key) {
     if (m->net_size != S) {
@@ -133,15 +135,27 @@ studio_status studio_colorize(studio_ctx *ctx, studio_model *m, const studio_ima
       if ((s = es_eccv16_net_create(ctx, &m->caffe, S, &m->net))) goto done;
       m->net_size = S;
     }
-    /* the network sees the image shrunk in sRGB and converted, as OpenCV's sample feeds it */
-    float *rgb = malloc(sizeof(float) * 3 * (size_t)w * h);
-    if (!rgb) { s = es_fail(ctx, STUDIO_E_NOMEM, "out of memory"); goto done; }
-    for (int y = 0; y < h; y++) rgb_row(in, y, rgb + (size_t)y * w * 3);
+    /* the network sees the image shrunk in sRGB (straight from the 8-bit pixels) and then
+     * converted, as OpenCV's sample feeds it; grey and alpha images are read as RGB */
     es_axis ax = {0}, ay = {0};
-    es_resample_job job = {rgb, ES_F32, (size_t)w * 12, w, h, small, ES_F32, (size_t)S * 12, 3};
-    int rc = es_axis_bilinear(&ax, w, S) || es_axis_bilinear(&ay, h, S) || es_resample(ctx->pool, &job, &ax, &ay);
-    es_axis_free(&ax); es_axis_free(&ay); free(rgb);
+    int rc = es_axis_bilinear(&ax, w, S) || es_axis_bilinear(&ay, h, S);
+    if (!rc) {
+      if (in->channels == 3) {
+        es_resample_job job = {in->pixels, ES_U8, in->stride, w, h, small, ES_F32, (size_t)S * 12, 3};
+        rc = es_resample(ctx->pool, &job, &ax, &ay);
+      } else {
+        /* 1, 2 or 4 channels: shrink all of them, then keep the colour ones */
+        float *tmp = malloc(sizeof(float) * (size_t)in->channels * S * S);
+        es_resample_job job = {in->pixels, ES_U8, in->stride, w, h, tmp, ES_F32, (size_t)S * 4 * in->channels, in->channels};
+        rc = !tmp || es_resample(ctx->pool, &job, &ax, &ay);
+        for (size_t i = 0; !rc && i < (size_t)S * S; i++)
+          for (int k = 0; k < 3; k++) small[3 * i + k] = tmp[i * in->channels + (in->channels >= 3 ? k : 0)];
+        free(tmp);
+      }
+    }
+    es_axis_free(&ax); es_axis_free(&ay);
     if (rc) { s = es_fail(ctx, STUDIO_E_NOMEM, "out of memory"); goto done; }
+    for (size_t i = 0; i < (size_t)S * S * 3; i++) small[i] *= 1.f / 255.f;
     es_rgb_to_lab(small, small, (size_t)S * S);
     for (size_t i = 0; i < (size_t)S * S; i++) small[i] = small[3 * i] - 50.f; /* L - 50, packed in place */
     free(m->logits);
@@ -152,17 +166,13 @@ studio_status studio_colorize(studio_ctx *ctx, studio_model *m, const studio_ima
     m->logits_key = key;
   }
   es_ab_readout(m->logits, (size_t)q * q, 1.f / o.vibrance, m->bins, o.saturation, ab, NULL);
-  {
-    es_axis ax = {0}, ay = {0};
-    es_resample_job job = {ab, ES_F32, (size_t)q * 8, q, q, ab_full, ES_F32, (size_t)w * 8, 2};
-    int rc = es_axis_bilinear(&ax, q, w) || es_axis_bilinear(&ay, q, h) || es_resample(ctx->pool, &job, &ax, &ay);
-    es_axis_free(&ax); es_axis_free(&ay);
-    if (rc) { s = es_fail(ctx, STUDIO_E_NOMEM, "out of memory"); goto done; }
-  }
-  es_parallel_tiles(ctx->pool, (size_t)h, 16, to_out, &r);
+  for (int i = 0; i < 256; i++) oj.lin[i] = es_srgb_to_linear(i / 255.f);
+  if (es_axis_bilinear(&oj.ax, q, w) || es_axis_bilinear(&oj.ay, q, h)) { s = es_fail(ctx, STUDIO_E_NOMEM, "out of memory"); goto done; }
+  es_parallel_tiles(ctx->pool, (size_t)h, 16, out_rows, &oj);
   s = es_ok(ctx);
 done:
-  free(lab); free(ab_full); free(small); free(ab);
+  es_axis_free(&oj.ax); es_axis_free(&oj.ay);
+  free(small); free(ab);
   if (s) studio_image_free(out);
   return s;
 }
