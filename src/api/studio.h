@@ -140,8 +140,9 @@ studio_status studio_enhance_set(studio_ctx *ctx, studio_enhance_options *opt, c
 studio_status studio_enhance(studio_ctx *ctx, const studio_image *in, const studio_enhance_options *opt, studio_image *out);
 
 /* Colorization (Zhang et al., ECCV 2016). A model is the released weights, read from the
- * Caffe file (`.caffemodel`) and checked layer by layer against the network; the 313 ab bin
- * centres come from the file's class8_ab layer or, when that is empty, from pts_in_hull.npy. */
+ * Caffe file (`.caffemodel`) or from our converted file (`studio convert`), and checked layer by
+ * layer against the network; the 313 ab bin centres come from the file's class8_ab layer or,
+ * when that is empty, from pts_in_hull.npy. */
 typedef struct studio_model studio_model;
 studio_status studio_model_load(studio_ctx *ctx, const uint8_t *model, size_t model_len, const uint8_t *pts_npy, size_t pts_len,
                                 studio_model **out);
@@ -162,6 +163,11 @@ void studio_colorize_defaults(studio_colorize_options *opt);
  * not run the network again. */
 studio_status studio_colorize(studio_ctx *ctx, studio_model *m, const studio_image *in, const studio_colorize_options *opt,
                               studio_image *out);
+
+/* Convert a .caffemodel (with pts_in_hull.npy when its class8_ab is empty) to our model file at
+ * precision "f32", "f16" or "int8"; *out is malloc'd (studio_free). */
+studio_status studio_model_convert(studio_ctx *ctx, const uint8_t *caffemodel, size_t len, const uint8_t *pts, size_t pts_len,
+                                   const char *precision, uint8_t **out, size_t *out_len);
 
 /* Allocate an image (pixels zeroed); checks the context's limits. */
 studio_status studio_image_alloc(studio_ctx *ctx, int width, int height, int channels, studio_image *out);

@@ -7,4 +7,5 @@ void es_usage(FILE *f);
 int es_cmd_info(int argc, char **argv);
 int es_cmd_enhance(int argc, char **argv);
 int es_cmd_colorize(int argc, char **argv);
+int es_cmd_convert(int argc, char **argv);
 #endif

@@ -4,6 +4,7 @@
  *   studio-cli enhance IN OUT [options]          brighten a dark photo
  *   studio-cli enhance IN... -o DIR [options]    ... a batch, as DIR/NAME-enhanced.EXT
  *   studio-cli colorize IN OUT --model FILE      colour a black-and-white photo (or IN... -o DIR)
+ *   studio-cli convert IN.caffemodel OUT         the colorization model in our own file format
  *
  * Build: cmake -S . -B build/native && cmake --build build/native (tools/studio does it).
  * Exit codes: 0 all files fine, 1 at least one file failed, 2 usage. */
@@ -32,7 +33,8 @@ void es_usage(FILE *f) {
           "colorize options (range, default):\n"
           "  --vibrance T        softmax temperature, lower is bolder (0.1..1, 0.3837)\n"
           "  --saturation S      scales the colours (0..2, 1)\n"
-          "  --size N            network input size, a multiple of 8 (8..512, 224)\n");
+          "  --size N            network input size, a multiple of 8 (8..512, 224)\n"
+          "       studio convert IN.caffemodel OUT [--pts pts_in_hull.npy] [--precision f32|f16|int8]\n");
 }
 
 int main(int argc, char **argv) {
@@ -41,6 +43,7 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "info") == 0) return es_cmd_info(argc - 2, argv + 2);
   if (strcmp(cmd, "enhance") == 0) return es_cmd_enhance(argc - 2, argv + 2);
   if (strcmp(cmd, "colorize") == 0) return es_cmd_colorize(argc - 2, argv + 2);
+  if (strcmp(cmd, "convert") == 0) return es_cmd_convert(argc - 2, argv + 2);
   fprintf(stderr, "studio: unknown command '%s'\n", cmd);
   es_usage(stderr);
   return 2;

@@ -5,7 +5,8 @@
 #include "../color/color.h"
 #include "../core/parallel.h"
 #include "../model/caffe.h"
-#include "../model/npy.h"
+#include "../model/eccv16.h"
+#include "../model/modelfile.h"
 #include "../net/eccv16_net.h"
 #include "../resample/resample.h"
 
@@ -15,6 +16,7 @@
 
 struct studio_model {
   es_caffe_net caffe;          /* the weights (kept: a network is built per input size) */
+  uint8_t *file;               /* a converted file's bytes, when its f32 tensors are carved from them */
   float bins[2 * ES_AB_BINS];  /* ab centres */
   es_eccv16_net *net;          /* for net_size */
   int net_size;
@@ -32,6 +34,7 @@ void studio_model_free(studio_model *m) {
   if (!m) return;
   es_eccv16_net_destroy(m->net);
   es_caffe_free(&m->caffe);
+  free(m->file);
   free(m->logits);
   free(m);
 }
@@ -41,28 +44,23 @@ studio_status studio_model_load(studio_ctx *ctx, const uint8_t *data, size_t len
   *out = NULL;
   studio_model *m = calloc(1, sizeof *m);
   if (!m) return es_fail(ctx, STUDIO_E_NOMEM, "out of memory");
-  studio_status s = es_caffe_read(ctx, data, len, &m->caffe);
-  if (!s) {
-    /* the network check happens when a network is built; do it now for an early, clear refusal */
-    es_eccv16_net *probe = NULL;
-    s = es_eccv16_net_create(ctx, &m->caffe, 224, &probe);
-    m->net = probe; m->net_size = 224;
+  studio_status s;
+  if (es_model_is_file(data, len)) {
+    es_precision p;
+    m->file = malloc(len ? len : 1);
+    if (!m->file) { studio_model_free(m); return es_fail(ctx, STUDIO_E_NOMEM, "out of memory"); }
+    memcpy(m->file, data, len);
+    s = es_model_read(ctx, m->file, len, &m->caffe, &p);
+  } else {
+    s = es_caffe_read(ctx, data, len, &m->caffe);
   }
+  if (!s) s = es_eccv16_check(ctx, &m->caffe);
+  if (!s) s = es_eccv16_complete(ctx, &m->caffe, pts, pts_len);
+  /* the network is built now for an early, clear refusal and for the default size */
+  if (!s) { s = es_eccv16_net_create(ctx, &m->caffe, 224, &m->net); m->net_size = 224; }
   if (s) { studio_model_free(m); return s; }
   const es_caffe_layer *ab = es_caffe_find(&m->caffe, "class8_ab");
-  int have = 0;
-  if (ab && ab->nblobs >= 1)
-    for (int i = 0; i < 2 * ES_AB_BINS && !have; i++) have = ab->blobs[0].data[i] != 0.f;
-  if (have) {
-    for (int i = 0; i < ES_AB_BINS; i++) { m->bins[2 * i] = ab->blobs[0].data[i]; m->bins[2 * i + 1] = ab->blobs[0].data[ES_AB_BINS + i]; }
-  } else {
-    es_npy p;
-    if (!pts) { studio_model_free(m); return es_fail(ctx, STUDIO_E_ARGUMENT, "the model has no ab bin centres (class8_ab is empty): give pts_in_hull.npy too"); }
-    if ((s = es_npy_read(ctx, pts, pts_len, &p))) { studio_model_free(m); return s; }
-    if (p.count != 2 * ES_AB_BINS) { es_npy_free(&p); studio_model_free(m); return es_fail(ctx, STUDIO_E_FORMAT, "pts_in_hull.npy should hold 313 x 2 values, not %zu", p.count); }
-    memcpy(m->bins, p.data, sizeof m->bins);
-    es_npy_free(&p);
-  }
+  for (int i = 0; i < ES_AB_BINS; i++) { m->bins[2 * i] = ab->blobs[0].data[i]; m->bins[2 * i + 1] = ab->blobs[0].data[ES_AB_BINS + i]; }
   *out = m;
   return es_ok(ctx);
 }
@@ -174,5 +172,22 @@ done:
   es_axis_free(&oj.ax); es_axis_free(&oj.ay);
   free(small); free(ab);
   if (s) studio_image_free(out);
+  return s;
+}
+
+studio_status studio_model_convert(studio_ctx *ctx, const uint8_t *data, size_t len, const uint8_t *pts, size_t pts_len, const char *precision,
+                                   uint8_t **out, size_t *out_len) {
+  if (!ctx || !out || !out_len || (!data && len)) return ctx ? es_fail(ctx, STUDIO_E_ARGUMENT, "studio_model_convert: NULL argument") : STUDIO_E_ARGUMENT;
+  es_precision p;
+  const char *pr = precision ? precision : "f32";
+  if (strcmp(pr, "f32") == 0) p = ES_PRECISION_F32;
+  else if (strcmp(pr, "f16") == 0) p = ES_PRECISION_F16;
+  else if (strcmp(pr, "int8") == 0) p = ES_PRECISION_INT8;
+  else return es_fail(ctx, STUDIO_E_ARGUMENT, "precision is f32, f16 or int8, not '%s'", pr);
+  es_caffe_net net;
+  studio_status s = es_caffe_read(ctx, data, len, &net);
+  if (s) return s;
+  if (!(s = es_eccv16_check(ctx, &net)) && !(s = es_eccv16_complete(ctx, &net, pts, pts_len))) s = es_model_write(ctx, &net, p, out, out_len);
+  es_caffe_free(&net);
   return s;
 }

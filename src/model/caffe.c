@@ -141,7 +141,8 @@ studio_status es_caffe_read(studio_ctx *ctx, const uint8_t *data, size_t len, es
 
 void es_caffe_free(es_caffe_net *net) {
   for (int i = 0; i < net->nlayers; i++)
-    for (int b = 0; b < net->layers[i].nblobs; b++) free(net->layers[i].blobs[b].data);
+    for (int b = 0; b < net->layers[i].nblobs; b++)
+      if (!net->layers[i].blobs[b].borrowed) free(net->layers[i].blobs[b].data);
   free(net->layers);
   memset(net, 0, sizeof *net);
 }

@@ -13,7 +13,8 @@ typedef struct {
   int ndim;
   int64_t dims[4];   /* legacy blobs report all four of num/channels/height/width */
   size_t count;      /* number of values */
-  float *data;       /* count floats (owned) */
+  float *data;       /* count floats */
+  int borrowed;      /* data points into a file buffer the caller keeps (not freed here) */
 } es_blob;
 
 typedef struct {

@@ -1,6 +1,9 @@
 /* eccv16.c - see eccv16.h. Read off colorization_deploy_v2.prototxt. */
 #include "eccv16.h"
 
+#include "npy.h"
+
+#include <stdlib.h>
 #include <string.h>
 
 #define CONV(n, i, o, k, s, p, d) {n, ES_CONV, i, o, k, s, p, d, 0}
@@ -69,6 +72,50 @@ studio_status es_eccv16_check(studio_ctx *ctx, const es_caffe_net *net) {
     if (l->nblobs > tail[i].maxblobs || !es_blob_shape_is(&l->blobs[0], nd, tail[i].w) ||
         (l->nblobs == 2 && !es_blob_shape_is(&l->blobs[1], 1, &tail[i].bias)))
       return es_fail(ctx, STUDIO_E_UNSUPPORTED, "layer '%s' has unexpected blobs", tail[i].name);
+  }
+  return es_ok(ctx);
+}
+
+static es_caffe_layer *layer_or_new(es_caffe_net *net, const char *name, const char *type) {
+  for (int i = 0; i < net->nlayers; i++) if (strcmp(net->layers[i].name, name) == 0) return &net->layers[i];
+  es_caffe_layer *more = realloc(net->layers, sizeof *more * (size_t)(net->nlayers + 1));
+  if (!more) return NULL;
+  net->layers = more;
+  es_caffe_layer *l = &net->layers[net->nlayers++];
+  memset(l, 0, sizeof *l);
+  strncpy(l->name, name, sizeof l->name - 1);
+  strncpy(l->type, type, sizeof l->type - 1);
+  return l;
+}
+
+static void drop_blobs(es_caffe_layer *l) {
+  for (int b = 0; b < l->nblobs; b++) if (!l->blobs[b].borrowed) free(l->blobs[b].data);
+  l->nblobs = 0;
+}
+
+studio_status es_eccv16_complete(studio_ctx *ctx, es_caffe_net *net, const uint8_t *pts, size_t pts_len) {
+  es_caffe_layer *ab = layer_or_new(net, "class8_ab", "Convolution"), *sc = layer_or_new(net, "conv8_313_rh", "Scale");
+  if (!ab || !sc) return es_fail(ctx, STUDIO_E_NOMEM, "out of memory");
+  int have = 0;
+  for (size_t i = 0; ab->nblobs && i < ab->blobs[0].count && !have; i++) have = ab->blobs[0].data[i] != 0.f;
+  if (!have) {
+    if (!pts) return es_fail(ctx, STUDIO_E_ARGUMENT, "the model has no ab bin centres (class8_ab is empty): give pts_in_hull.npy too");
+    es_npy p;
+    studio_status s = es_npy_read(ctx, pts, pts_len, &p);
+    if (s) return s;
+    if (p.count != 626) { es_npy_free(&p); return es_fail(ctx, STUDIO_E_FORMAT, "pts_in_hull.npy should hold 313 x 2 values, not %zu", p.count); }
+    drop_blobs(ab);
+    es_blob w = {4, {2, 313, 1, 1}, 626, malloc(sizeof(float) * 626), 0}, b = {1, {2, 0, 0, 0}, 2, calloc(2, sizeof(float)), 0};
+    if (!w.data || !b.data) { free(w.data); free(b.data); es_npy_free(&p); return es_fail(ctx, STUDIO_E_NOMEM, "out of memory"); }
+    for (int i = 0; i < 313; i++) { w.data[i] = p.data[2 * i]; w.data[313 + i] = p.data[2 * i + 1]; }
+    ab->blobs[0] = w; ab->blobs[1] = b; ab->nblobs = 2;
+    es_npy_free(&p);
+  }
+  if (sc->nblobs == 0) {
+    es_blob s = {1, {313, 0, 0, 0}, 313, malloc(sizeof(float) * 313), 0};
+    if (!s.data) return es_fail(ctx, STUDIO_E_NOMEM, "out of memory");
+    for (int i = 0; i < 313; i++) s.data[i] = 2.606f;
+    sc->blobs[0] = s; sc->nblobs = 1;
   }
   return es_ok(ctx);
 }

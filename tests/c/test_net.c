@@ -5,6 +5,8 @@
 #include "colorize/readout.h"
 #include "model/caffe.h"
 #include "net/eccv16_net.h"
+#include "model/modelfile.h"
+#include "model/eccv16.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -86,7 +88,54 @@ int main(void) {
     studio_image_free(&bold); studio_image_free(&col); studio_image_free(&grey); free(want.data);
   }
   studio_model_free(model);
-  free(png); free(mdata);
+  free(png);
+
+  /* our model file: f32 reads back to the same numbers; f16 and int8 stay close in ab */
+  if (mdata) {
+    float *ref_ab = NULL;
+    float *l50 = malloc(sizeof(float) * 224 * 224), *lg = malloc(sizeof(float) * 56 * 56 * ES_AB_BINS), *abq = malloc(sizeof(float) * 56 * 56 * 2);
+    for (int i = 0; i < 224 * 224; i++) l50[i] = (float)((i * 37) % 100) - 50.f + 10.f * sinf(i * 0.001f);
+    const char *precisions[] = {"f32", "f16", "int8"};
+    const float max_bound[] = {0.f, 0.1f, 2.f};
+    for (int p = 0; p < 3; p++) {
+      uint8_t *file = NULL;
+      size_t flen = 0;
+      es_caffe_net back;
+      es_precision got;
+      es_eccv16_net *qn = NULL;
+      if (!CHECKF(studio_model_convert(ctx, mdata, mlen, NULL, 0, precisions[p], &file, &flen) == STUDIO_OK, "%s", studio_error(ctx))) continue;
+      CHECK(es_model_read(ctx, file, flen, &back, &got) == STUDIO_OK && (int)got == p);
+      CHECKF(es_eccv16_net_create(ctx, &back, 224, &qn) == STUDIO_OK, "%s", studio_error(ctx));
+      if (qn && es_eccv16_net_run(ctx, qn, l50, lg) == STUDIO_OK) {
+        es_ab_readout(lg, 56 * 56, 2.606f, bins, 1.f, abq, NULL);
+        if (p == 0) { ref_ab = malloc(sizeof(float) * 56 * 56 * 2); memcpy(ref_ab, abq, sizeof(float) * 56 * 56 * 2); }
+        double sum = 0; float mx = 0.f;
+        for (int i = 0; ref_ab && i < 56 * 56 * 2; i++) { float d = fabsf(abq[i] - ref_ab[i]); sum += d; mx = fmaxf(mx, d); }
+        CHECKF(mx <= max_bound[p], "%s model: max |delta ab| %g over the bound %g", precisions[p], mx, max_bound[p]);
+        printf("%s model file: %zu bytes, |delta ab| vs f32 mean %.4f max %.4f\n", precisions[p], flen, sum / (56 * 56 * 2), mx);
+      }
+      es_eccv16_net_destroy(qn);
+      es_caffe_free(&back);
+      if (p == 0) {
+        /* refusals: one flipped byte, a cut, another version */
+        es_caffe_net bad;
+        file[flen / 2] ^= 1;
+        CHECK(es_model_read(ctx, file, flen, &bad, &got) == STUDIO_E_CORRUPT && strstr(studio_error(ctx), "checksum mismatch"));
+        file[flen / 2] ^= 1;
+        CHECK(es_model_read(ctx, file, flen - 100, &bad, &got) == STUDIO_E_CORRUPT && strstr(studio_error(ctx), "truncated"));
+        file[8] = 9;
+        CHECK(es_model_read(ctx, file, flen, &bad, &got) == STUDIO_E_UNSUPPORTED && strstr(studio_error(ctx), "version 9"));
+        file[8] = 1;
+        studio_model *fm = NULL;
+        CHECKF(studio_model_load(ctx, file, flen, NULL, 0, &fm) == STUDIO_OK, "%s", studio_error(ctx));
+        studio_model_free(fm);
+      }
+      studio_free(file);
+    }
+    CHECK(studio_model_convert(ctx, mdata, mlen, NULL, 0, "int4", &png, &len) == STUDIO_E_ARGUMENT);
+    free(ref_ab); free(l50); free(lg); free(abq);
+  }
+  free(mdata);
   es_eccv16_net_destroy(net);
   es_caffe_free(&caffe);
   studio_destroy(ctx);

@@ -41,6 +41,7 @@ make_test_models() {
   rm -rf "$out"; mkdir -p "$out"
   "$mk" "$out/synthetic-1.caffemodel" --seed 1 --with-pts "$pts" >/dev/null &&
     "$mk" "$out/synthetic-1-legacy-unpacked.caffemodel" --seed 1 --legacy-shapes --unpacked --with-pts "$pts" >/dev/null &&
+    "$mk" "$out/synthetic-2-no-bins.caffemodel" --seed 2 >/dev/null &&
     "$mk" "$out/synthetic-3-broken-conv5_2.caffemodel" --seed 3 --break-shape conv5_2 >/dev/null || die "making synthetic models failed"
   "$ES_PY" "$ES_ROOT/tests/ref/net_refs.py" "$ES_SHARED" "$out" "$out/opencv" >/dev/null || die "OpenCV's network references failed"
   echo "$key" >"$out/STAMP"
