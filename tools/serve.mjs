@@ -12,6 +12,9 @@ const root = path.resolve(opt('--root', 'web'));
 const port = Number(opt('--port', 8080));
 const host = opt('--host', '127.0.0.1');
 const isolate = !args.includes('--no-isolation');
+// Converted colorization models (models/eccv16-*.bin) are served at /models/ when given;
+// nothing else from that folder, and never a synthetic test model (those live in build/).
+const models = opt('--models', null) && path.resolve(opt('--models'));
 if (!Number.isInteger(port) || port < 0 || port > 65535) { console.error(`serve: bad --port '${opt('--port')}'`); process.exit(2); }
 
 const TYPES = {
@@ -28,8 +31,16 @@ const server = http.createServer((req, res) => {
   let rel;
   try { rel = decodeURIComponent(new URL(req.url, 'http://x').pathname); } catch { res.writeHead(400, headers); res.end(); return; }
   if (rel.endsWith('/')) rel += 'index.html';
-  const file = path.join(root, path.normalize(rel));
-  if (!file.startsWith(root + path.sep)) { res.writeHead(403, headers); res.end(); return; }
+  if (rel === '/models/index.json') { /* which converted models this site offers */
+    const list = models && fs.existsSync(models) ? fs.readdirSync(models).filter((f) => /^eccv16-(f32|f16|int8)\.bin$/.test(f)) : [];
+    res.writeHead(200, { ...headers, 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ models: list }));
+    return;
+  }
+  let file = path.join(root, path.normalize(rel));
+  const m = /^\/models\/(eccv16-(?:f32|f16|int8)\.bin)$/.exec(rel);
+  if (m && models) file = path.join(models, m[1]);
+  else if (!file.startsWith(root + path.sep)) { res.writeHead(403, headers); res.end(); return; }
   fs.stat(file, (err, st) => {
     if (err || !st.isFile()) { res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' }); res.end('not found\n'); return; }
     headers['Content-Type'] = TYPES[path.extname(file)] || 'application/octet-stream';

@@ -195,6 +195,23 @@ class Core {
     return true;
   }
 
+  /** A .caffemodel's bytes -> our model file's bytes (checked; precision f32, f16 or int8). */
+  convertModel(bytes, { pts, precision = 'f16' } = {}) {
+    const M = this.M, lenp = M._malloc(4);
+    try {
+      const p = this.withBytes(bytes, (d, n) => this.withString(precision, (sp) => (pts
+        ? this.withBytes(pts, (q, k) => M._es_wasm_model_convert(this.ctx, d, n, q, k, sp, lenp))
+        : M._es_wasm_model_convert(this.ctx, d, n, 0, 0, sp, lenp))));
+      if (!p) this.fail();
+      const len = new Uint32Array(M.HEAPU8.buffer, lenp, 1)[0];
+      const out = M.HEAPU8.slice(p, p + len);
+      M._free(p);
+      return out;
+    } finally {
+      M._free(lenp);
+    }
+  }
+
   /** Colour a photo from its lightness. options: vibrance (0.1..1, default 1/2.606),
    *  saturation (0..2, 1), size (network input, a multiple of 8 up to 512, 224). */
   colorize(input, { vibrance = 1 / 2.606, saturation = 1, size = 224 } = {}) {

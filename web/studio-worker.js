@@ -23,6 +23,7 @@ const ops = {
   resize: (image, w, h, opts) => core.resize(image, w, h, opts),
   enhance: (input, opts) => core.enhance(input, opts),
   loadModel: (bytes, pts) => core.loadModel(bytes, pts),
+  convertModel: (bytes, opts) => core.convertModel(bytes, opts),
   colorize: (input, opts) => core.colorize(input, opts),
   dispose() { core?.dispose(); core = null; return true; },
 };

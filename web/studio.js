@@ -122,6 +122,8 @@ class Studio {
   loadModel(bytes, { pts, onProgress } = {}) {
     return this.call('loadModel', [bytes, pts], { onProgress });
   }
+  /** A .caffemodel's bytes -> our model file's bytes (precision 'f32' | 'f16' | 'int8'). */
+  convertModel(bytes, { pts, precision = 'f16' } = {}) { return this.call('convertModel', [bytes, { pts, precision }]); }
   /** Colour a photo: bytes or an image in, an RGB(A) image out. Options: vibrance (0.1..1),
    *  saturation (0..2), size (multiple of 8, <= 512); onProgress(stage, fraction). Changing only
    *  vibrance or saturation on the same image does not rerun the network. */

@@ -109,3 +109,10 @@ EMSCRIPTEN_KEEPALIVE studio_image *es_wasm_colorize(studio_ctx *ctx, studio_mode
   studio_image out;
   return studio_colorize(ctx, m, img, &o, &out) ? NULL : boxed(out);
 }
+
+/* Convert a caffemodel to our model file in the module ("f32", "f16" or "int8"). */
+EMSCRIPTEN_KEEPALIVE uint8_t *es_wasm_model_convert(studio_ctx *ctx, const uint8_t *data, size_t len, const uint8_t *pts, size_t pts_len,
+                                                    const char *precision, size_t *out_len) {
+  uint8_t *out;
+  return studio_model_convert(ctx, data, len, pts, pts_len, precision, &out, out_len) ? NULL : out;
+}

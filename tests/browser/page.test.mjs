@@ -71,3 +71,54 @@ for (const isolated of [true, false]) {
     assert.deepEqual(problems, []);
   });
 }
+
+test('page: enhance, and colorize with a model loaded from disk, kept in the browser', async (t) => {
+  if (!fs.existsSync(CHROMIUM)) { t.skip(`${CHROMIUM} not installed`); return; }
+  const build = process.env.ES_BUILD || path.join(ROOT, 'build');
+  const model = path.join(build, 'test-models', 'synthetic-1.caffemodel');
+  const grey = path.join(build, 'test-models', 'opencv', 'kodim23-grey.png');
+  const dark = path.join(SHARED, 'datasets', 'lowlight', 'dicm', '01.jpg');
+  if (!fs.existsSync(model) || !fs.existsSync(dark)) { t.skip('synthetic models or ../shared missing'); return; }
+  const server = await serve();
+  const browser = await launch();
+  t.after(async () => { await browser.close(); server.stop(); });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  await page.goto(server.url);
+  await page.waitForFunction(() => /No colorization model yet/.test(document.querySelector('#model-status').textContent), null, { timeout: 30000 });
+  // a dark photo: Enhance low-light gives a brighter result
+  await page.getByLabel('Open images').setInputFiles([dark]);
+  await page.getByRole('button', { name: 'Enhance low-light' }).click();
+  await page.waitForSelector('canvas[data-result="enhance"]', { timeout: 30000 });
+  const means = await page.$$eval('#results canvas', (cs) => cs.map((c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let s = 0;
+    for (let i = 0; i < d.length; i += 4) s += d[i] + d[i + 1] + d[i + 2];
+    return s / (d.length * 0.75);
+  }));
+  assert.ok(means[1] > means[0] + 5, `enhanced ${means[1]} vs input ${means[0]}`);
+  // the model from disk: checked, converted in the worker, kept; then a grey photo gains colour
+  await page.getByLabel('Load colorization model').setInputFiles([model]);
+  await page.waitForFunction(() => /ready/.test(document.querySelector('#model-status').textContent), null, { timeout: 120000 });
+  await page.getByLabel('Open images').setInputFiles([grey]);
+  await page.getByRole('button', { name: 'Colorize' }).first().click();
+  await page.waitForSelector('canvas[data-result="colorize"]', { timeout: 60000 });
+  const chroma = await page.$eval('canvas[data-result="colorize"]', (c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let s = 0;
+    for (let i = 0; i < d.length; i += 4) s += Math.abs(d[i] - d[i + 1]) + Math.abs(d[i + 2] - d[i + 1]);
+    return s / (d.length / 4);
+  });
+  assert.ok(chroma > 1, `colorized output has chroma ${chroma}`);
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, 'page-colorize.png') });
+  // a reload finds the model kept in this browser; Forget removes it
+  await page.reload();
+  await page.waitForFunction(() => /stored in this browser/.test(document.querySelector('#model-status').textContent), null, { timeout: 60000 });
+  await page.getByRole('button', { name: 'Forget model' }).click();
+  await page.waitForFunction(() => /removed/.test(document.querySelector('#model-status').textContent));
+  assert.deepEqual(problems, []);
+});
