@@ -112,6 +112,29 @@ class Core {
     }
   }
 
+  // fn(lenPtr) returns a malloc'd buffer and stores its length: copy it out and free it.
+  takeBuffer(fn) {
+    const M = this.M, lenp = M._malloc(4);
+    try {
+      const p = fn(lenp);
+      if (!p) this.fail();
+      const out = M.HEAPU8.slice(p, p + new Uint32Array(M.HEAPU8.buffer, lenp, 1)[0]);
+      M._free(p);
+      return out;
+    } finally {
+      M._free(lenp);
+    }
+  }
+
+  // Encoded bytes (decoded here) or {width, height, channels?, data}: a studio_image handle.
+  image(input) {
+    const img = ArrayBuffer.isView(input) || input instanceof ArrayBuffer
+      ? this.withBytes(input, (p, n) => this.M._es_wasm_decode(this.ctx, p, n))
+      : this.put(input);
+    if (!img) this.fail();
+    return img;
+  }
+
   // {width, height, channels?, data} (ImageData works: 4 channels) -> a studio_image handle.
   put(image) {
     const { width, height, data } = image;
@@ -125,24 +148,17 @@ class Core {
   }
 
   decode(bytes, { digest = false } = {}) {
-    const img = this.withBytes(bytes, (p, n) => this.M._es_wasm_decode(this.ctx, p, n));
-    if (!img) this.fail();
-    return this.take(img, { digest });
+    return this.take(this.image(bytes), { digest });
   }
 
   encode(image, { format = 'png', quality = 90 } = {}) {
     const code = FORMAT_CODES[format];
     if (!code) throw new StudioError('argument', `can only encode png or jpeg, not '${format}'`);
-    const M = this.M, img = this.put(image), lenp = M._malloc(4);
+    const img = this.put(image);
     try {
-      const p = M._es_wasm_encode(this.ctx, img, code, quality, lenp);
-      if (!p) this.fail();
-      const len = new Uint32Array(M.HEAPU8.buffer, lenp, 1)[0];
-      const bytes = M.HEAPU8.slice(p, p + len);
-      M._free(p);
-      return bytes;
+      return this.takeBuffer((lenp) => this.M._es_wasm_encode(this.ctx, img, code, quality, lenp));
     } finally {
-      M._free(lenp); M._es_wasm_image_free(img);
+      this.M._es_wasm_image_free(img);
     }
   }
 
@@ -161,12 +177,7 @@ class Core {
    *  options: {strength, denoise ('auto' or 0..1), localContrast, clipLimit, tiles, sharpen,
    *  exposure}; names and ranges are the core's (studio.h), and so are the messages. */
   enhance(input, options = {}) {
-    const M = this.M;
-    const img = ArrayBuffer.isView(input) || input instanceof ArrayBuffer
-      ? this.withBytes(input, (p, n) => M._es_wasm_decode(this.ctx, p, n))
-      : this.put(input);
-    if (!img) this.fail();
-    const opts = M._es_wasm_enhance_options();
+    const M = this.M, img = this.image(input), opts = M._es_wasm_enhance_options();
     try {
       for (const [key, value] of Object.entries(options)) {
         if (value === undefined) continue;
@@ -197,19 +208,10 @@ class Core {
 
   /** A .caffemodel's bytes -> our model file's bytes (checked; precision f32, f16 or int8). */
   convertModel(bytes, { pts, precision = 'f16' } = {}) {
-    const M = this.M, lenp = M._malloc(4);
-    try {
-      const p = this.withBytes(bytes, (d, n) => this.withString(precision, (sp) => (pts
-        ? this.withBytes(pts, (q, k) => M._es_wasm_model_convert(this.ctx, d, n, q, k, sp, lenp))
-        : M._es_wasm_model_convert(this.ctx, d, n, 0, 0, sp, lenp))));
-      if (!p) this.fail();
-      const len = new Uint32Array(M.HEAPU8.buffer, lenp, 1)[0];
-      const out = M.HEAPU8.slice(p, p + len);
-      M._free(p);
-      return out;
-    } finally {
-      M._free(lenp);
-    }
+    const M = this.M;
+    return this.takeBuffer((lenp) => this.withBytes(bytes, (d, n) => this.withString(precision, (sp) => (pts
+      ? this.withBytes(pts, (q, k) => M._es_wasm_model_convert(this.ctx, d, n, q, k, sp, lenp))
+      : M._es_wasm_model_convert(this.ctx, d, n, 0, 0, sp, lenp)))));
   }
 
   /** Colour a photo from its lightness. options: vibrance (0.1..1, default 1/2.606),
@@ -217,10 +219,7 @@ class Core {
   colorize(input, { vibrance = 1 / 2.606, saturation = 1, size = 224 } = {}) {
     const M = this.M;
     if (!this.model) throw new StudioError('argument', 'no colorization model is loaded');
-    const img = ArrayBuffer.isView(input) || input instanceof ArrayBuffer
-      ? this.withBytes(input, (p, n) => M._es_wasm_decode(this.ctx, p, n))
-      : this.put(input);
-    if (!img) this.fail();
+    const img = this.image(input);
     try {
       const out = M._es_wasm_colorize(this.ctx, this.model, img, vibrance, saturation, size);
       if (!out) this.fail();

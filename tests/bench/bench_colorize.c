@@ -7,36 +7,12 @@
 #include "cli/readfile.h"
 #include "model/caffe.h"
 #include "net/eccv16_net.h"
+#include "bench_util.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <time.h>
-#ifdef __EMSCRIPTEN__
-#include <emscripten/heap.h>
-#endif
-
-static double now_ms(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec * 1e3 + t.tv_nsec / 1e6; }
-static int cmp(const void *a, const void *b) { double x = *(const double *)a, y = *(const double *)b; return (x > y) - (x < y); }
-
-static double peak_mb(void) {
-#ifdef __EMSCRIPTEN__
-  return emscripten_get_heap_size() / 1048576.0;
-#else
-  FILE *f = fopen("/proc/self/status", "r");
-  char line[256];
-  double kb = 0;
-  while (f && fgets(line, sizeof line, f)) if (sscanf(line, "VmHWM: %lf", &kb) == 1) break;
-  if (f) fclose(f);
-  return kb / 1024.0;
-#endif
-}
 
 int main(int argc, char **argv) {
   if (argc < 5) { fprintf(stderr, "usage: bench_colorize MODEL SIZE RUNS THREADS [IMAGE]\n"); return 2; }
-#ifndef __EMSCRIPTEN__
-  FILE *cr = fopen("/proc/self/clear_refs", "w");
-  if (cr) { fputs("5", cr); fclose(cr); }
-#endif
+  bench_reset_peak();
   int size = atoi(argv[2]), runs = atoi(argv[3]), threads = atoi(argv[4]);
   if (runs < 1 || runs > 50) runs = 5;
   char why[256];
@@ -48,14 +24,12 @@ int main(int argc, char **argv) {
   es_eccv16_net *net;
   if (es_caffe_read(ctx, data, len, &caffe) || es_eccv16_net_create(ctx, &caffe, size, &net)) { fprintf(stderr, "%s\n", studio_error(ctx)); return 1; }
   int q = size / 4;
-  float *in = calloc((size_t)size * size, sizeof(float)), *logits = malloc(sizeof(float) * (size_t)q * q * 313), t[50];
+  float *in = calloc((size_t)size * size, sizeof(float)), *logits = malloc(sizeof(float) * (size_t)q * q * 313);
   for (int i = 0; i < size * size; i++) in[i] = (float)((i * 7919) % 100) - 50.f;
   double ts[50];
   es_eccv16_net_run(ctx, net, in, logits); /* warm-up: first-touch of buffers */
-  for (int r = 0; r < runs; r++) { double t0 = now_ms(); es_eccv16_net_run(ctx, net, in, logits); ts[r] = now_ms() - t0; }
-  (void)t;
-  qsort(ts, (size_t)runs, sizeof *ts, cmp);
-  double med = runs % 2 ? ts[runs / 2] : 0.5 * (ts[runs / 2 - 1] + ts[runs / 2]);
+  for (int r = 0; r < runs; r++) { double t0 = bench_now_ms(); es_eccv16_net_run(ctx, net, in, logits); ts[r] = bench_now_ms() - t0; }
+  double med = bench_median(ts, runs);
   double gflop = 63.96 * (size / 224.0) * (size / 224.0);
   printf("network %dx%d threads %d: median %.0f ms, min %.0f ms over %d runs, %.1f GFLOP/s\n", size, size, studio_threads(ctx), med, ts[0], runs, gflop / (med / 1000.0));
   es_eccv16_net_destroy(net);
@@ -68,18 +42,18 @@ int main(int argc, char **argv) {
     if (!img_data || studio_decode(ctx, img_data, ilen, &img) || studio_model_load(ctx, data, len, NULL, 0, &m)) { fprintf(stderr, "%s\n", studio_error(ctx)); return 1; }
     free(img_data);
     free(data); data = NULL; /* the model keeps what it needs */
-    double t0 = now_ms();
+    double t0 = bench_now_ms();
     if (studio_colorize(ctx, m, &img, NULL, &out)) { fprintf(stderr, "%s\n", studio_error(ctx)); return 1; }
-    double t1 = now_ms();
+    double t1 = bench_now_ms();
     studio_image_free(&out);
     studio_colorize_options o;
     studio_colorize_defaults(&o);
     o.vibrance = 0.25f;
-    double t2 = now_ms();
+    double t2 = bench_now_ms();
     studio_colorize(ctx, m, &img, &o, &out);
-    double t3 = now_ms();
+    double t3 = bench_now_ms();
     printf("pipeline %dx%d (%.1f MP) threads %d: %.0f ms end to end, %.0f ms re-read at another vibrance, peak memory %.0f MB\n", img.width,
-           img.height, img.width * (double)img.height / 1e6, studio_threads(ctx), t1 - t0, t3 - t2, peak_mb());
+           img.height, img.width * (double)img.height / 1e6, studio_threads(ctx), t1 - t0, t3 - t2, bench_peak_mb());
     studio_image_free(&out); studio_image_free(&img); studio_model_free(m);
   }
   free(data); free(in); free(logits);

@@ -1,0 +1,47 @@
+/* bench_util.h - what the benchmark programs share: a monotonic clock, medians, and peak
+ * memory (process high-water mark natively, reset first because Linux carries a parent's
+ * across exec; the WASM heap's size under Node). */
+#ifndef STUDIO_BENCH_UTIL_H
+#define STUDIO_BENCH_UTIL_H
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#ifdef __EMSCRIPTEN__
+#include <emscripten/heap.h>
+#endif
+
+static inline double bench_now_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+static int bench_cmp(const void *a, const void *b) { double x = *(const double *)a, y = *(const double *)b; return (x > y) - (x < y); }
+
+/* Sorts t[0..n) and returns its median. */
+static inline double bench_median(double *t, int n) {
+  qsort(t, (size_t)n, sizeof *t, bench_cmp);
+  return n % 2 ? t[n / 2] : 0.5 * (t[n / 2 - 1] + t[n / 2]);
+}
+
+static inline void bench_reset_peak(void) {
+#ifndef __EMSCRIPTEN__
+  FILE *f = fopen("/proc/self/clear_refs", "w");
+  if (f) { fputs("5", f); fclose(f); }
+#endif
+}
+
+static inline double bench_peak_mb(void) {
+#ifdef __EMSCRIPTEN__
+  return emscripten_get_heap_size() / 1048576.0;
+#else
+  FILE *f = fopen("/proc/self/status", "r");
+  char line[256];
+  double kb = 0;
+  while (f && fgets(line, sizeof line, f))
+    if (sscanf(line, "VmHWM: %lf", &kb) == 1) break;
+  if (f) fclose(f);
+  return kb / 1024.0;
+#endif
+}
+#endif
