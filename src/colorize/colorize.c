@@ -17,6 +17,7 @@
 struct studio_model {
   es_caffe_net caffe;          /* the weights (kept: a network is built per input size) */
   uint8_t *file;               /* a converted file's bytes, when its f32 tensors are carved from them */
+  int int8;                    /* an int8 file: run the quantized operators */
   float bins[2 * ES_AB_BINS];  /* ab centres */
   es_eccv16_net *net;          /* for net_size */
   int net_size;
@@ -51,13 +52,14 @@ studio_status studio_model_load(studio_ctx *ctx, const uint8_t *data, size_t len
     if (!m->file) { studio_model_free(m); return es_fail(ctx, STUDIO_E_NOMEM, "out of memory"); }
     memcpy(m->file, data, len);
     s = es_model_read(ctx, m->file, len, &m->caffe, &p);
+    m->int8 = p == ES_PRECISION_INT8;
   } else {
     s = es_caffe_read(ctx, data, len, &m->caffe);
   }
   if (!s) s = es_eccv16_check(ctx, &m->caffe);
   if (!s) s = es_eccv16_complete(ctx, &m->caffe, pts, pts_len);
   /* the network is built now for an early, clear refusal and for the default size */
-  if (!s) { s = es_eccv16_net_create(ctx, &m->caffe, 224, &m->net); m->net_size = 224; }
+  if (!s) { s = es_eccv16_net_create(ctx, &m->caffe, 224, m->int8, &m->net); m->net_size = 224; }
   if (s) { studio_model_free(m); return s; }
   const es_caffe_layer *ab = es_caffe_find(&m->caffe, "class8_ab");
   for (int i = 0; i < ES_AB_BINS; i++) { m->bins[2 * i] = ab->blobs[0].data[i]; m->bins[2 * i + 1] = ab->blobs[0].data[ES_AB_BINS + i]; }
@@ -130,7 +132,7 @@ studio_status studio_colorize(studio_ctx *ctx, studio_model *m, const studio_ima
     if (m->net_size != S) {
       es_eccv16_net_destroy(m->net);
       m->net = NULL;
-      if ((s = es_eccv16_net_create(ctx, &m->caffe, S, &m->net))) goto done;
+      if ((s = es_eccv16_net_create(ctx, &m->caffe, S, m->int8, &m->net))) goto done;
       m->net_size = S;
     }
     /* the network sees the image shrunk in sRGB (straight from the 8-bit pixels) and then

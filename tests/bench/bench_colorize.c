@@ -1,5 +1,5 @@
 /* bench_colorize.c - time the colorization network, and the whole pipeline on a large image:
- *   bench_colorize MODEL SIZE RUNS THREADS [IMAGE]
+ *   bench_colorize MODEL SIZE RUNS THREADS [f32|int8] [IMAGE]
  * Prints the network's median and min over RUNS at SIZE x SIZE, effective GFLOP/s (the
  * network is 31.98 GMAC = 63.96 GFLOP at 224, scaling with the pixel count), and with IMAGE
  * the end-to-end studio_colorize time (first call: network included) and peak memory. */
@@ -9,11 +9,15 @@
 #include "net/eccv16_net.h"
 #include "bench_util.h"
 
+#include <string.h>
+
 
 int main(int argc, char **argv) {
-  if (argc < 5) { fprintf(stderr, "usage: bench_colorize MODEL SIZE RUNS THREADS [IMAGE]\n"); return 2; }
+  if (argc < 5) { fprintf(stderr, "usage: bench_colorize MODEL SIZE RUNS THREADS [f32|int8] [IMAGE]\n"); return 2; }
   bench_reset_peak();
   int size = atoi(argv[2]), runs = atoi(argv[3]), threads = atoi(argv[4]);
+  int int8 = argc > 5 && strcmp(argv[5], "int8") == 0;
+  if (int8 || (argc > 5 && strcmp(argv[5], "f32") == 0)) { argv[5] = argv[6]; argc = argc > 6 ? 6 : 5; }
   if (runs < 1 || runs > 50) runs = 5;
   char why[256];
   size_t len;
@@ -22,7 +26,7 @@ int main(int argc, char **argv) {
   studio_ctx *ctx = studio_create(&(studio_config){.threads = threads});
   es_caffe_net caffe;
   es_eccv16_net *net;
-  if (es_caffe_read(ctx, data, len, &caffe) || es_eccv16_net_create(ctx, &caffe, size, &net)) { fprintf(stderr, "%s\n", studio_error(ctx)); return 1; }
+  if (es_caffe_read(ctx, data, len, &caffe) || es_eccv16_net_create(ctx, &caffe, size, int8, &net)) { fprintf(stderr, "%s\n", studio_error(ctx)); return 1; }
   int q = size / 4;
   float *in = calloc((size_t)size * size, sizeof(float)), *logits = malloc(sizeof(float) * (size_t)q * q * 313);
   for (int i = 0; i < size * size; i++) in[i] = (float)((i * 7919) % 100) - 50.f;
@@ -31,7 +35,7 @@ int main(int argc, char **argv) {
   for (int r = 0; r < runs; r++) { double t0 = bench_now_ms(); es_eccv16_net_run(ctx, net, in, logits); ts[r] = bench_now_ms() - t0; }
   double med = bench_median(ts, runs);
   double gflop = 63.96 * (size / 224.0) * (size / 224.0);
-  printf("network %dx%d threads %d: median %.0f ms, min %.0f ms over %d runs, %.1f GFLOP/s\n", size, size, studio_threads(ctx), med, ts[0], runs, gflop / (med / 1000.0));
+  printf("network %s %dx%d threads %d: median %.0f ms, min %.0f ms over %d runs, %.1f GFLOP/s\n", int8 ? "int8" : "f32", size, size, studio_threads(ctx), med, ts[0], runs, gflop / (med / 1000.0));
   es_eccv16_net_destroy(net);
   es_caffe_free(&caffe);
   if (argc > 5) {

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """tools/studio bench colorize: the colorization network at 224 (also 256 and 512) natively and
 in WASM on 1 and 2 threads, and OpenCV DNN on 1 and 2 threads on the same synthetic model, in
-one run; then the whole pipeline on a 12 MP image (end to end and a re-read at another
-vibrance) with peak memory. f32 only so far (the int8 path is still to come)."""
+one run, in f32 and int8 (XNNPACK's dynamically quantized operators); then the whole pipeline
+on a 12 MP image (end to end and a re-read at another vibrance) with peak memory."""
 import os
 import re
 import subprocess
@@ -48,18 +48,19 @@ def opencv(size, threads, runs=5):
 def main():
     if not os.path.exists(MODEL):
         sys.exit(f"bench: {MODEL} missing: run tools/studio test once (it writes the synthetic models)")
-    print("Colorization network, f32, synthetic weights; medians")
-    print(f"  {'':26s} {'224':>16s} {'256':>16s} {'512':>16s}")
+    print("Colorization network, synthetic weights; medians")
+    print(f"  {'':32s} {'224':>16s} {'256':>16s} {'512':>16s}")
     rows = []
     for label, base in (("native", [os.path.join(BUILD, "native", "bench_colorize")]),
                         ("WASM", NODE + [os.path.join(BUILD, "wasm-st", "bench_colorize.js")]),
                         ("WASM threads", NODE + [os.path.join(BUILD, "wasm-mt", "bench_colorize.js")])):
-        for threads in ((1,) if label == "WASM" else (2,) if label == "WASM threads" else (1, 2)):
-            cells = []
-            for size in (224, 256, 512):
-                t, _, err = ours(base + [MODEL, str(size), "3" if size == 512 else "5", str(threads)])
-                cells.append(t)
-            rows.append((f"ours {label}, {threads} thread{'s' if threads > 1 else ''}", cells))
+        for prec in ("f32", "int8"):
+            for threads in ((1,) if label == "WASM" else (2,) if label == "WASM threads" else (1, 2)):
+                cells = []
+                for size in (224, 256, 512):
+                    t, _, err = ours(base + [MODEL, str(size), "3" if size == 512 else "5", str(threads), prec])
+                    cells.append(t)
+                rows.append((f"ours {label} {prec}, {threads} thread{'s' if threads > 1 else ''}", cells))
     for threads in (1, 2):
         rows.append((f"OpenCV DNN, {threads} thread{'s' if threads > 1 else ''}", [opencv(s, threads, 3 if s == 512 else 5) for s in (224, 256, 512)]))
     ref = {t: rows[-2 + t - 1][1][0] for t in (1, 2)}
@@ -69,11 +70,11 @@ def main():
             g = 63.96 * (size / 224) ** 2
             txt.append(f"{t:6.3f}s {g / t:5.0f}GF" if t else f"{'failed':>14s}")
         threads = 2 if "2 threads" in label else 1
-        print(f"  {label:26s} {' '.join(f'{c:>16s}' for c in txt)}   x{ref[threads] / cells[0]:.2f} vs OpenCV at 224" if cells[0] else f"  {label}: failed")
+        print(f"  {label:32s} {' '.join(f'{c:>16s}' for c in txt)}   x{ref[threads] / cells[0]:.2f} vs OpenCV at 224" if cells[0] else f"  {label}: failed")
     if os.path.exists(BIG):
         print("Whole pipeline on 12 MP (first call runs the network; the re-read only the readout and colour):")
-        for label, cmd in (("native, 2 threads", [os.path.join(BUILD, "native", "bench_colorize"), MODEL, "224", "1", "2", BIG]),
-                           ("WASM, 2 threads", NODE + [os.path.join(BUILD, "wasm-mt", "bench_colorize.js"), MODEL, "224", "1", "2", BIG])):
+        for label, cmd in (("native f32, 2 threads", [os.path.join(BUILD, "native", "bench_colorize"), MODEL, "224", "1", "2", "f32", BIG]),
+                           ("WASM f32, 2 threads", NODE + [os.path.join(BUILD, "wasm-mt", "bench_colorize.js"), MODEL, "224", "1", "2", "f32", BIG])):
             _, pipe, err = ours(cmd)
             if pipe:
                 print(f"  {label:20s} {pipe[0] / 1000:6.2f} s end to end, {pipe[1] / 1000:6.2f} s re-read, peak memory {pipe[2]} MB")
