@@ -83,6 +83,7 @@ int main(void) {
     o.vibrance = 0.2f; o.saturation = 1.5f;
     studio_image bold;
     CHECK(studio_colorize(ctx, model, &grey, &o, &bold) == STUDIO_OK && memcmp(bold.pixels, col.pixels, n) != 0);
+    studio_image_free(&bold);
     o.vibrance = 5.f;
     CHECK(studio_colorize(ctx, model, &grey, &o, &bold) == STUDIO_E_ARGUMENT && strstr(studio_error(ctx), "vibrance"));
     studio_image_free(&bold); studio_image_free(&col); studio_image_free(&grey); free(want.data);
