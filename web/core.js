@@ -215,17 +215,33 @@ class Core {
   }
 
   /** Colour a photo from its lightness. options: vibrance (0.1..1, default 1/2.606),
-   *  saturation (0..2, 1), size (network input, a multiple of 8 up to 512, 224). */
-  colorize(input, { vibrance = 1 / 2.606, saturation = 1, size = 224 } = {}) {
+   *  saturation (0..2, 1), size (network input, a multiple of 8 up to 512, 224), edgeAware
+   *  (false: bilinear as OpenCV; true: colour enlarged guided by the photo's lightness). */
+  colorize(input, { vibrance = 1 / 2.606, saturation = 1, size = 224, edgeAware = false } = {}) {
     const M = this.M;
     if (!this.model) throw new StudioError('argument', 'no colorization model is loaded');
     const img = this.image(input);
     try {
-      const out = M._es_wasm_colorize(this.ctx, this.model, img, vibrance, saturation, size);
+      const out = M._es_wasm_colorize(this.ctx, this.model, img, vibrance, saturation, size, edgeAware ? 1 : 0);
       if (!out) this.fail();
       return this.take(out);
     } finally {
       M._es_wasm_image_free(img);
+    }
+  }
+
+  /** The last colorize call's confidence: { width, height, data: Float32Array } in 0..1
+   *  (1 = the network was sure of the colour) on its output grid, or null before any. */
+  confidence() {
+    const M = this.M;
+    if (!this.model) return null;
+    const side = M._malloc(4);
+    try {
+      const p = M._es_wasm_colorize_confidence(this.model, side);
+      const n = M.HEAP32[side >> 2];
+      return p ? { width: n, height: n, data: new Float32Array(M.HEAPF32.subarray(p >> 2, (p >> 2) + n * n)) } : null;
+    } finally {
+      M._free(side);
     }
   }
 

@@ -25,6 +25,7 @@ const ops = {
   loadModel: (bytes, pts) => core.loadModel(bytes, pts),
   convertModel: (bytes, opts) => core.convertModel(bytes, opts),
   colorize: (input, opts) => core.colorize(input, opts),
+  confidence: () => core.confidence(),
   dispose() { core?.dispose(); core = null; return true; },
 };
 

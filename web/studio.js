@@ -125,12 +125,17 @@ class Studio {
   /** A .caffemodel's bytes -> our model file's bytes (precision 'f32' | 'f16' | 'int8'). */
   convertModel(bytes, { pts, precision = 'f16' } = {}) { return this.call('convertModel', [bytes, { pts, precision }]); }
   /** Colour a photo: bytes or an image in, an RGB(A) image out. Options: vibrance (0.1..1),
-   *  saturation (0..2), size (multiple of 8, <= 512); onProgress(stage, fraction). Changing only
-   *  vibrance or saturation on the same image does not rerun the network. */
+   *  saturation (0..2), size (multiple of 8, <= 512), edgeAware (colour follows the photo's
+   *  edges); onProgress(stage, fraction). Changing only vibrance, saturation or edgeAware on
+   *  the same image does not rerun the network. */
   colorize(input, { onProgress, ...options } = {}) {
     const arg = ArrayBuffer.isView(input) || input instanceof ArrayBuffer ? input : plain(input);
     return this.call('colorize', [arg, options], { onProgress });
   }
+
+  /** How sure the network was of the last colorize call's colours: { width, height, data }
+   *  (Float32Array, 0..1 per cell of the network's output grid), or null. */
+  confidence() { return this.call('confidence', []); }
 
   /** Stop whatever runs now; pending calls reject with code 'cancelled'. The studio stays usable. */
   async cancel() {

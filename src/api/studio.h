@@ -152,17 +152,26 @@ typedef struct {
   float vibrance;   /* 0.1..1, default 0.3837 (= 1/2.606, the model's own): the softmax temperature T; lower is bolder */
   float saturation; /* 0..2, default 1: scales ab */
   int size;         /* 8..512, a multiple of 8, default 224: the network's input size */
+  int edge_aware;   /* 0 or 1, default 0: enlarge the colour guided by the photo's lightness
+                       (joint bilateral) so it stops at edges instead of bleeding across them;
+                       0 is plain bilinear, as OpenCV's reference does it */
 } studio_colorize_options;
 void studio_colorize_defaults(studio_colorize_options *opt);
 
 /* Colour a photo from its lightness: sRGB -> Lab, the image resized to size x size (bilinear)
- * for the network, ab read out at a quarter of that, enlarged (bilinear, OpenCV's pixel
- * centres) and joined with the full-resolution L, Lab -> sRGB. Grey in, RGB out (alpha kept);
+ * for the network, ab read out at a quarter of that, enlarged (bilinear with OpenCV's pixel
+ * centres, or edge-aware) and joined with the full-resolution L, Lab -> sRGB. Grey in, RGB out (alpha kept);
  * a colour image is recoloured from its L. The network's output for the last image is kept
  * with the model, so a second call on the same image with other vibrance or saturation does
  * not run the network again. */
 studio_status studio_colorize(studio_ctx *ctx, studio_model *m, const studio_image *in, const studio_colorize_options *opt,
                               studio_image *out);
+
+/* How sure the network was of each colour of the last studio_colorize call with this model,
+ * at that call's vibrance: *w x *h values (the network's output grid, a quarter of its input
+ * size) in 0..1, 1 - the entropy of the 313-way distribution over log(313): 1 = one colour
+ * certain, 0 = no idea. Owned by the model, valid until its next call; NULL before any. */
+const float *studio_colorize_confidence(const studio_model *m, int *w, int *h);
 
 /* Convert a .caffemodel (with pts_in_hull.npy when its class8_ab is empty) to our model file at
  * precision "f32", "f16" or "int8"; *out is malloc'd (studio_free). */

@@ -19,12 +19,17 @@ static int option(void *p, studio_ctx *ctx, const char *name, const char *value)
   char *end = NULL;
   if (strcmp(name, "model") == 0) { s->model_path = value; return 0; }
   if (strcmp(name, "pts") == 0) { s->pts_path = value; return 0; }
+  if (strcmp(name, "upsample") == 0) {
+    if (strcmp(value, "bilinear") && strcmp(value, "edge-aware")) { fprintf(stderr, "studio: --upsample is bilinear or edge-aware, not '%s'\n", value); return 1; }
+    s->opt.edge_aware = strcmp(value, "edge-aware") == 0;
+    return 0;
+  }
   double v = strtod(value, &end);
   if (end == value || *end) { fprintf(stderr, "studio: --%s needs a number, not '%s'\n", name, value); return 1; }
   if (strcmp(name, "vibrance") == 0) s->opt.vibrance = (float)v;
   else if (strcmp(name, "saturation") == 0) s->opt.saturation = (float)v;
   else if (strcmp(name, "size") == 0) s->opt.size = (int)v;
-  else { fprintf(stderr, "studio: unknown colorize option --%s (model, pts, vibrance, saturation, size)\n", name); return 1; }
+  else { fprintf(stderr, "studio: unknown colorize option --%s (model, pts, vibrance, saturation, size, upsample)\n", name); return 1; }
   return 0;
 }
 

@@ -34,6 +34,7 @@ void es_usage(FILE *f) {
           "  --vibrance T        softmax temperature, lower is bolder (0.1..1, 0.3837)\n"
           "  --saturation S      scales the colours (0..2, 1)\n"
           "  --size N            network input size, a multiple of 8 (8..512, 224)\n"
+          "  --upsample M        bilinear (as OpenCV) or edge-aware (colour stops at edges) (bilinear)\n"
           "       studio convert IN.caffemodel OUT [--pts pts_in_hull.npy] [--precision f32|f16|int8]\n");
 }
 

@@ -1,5 +1,6 @@
 /* colorize.c - studio_model and studio_colorize: the pre- and post-processing around the
  * network, as OpenCV's colorization sample does it (so the two can be compared). */
+#include "guided.h"
 #include "readout.h"
 #include "../api/context.h"
 #include "../color/color.h"
@@ -22,6 +23,9 @@ struct studio_model {
   es_eccv16_net *net;          /* for net_size */
   int net_size;
   float *logits;               /* the last run's output, (net_size/4)^2 x 313 */
+  float *low_l;                /* the L the network saw, at its output size (q x q) */
+  float *confidence;           /* the last call's 1 - entropy, q x q */
+  int q;                       /* the last run's output size */
   uint64_t logits_key;         /* digest of the image it came from (0: none) */
 };
 
@@ -29,6 +33,14 @@ void studio_colorize_defaults(studio_colorize_options *o) {
   o->vibrance = 1.f / 2.606f;
   o->saturation = 1.f;
   o->size = 224;
+  o->edge_aware = 0;
+}
+
+const float *studio_colorize_confidence(const studio_model *m, int *w, int *h) {
+  if (!m || !m->confidence) return NULL;
+  if (w) *w = m->q;
+  if (h) *h = m->q;
+  return m->confidence;
 }
 
 void studio_model_free(studio_model *m) {
@@ -36,7 +48,7 @@ void studio_model_free(studio_model *m) {
   es_eccv16_net_destroy(m->net);
   es_caffe_free(&m->caffe);
   free(m->file);
-  free(m->logits);
+  free(m->logits); free(m->low_l); free(m->confidence);
   free(m);
 }
 
@@ -67,9 +79,9 @@ studio_status studio_model_load(studio_ctx *ctx, const uint8_t *data, size_t len
   return es_ok(ctx);
 }
 
-/* ---- the output, row by row on the pool: the input's own L joined with ab enlarged
- * bilinearly (OpenCV's pixel centres) from the network's quarter-size output. Nothing
- * full-size but the input and the output is ever held. ---- */
+/* ---- the output, row by row on the pool: the input's own L joined with ab enlarged from
+ * the network's quarter-size output, bilinearly (OpenCV's pixel centres) or guided by L.
+ * Nothing full-size but the input and the output is ever held. ---- */
 
 typedef struct {
   const studio_image *in;
@@ -77,6 +89,8 @@ typedef struct {
   const float *ab;   /* q x q x 2 */
   int q;
   es_axis ax, ay;    /* q -> w and q -> h, bilinear */
+  const es_guided *guided; /* or this, with the L the network saw */
+  const float *low_l;
   float lin[256];    /* 8-bit sRGB -> linear */
 } out_job;
 
@@ -88,8 +102,8 @@ static void out_rows(void *arg, size_t start, size_t count) {
   for (size_t y = start; y < start + count; y++) {
     const uint8_t *src = in->pixels + y * in->stride;
     uint8_t *o = j->out->pixels + y * j->out->stride;
-    const int y0 = j->ay.first[y];
-    const float wy0 = j->ay.weights[2 * y], wy1 = j->ay.weights[2 * y + 1];
+    const int y0 = j->guided ? 0 : j->ay.first[y];
+    const float wy0 = j->guided ? 0.f : j->ay.weights[2 * y], wy1 = j->guided ? 0.f : j->ay.weights[2 * y + 1];
     const float *r0 = j->ab + (size_t)y0 * q * 2, *r1 = j->ab + (size_t)(y0 + 1 < q ? y0 + 1 : y0) * q * 2;
     for (int x0 = 0; x0 < w; x0 += 64) {
       int n = w - x0 < 64 ? w - x0 : 64;
@@ -98,11 +112,13 @@ static void out_rows(void *arg, size_t start, size_t count) {
         float rgb[3] = {j->lin[p[0]], j->lin[p[ic >= 3 ? 1 : 0]], j->lin[p[ic >= 3 ? 2 : 0]]};
         float Y = 0.212671f * rgb[0] + 0.715160f * rgb[1] + 0.072169f * rgb[2];
         lab[3 * i] = Y > 0.008856f ? 116.f * cbrtf(Y) - 16.f : 903.3f * Y; /* L as es_rgb_to_lab computes it */
+        if (j->guided) continue;
         int x = x0 + i, a0 = j->ax.first[x], a1 = a0 + 1 < q ? a0 + 1 : a0;
         float wx0 = j->ax.weights[2 * x], wx1 = j->ax.weights[2 * x + 1];
         for (int k = 0; k < 2; k++)
           lab[3 * i + 1 + k] = wy0 * (wx0 * r0[2 * a0 + k] + wx1 * r0[2 * a1 + k]) + wy1 * (wx0 * r1[2 * a0 + k] + wx1 * r1[2 * a1 + k]);
       }
+      if (j->guided) es_guided_row(j->guided, j->ab, j->low_l, (int)y, x0, n, lab);
       es_lab_to_rgb(lab, lab, (size_t)n); /* clamped to 0..1 */
       for (int i = 0; i < n; i++) {
         uint8_t *d = o + (size_t)(x0 + i) * c;
@@ -121,11 +137,13 @@ studio_status studio_colorize(studio_ctx *ctx, studio_model *m, const studio_ima
   if (!(o.vibrance >= 0.1f && o.vibrance <= 1.f)) return es_fail(ctx, STUDIO_E_ARGUMENT, "colorize option vibrance must be in 0.1..1, not %g", (double)o.vibrance);
   if (!(o.saturation >= 0.f && o.saturation <= 2.f)) return es_fail(ctx, STUDIO_E_ARGUMENT, "colorize option saturation must be in 0..2, not %g", (double)o.saturation);
   if (o.size < 8 || o.size > 512 || o.size % 8) return es_fail(ctx, STUDIO_E_ARGUMENT, "colorize option size must be a multiple of 8 in 8..512, not %d", o.size);
+  if (o.edge_aware != 0 && o.edge_aware != 1) return es_fail(ctx, STUDIO_E_ARGUMENT, "colorize option edge_aware must be 0 or 1, not %d", o.edge_aware);
   const int w = in->width, h = in->height, S = o.size, q = S / 4;
   studio_status s = studio_image_alloc(ctx, w, h, in->channels == 2 || in->channels == 4 ? 4 : 3, out);
   if (s) return s;
   float *small = malloc(sizeof(float) * 3 * (size_t)S * S), *ab = malloc(sizeof(float) * 2 * (size_t)q * q);
-  out_job oj = {in, out, ab, q, {0}, {0}, {0}};
+  out_job oj = {in, out, ab, q, {0}, {0}, NULL, NULL, {0}};
+  es_guided guided = {0};
   if (!small || !ab) { s = es_fail(ctx, STUDIO_E_NOMEM, "out of memory colorizing a %dx%d image", w, h); goto done; }
   uint64_t key = studio_image_digest(in) ^ (uint64_t)S * 0x9E3779B97F4A7C15ull;
   if (!m->logits || m->logits_key != key) {
@@ -158,20 +176,36 @@ studio_status studio_colorize(studio_ctx *ctx, studio_model *m, const studio_ima
     for (size_t i = 0; i < (size_t)S * S * 3; i++) small[i] *= 1.f / 255.f;
     es_rgb_to_lab(small, small, (size_t)S * S);
     for (size_t i = 0; i < (size_t)S * S; i++) small[i] = small[3 * i] - 50.f; /* L - 50, packed in place */
-    free(m->logits);
+    free(m->logits); free(m->low_l); free(m->confidence);
     m->logits = malloc(sizeof(float) * (size_t)q * q * ES_AB_BINS);
+    m->low_l = malloc(sizeof(float) * (size_t)q * q);
+    m->confidence = malloc(sizeof(float) * (size_t)q * q);
     m->logits_key = 0;
-    if (!m->logits) { s = es_fail(ctx, STUDIO_E_NOMEM, "out of memory"); goto done; }
+    m->q = q;
+    if (!m->logits || !m->low_l || !m->confidence) { s = es_fail(ctx, STUDIO_E_NOMEM, "out of memory"); goto done; }
+    /* each output sample of the network covers 4x4 of its input */
+    for (int y = 0; y < q; y++)
+      for (int x = 0; x < q; x++) {
+        float sum = 0.f;
+        for (int k = 0; k < 16; k++) sum += small[(size_t)(4 * y + k / 4) * S + 4 * x + k % 4];
+        m->low_l[(size_t)y * q + x] = sum / 16.f + 50.f;
+      }
     if ((s = es_eccv16_net_run(ctx, m->net, small, m->logits))) goto done;
     m->logits_key = key;
   }
-  es_ab_readout(m->logits, (size_t)q * q, 1.f / o.vibrance, m->bins, o.saturation, ab, NULL);
+  es_ab_readout(m->logits, (size_t)q * q, 1.f / o.vibrance, m->bins, o.saturation, ab, m->confidence);
+  for (size_t i = 0; i < (size_t)q * q; i++) m->confidence[i] = 1.f - m->confidence[i];
   for (int i = 0; i < 256; i++) oj.lin[i] = es_srgb_to_linear(i / 255.f);
-  if (es_axis_bilinear(&oj.ax, q, w) || es_axis_bilinear(&oj.ay, q, h)) { s = es_fail(ctx, STUDIO_E_NOMEM, "out of memory"); goto done; }
+  if (o.edge_aware) {
+    if (es_guided_init(&guided, q, w, h)) { s = es_fail(ctx, STUDIO_E_NOMEM, "out of memory"); goto done; }
+    oj.guided = &guided;
+    oj.low_l = m->low_l;
+  } else if (es_axis_bilinear(&oj.ax, q, w) || es_axis_bilinear(&oj.ay, q, h)) { s = es_fail(ctx, STUDIO_E_NOMEM, "out of memory"); goto done; }
   es_parallel_tiles(ctx->pool, (size_t)h, 16, out_rows, &oj);
   s = es_ok(ctx);
 done:
   es_axis_free(&oj.ax); es_axis_free(&oj.ay);
+  es_guided_free(&guided);
   free(small); free(ab);
   if (s) studio_image_free(out);
   return s;

@@ -14,7 +14,7 @@ typedef struct es_eccv16_net es_eccv16_net;
 /* Build for a size x size input (a multiple of 8, 8..512) from a checked Caffe net. int8: the
  * convolutions with many input channels run as XNNPACK's dynamically quantized operators
  * (activations quantized per image on the fly, weights int8 with one scale per output
- * channel); the first convolution (one input channel) and the deconvolution stay f32. */
+ * channel); the first convolution (one input channel) stays f32. */
 studio_status es_eccv16_net_create(studio_ctx *ctx, const es_caffe_net *caffe, int size, int int8, es_eccv16_net **out);
 void es_eccv16_net_destroy(es_eccv16_net *net);
 /* L - 50, size x size floats, in; (size/4)^2 x 313 logits (NHWC) out. */

@@ -104,11 +104,15 @@ EMSCRIPTEN_KEEPALIVE studio_model *es_wasm_model_load(studio_ctx *ctx, const uin
   return studio_model_load(ctx, data, len, pts, pts_len, &m) ? NULL : m;
 }
 EMSCRIPTEN_KEEPALIVE void es_wasm_model_free(studio_model *m) { studio_model_free(m); }
-EMSCRIPTEN_KEEPALIVE studio_image *es_wasm_colorize(studio_ctx *ctx, studio_model *m, studio_image *img, float vibrance, float saturation, int size) {
-  studio_colorize_options o = {vibrance, saturation, size};
+EMSCRIPTEN_KEEPALIVE studio_image *es_wasm_colorize(studio_ctx *ctx, studio_model *m, studio_image *img, float vibrance, float saturation, int size,
+                                                    int edge_aware) {
+  studio_colorize_options o = {vibrance, saturation, size, edge_aware};
   studio_image out;
   return studio_colorize(ctx, m, img, &o, &out) ? NULL : boxed(out);
 }
+
+/* The last colorize call's confidence map: its size through *side (square). */
+EMSCRIPTEN_KEEPALIVE const float *es_wasm_colorize_confidence(studio_model *m, int *side) { return studio_colorize_confidence(m, side, NULL); }
 
 /* Convert a caffemodel to our model file in the module ("f32", "f16" or "int8"). */
 EMSCRIPTEN_KEEPALIVE uint8_t *es_wasm_model_convert(studio_ctx *ctx, const uint8_t *data, size_t len, const uint8_t *pts, size_t pts_len,

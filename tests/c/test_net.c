@@ -2,6 +2,7 @@
  * caffemodel (tests/ref/net_refs.py): conv8_313's logits, and ab after the annealed-mean
  * readout, within 0.05 (Lab units) as the colorization issue asks; in every build. */
 #include "check.h"
+#include "colorize/guided.h"
 #include "colorize/readout.h"
 #include "model/caffe.h"
 #include "net/eccv16_net.h"
@@ -12,48 +13,111 @@
 #include <stdlib.h>
 #include <string.h>
 
-int main(void) {
-  studio_ctx *ctx = studio_create(NULL);
-  char path[1024];
-  snprintf(path, sizeof path, "%s/synthetic-1.caffemodel", ES_TEST_MODELS);
-  size_t len;
-  uint8_t *data = check_read(path, &len);
-  if (!data) { printf("SKIP: %s missing (tools/studio test makes it when ../shared is present)\n", path); studio_destroy(ctx); return check_summary("test_net"); }
+/* OpenCV DNN's logits and ab for one (model, input, size) case: ours within 0.05 in ab. */
+static void parity(studio_ctx *ctx, const char *model, const char *input, int size) {
+  char path[1200];
+  size_t len, plen = 0;
+  snprintf(path, sizeof path, "%s/%s.caffemodel", ES_TEST_MODELS, model);
+  uint8_t *data = check_read(path, &len), *pts = NULL;
+  snprintf(path, sizeof path, "%s/reference/pts_in_hull.npy", ES_TEST_SHARED);
+  pts = check_read(path, &plen);
   es_caffe_net caffe;
   es_eccv16_net *net = NULL;
-  CHECKF(es_caffe_read(ctx, data, len, &caffe) == STUDIO_OK, "%s", studio_error(ctx));
-  free(data);
-  CHECKF(es_eccv16_net_create(ctx, &caffe, 224, 0, &net) == STUDIO_OK, "%s", studio_error(ctx));
+  const int q = size / 4;
+  if (!CHECKF(data && es_caffe_read(ctx, data, len, &caffe) == STUDIO_OK, "%s: %s", model, studio_error(ctx))) { free(data); free(pts); return; }
+  CHECKF(es_eccv16_complete(ctx, &caffe, pts, plen) == STUDIO_OK, "%s", studio_error(ctx));
+  CHECKF(es_eccv16_net_create(ctx, &caffe, size, 0, &net) == STUDIO_OK, "%s", studio_error(ctx));
   const es_caffe_layer *ab_layer = es_caffe_find(&caffe, "class8_ab");
   float bins[2 * ES_AB_BINS];
   for (int i = 0; i < ES_AB_BINS; i++) { bins[2 * i] = ab_layer->blobs[0].data[i]; bins[2 * i + 1] = ab_layer->blobs[0].data[ES_AB_BINS + i]; }
-  const char *inputs[] = {"kodim23", "random"};
-  float *logits = malloc(sizeof(float) * 56 * 56 * ES_AB_BINS), *ab = malloc(sizeof(float) * 56 * 56 * 2), *x = malloc(sizeof(float) * 224 * 224);
-  for (int t = 0; net && t < 2; t++) {
-    check_ref_t l, want_logits, want_ab;
-    char full[1200];
-    snprintf(full, sizeof full, "%s/opencv/%s.l.ref", ES_TEST_MODELS, inputs[t]);
-    if (!CHECK(check_ref_file(full, &l))) continue;
-    snprintf(full, sizeof full, "%s/opencv/%s.logits.ref", ES_TEST_MODELS, inputs[t]);
-    if (!CHECK(check_ref_file(full, &want_logits))) { free(l.data); continue; }
-    snprintf(full, sizeof full, "%s/opencv/%s.ab.ref", ES_TEST_MODELS, inputs[t]);
-    if (!CHECK(check_ref_file(full, &want_ab))) { free(l.data); free(want_logits.data); continue; }
-    for (int i = 0; i < 224 * 224; i++) x[i] = ((float *)l.data)[i] - 50.f;
+  check_ref_t l = {0}, want_logits = {0}, want_ab = {0};
+  char base[1100];
+  snprintf(base, sizeof base, "%s/opencv/%s.%s-%d", ES_TEST_MODELS, model, input, size);
+  snprintf(path, sizeof path, "%s.l.ref", base);
+  int refs = CHECK(check_ref_file(path, &l));
+  snprintf(path, sizeof path, "%s.logits.ref", base);
+  refs = refs && CHECK(check_ref_file(path, &want_logits));
+  snprintf(path, sizeof path, "%s.ab.ref", base);
+  refs = refs && CHECK(check_ref_file(path, &want_ab));
+  float *logits = malloc(sizeof(float) * q * q * ES_AB_BINS), *ab = malloc(sizeof(float) * q * q * 2), *x = malloc(sizeof(float) * size * size);
+  if (net && refs) {
+    for (int i = 0; i < size * size; i++) x[i] = ((float *)l.data)[i] - 50.f;
     CHECKF(es_eccv16_net_run(ctx, net, x, logits) == STUDIO_OK, "%s", studio_error(ctx));
     float dl = 0.f, scale = 0.f;
-    for (size_t i = 0; i < 56 * 56 * ES_AB_BINS; i++) {
+    for (size_t i = 0; i < (size_t)q * q * ES_AB_BINS; i++) {
       dl = fmaxf(dl, fabsf(logits[i] - ((float *)want_logits.data)[i]));
       scale = fmaxf(scale, fabsf(((float *)want_logits.data)[i]));
     }
-    es_ab_readout(logits, 56 * 56, 2.606f, bins, 1.f, ab, NULL);
+    es_ab_readout(logits, (size_t)q * q, 2.606f, bins, 1.f, ab, NULL);
     float dab = 0.f;
-    for (size_t i = 0; i < 56 * 56 * 2; i++) dab = fmaxf(dab, fabsf(ab[i] - ((float *)want_ab.data)[i]));
-    CHECKF(dab < 0.05f, "%s: ab differs from OpenCV DNN by %g", inputs[t], dab);
-    CHECKF(dl < 1e-3f * scale + 1e-3f, "%s: logits differ from OpenCV DNN by %g (range %g)", inputs[t], dl, scale);
-    printf("%s: max |logits - OpenCV| %.2g (of %.3g), max |ab - OpenCV| %.3g\n", inputs[t], dl, scale, dab);
-    free(l.data); free(want_logits.data); free(want_ab.data);
+    for (size_t i = 0; i < (size_t)q * q * 2; i++) dab = fmaxf(dab, fabsf(ab[i] - ((float *)want_ab.data)[i]));
+    CHECKF(dab < 0.05f, "%s %s at %d: ab differs from OpenCV DNN by %g", model, input, size, dab);
+    CHECKF(dl < 1e-3f * scale + 1e-3f, "%s %s at %d: logits differ from OpenCV DNN by %g (range %g)", model, input, size, dl, scale);
+    printf("%s, %s at %d: max |logits - OpenCV| %.2g (of %.3g), max |ab - OpenCV| %.3g\n", model, input, size, dl, scale, dab);
   }
-  free(logits); free(ab); free(x);
+  free(l.data); free(want_logits.data); free(want_ab.data);
+  free(logits); free(ab); free(x); free(data); free(pts);
+  es_eccv16_net_destroy(net);
+  es_caffe_free(&caffe);
+}
+
+/* Edge-aware enlargement: across a sharp step in L that falls between the low-resolution
+ * samples, the colour follows the step; bilinear smears it over several pixels. */
+static void guided_edges(void) {
+  enum { Q = 8, W = 64 };
+  float ab[Q * Q * 2], low_l[Q * Q], lab[3 * W];
+  for (int y = 0; y < Q; y++)
+    for (int x = 0; x < Q; x++) { /* dark left (a = -40), bright right (a = +40) */
+      int right = x >= 4;
+      low_l[y * Q + x] = right ? 80.f : 20.f;
+      ab[2 * (y * Q + x)] = right ? 40.f : -40.f;
+      ab[2 * (y * Q + x) + 1] = 5.f;
+    }
+  es_guided g;
+  if (!CHECK(es_guided_init(&g, Q, W, W) == 0)) return;
+  for (int x = 0; x < W; x++) lab[3 * x] = x >= 32 ? 80.f : 20.f; /* the photo's own edge at 32 */
+  es_guided_row(&g, ab, low_l, 30, 0, W, lab);
+  float worst = 0.f;
+  for (int x = 0; x < W; x++) worst = fmaxf(worst, fabsf(lab[3 * x + 1] - (x >= 32 ? 40.f : -40.f)));
+  CHECKF(worst < 1.f, "guided: colour strays %g from its side of the edge", worst);
+  CHECK(fabsf(lab[3 * 10 + 2] - 5.f) < 1e-3f);
+  /* flat L: a smooth tent average, monotonic across the colour change */
+  for (int x = 0; x < W; x++) lab[3 * x] = 50.f;
+  for (int i = 0; i < Q * Q; i++) low_l[i] = 50.f;
+  es_guided_row(&g, ab, low_l, 30, 0, W, lab);
+  int monotonic = 1;
+  for (int x = 1; x < W; x++) monotonic &= lab[3 * x + 1] >= lab[3 * (x - 1) + 1] - 1e-4f;
+  CHECK(monotonic && lab[1] < -39.f && lab[3 * (W - 1) + 1] > 39.f && fabsf(lab[3 * 31 + 1]) < 20.f);
+  es_guided_free(&g);
+}
+
+int main(void) {
+  studio_ctx *ctx = studio_create(NULL);
+  char path[1024];
+  size_t len;
+  snprintf(path, sizeof path, "%s/synthetic-1.caffemodel", ES_TEST_MODELS);
+  guided_edges();
+  FILE *probe = fopen(path, "rb");
+  if (probe) fclose(probe);
+  if (!probe) { printf("SKIP: %s missing (tools/studio test makes it when ../shared is present)\n", path); studio_destroy(ctx); return check_summary("test_net"); }
+  /* several seeds, inputs and network sizes (tests/ref/net_refs.py) */
+  parity(ctx, "synthetic-1", "kodim23", 224);
+  parity(ctx, "synthetic-1", "random", 224);
+  parity(ctx, "synthetic-1", "kodim23", 256);
+  parity(ctx, "synthetic-1", "kodim23", 512);
+  parity(ctx, "synthetic-2-no-bins", "kodim23", 224);
+  parity(ctx, "synthetic-2-no-bins", "random", 320);
+  float bins[2 * ES_AB_BINS];
+  {
+    uint8_t *data = check_read(path, &len);
+    es_caffe_net caffe;
+    if (CHECK(data && es_caffe_read(ctx, data, len, &caffe) == STUDIO_OK)) {
+      const es_caffe_layer *ab_layer = es_caffe_find(&caffe, "class8_ab");
+      for (int i = 0; i < ES_AB_BINS; i++) { bins[2 * i] = ab_layer->blobs[0].data[i]; bins[2 * i + 1] = ab_layer->blobs[0].data[ES_AB_BINS + i]; }
+      es_caffe_free(&caffe);
+    }
+    free(data);
+  }
 
   /* the whole pipeline against OpenCV's sample pipeline, on a grey photo at full size */
   char full[1200];
@@ -84,6 +148,26 @@ int main(void) {
     studio_image bold;
     CHECK(studio_colorize(ctx, model, &grey, &o, &bold) == STUDIO_OK && memcmp(bold.pixels, col.pixels, n) != 0);
     studio_image_free(&bold);
+    /* the confidence of that call: the network's grid, in 0..1, not constant */
+    int cw = 0, chh = 0;
+    const float *conf = studio_colorize_confidence(model, &cw, &chh);
+    float cmin = 1.f, cmax = 0.f;
+    for (int i = 0; conf && i < cw * chh; i++) { cmin = fminf(cmin, conf[i]); cmax = fmaxf(cmax, conf[i]); }
+    CHECKF(conf && cw == 56 && chh == 56 && cmin >= 0.f && cmax <= 1.f && cmax > cmin, "confidence %dx%d in %g..%g", cw, chh, cmin, cmax);
+    /* edge-aware: the same colours in flat areas (close to bilinear on average), other pixels at edges */
+    studio_colorize_defaults(&o);
+    o.edge_aware = 1;
+    if (CHECKF(studio_colorize(ctx, model, &grey, &o, &bold) == STUDIO_OK, "%s", studio_error(ctx))) {
+      double diff = 0;
+      size_t changed = 0;
+      for (size_t i = 0; i < n; i++) { int d = abs(bold.pixels[i] - col.pixels[i]); diff += d; changed += d > 0; }
+      CHECKF(diff / n < 2.0 && changed > n / 100, "edge-aware vs bilinear: mean %.3f levels, %zu of %zu values differ", diff / n, changed, n);
+      printf("edge-aware vs bilinear: mean |diff| %.3f levels, %.1f%% of values differ\n", diff / n, 100.0 * changed / n);
+    }
+    studio_image_free(&bold);
+    o.edge_aware = 2;
+    CHECK(studio_colorize(ctx, model, &grey, &o, &bold) == STUDIO_E_ARGUMENT && strstr(studio_error(ctx), "edge_aware"));
+    studio_colorize_defaults(&o);
     o.vibrance = 5.f;
     CHECK(studio_colorize(ctx, model, &grey, &o, &bold) == STUDIO_E_ARGUMENT && strstr(studio_error(ctx), "vibrance"));
     studio_image_free(&bold); studio_image_free(&col); studio_image_free(&grey); free(want.data);
@@ -137,8 +221,6 @@ int main(void) {
     free(ref_ab); free(l50); free(lg); free(abq);
   }
   free(mdata);
-  es_eccv16_net_destroy(net);
-  es_caffe_free(&caffe);
   studio_destroy(ctx);
   return check_summary("test_net");
 }

@@ -18,6 +18,8 @@ test('WASM colorize equals native colorize within 1 level, both builds', async (
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-col-'));
   const r = await run(NATIVE_CLI, ['colorize', grey, path.join(dir, 'native.png'), '--model', model, '--threads', '1']);
   assert.equal(r.code, 0, r.stderr);
+  const e = await run(NATIVE_CLI, ['colorize', grey, path.join(dir, 'edges.png'), '--model', model, '--threads', '1', '--upsample', 'edge-aware']);
+  assert.equal(e.code, 0, e.stderr);
   for (const threads of [1, 2]) {
     const studio = await createStudio({ threads });
     try {
@@ -35,6 +37,15 @@ test('WASM colorize equals native colorize within 1 level, both builds', async (
       const bold = await studio.colorize(fs.readFileSync(grey), { vibrance: 0.2, saturation: 1.5, onProgress: (s) => seen.add(s) });
       assert.ok(!seen.has('network'), 'the network ran again');
       assert.notDeepEqual(bold.data, out.data);
+      // edge-aware enlargement: also a re-read, and the native build's pixels within 1 level
+      const edges = await studio.colorize(fs.readFileSync(grey), { edgeAware: true, onProgress: (s) => seen.add(s) });
+      const nativeEdges = await studio.decode(fs.readFileSync(path.join(dir, 'edges.png')));
+      let maxE = 0;
+      for (let i = 0; i < edges.data.length; i++) maxE = Math.max(maxE, Math.abs(edges.data[i] - nativeEdges.data[i]));
+      assert.ok(maxE <= 1 && !seen.has('network'), `${studio.build}: edge-aware differs from native by ${maxE}`);
+      const conf = await studio.confidence();
+      assert.deepEqual([conf.width, conf.height, conf.data.length], [56, 56, 56 * 56]);
+      assert.ok(conf.data.every((v) => v >= 0 && v <= 1));
       await assert.rejects(studio.colorize(fs.readFileSync(grey), { vibrance: 3 }), /vibrance must be in 0\.1\.\.1/);
     } finally {
       await studio.terminate();
