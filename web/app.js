@@ -1,172 +1,411 @@
-// app.js - the page (UI thread): hands files to the studio worker and shows what comes
-// back. It never touches pixels beyond putting results on a canvas. The full studio UI is
-// its own issue; this is the working minimal path: open, decode, enhance, colorize, and
-// load the colorization model from the server or the user's disk, kept in this browser.
+// app.js - the studio page (UI thread). It owns the queue, the controls and what is on
+// screen; the worker (studio.js -> studio-worker.js -> session.js) owns every pixel. The UI
+// thread never loops over pixels: it draws bitmaps the worker made and saves bytes it sent.
 import { createStudio } from './studio.js';
+import { Viewer } from './ui/viewer.js';
+import { ModelPanel } from './ui/model.js';
+import { registerServiceWorker } from './ui/pwa.js';
 
 const $ = (s) => document.querySelector(s);
-const engine = $('#engine'), modelStatus = $('#model-status');
-const STORED = 'eccv16.bin';
-let studio, haveModel = false;
+const TYPES = { 'image/jpeg': 'JPEG', 'image/png': 'PNG', 'image/bmp': 'BMP', 'image/x-ms-bmp': 'BMP' };
+const EXT = /\.(jpe?g|png|bmp)$/i;
+const SUFFIX = { colorize: 'colorized', enhance: 'enhanced' };
+const VERB = { colorize: 'Colorizing', enhance: 'Enhancing' };
+const STAGES = { decode: 'Decoding', analysis: 'Measuring exposure and noise', tone: 'Lifting the shadows', denoise: 'Denoising',
+  clahe: 'Local contrast', network: 'Running the colorization network', colour: 'Colouring', encode: 'Encoding' };
+const OPEN_IN_WORKER = 3; // decoded photos the worker keeps (12 MP: ~36 MB each, plus results)
+
+let studio = null, model = null, mode = null, selected = null, working = null, nextKey = 1;
+const items = [];
+const opened = []; // keys open in the worker, oldest first
+
+const viewer = new Viewer({ canvas: $('#view'), box: $('#viewer'), split: $('#split'), level: $('#zoom-level') });
+
+// ---------------------------------------------------------------- start
 
 async function start() {
+  registerServiceWorker({ banner: $('#update'), button: $('#update-apply'), busy: () => !!working });
   try {
     studio = await createStudio();
-    engine.textContent = `Engine ready (${studio.build === 'mt' ? `${studio.threads} threads` : 'single thread'}, WebAssembly SIMD)`;
+    const simd = 'WebAssembly SIMD';
+    $('#engine').textContent = studio.build === 'mt' ? `Ready: ${studio.threads} threads, ${simd}` : `Ready: one thread, ${simd}${crossOriginIsolated ? '' : ' (threads need a cross-origin isolated page; reload once it is installed)'}`;
     document.documentElement.dataset.build = studio.build;
   } catch (e) {
-    engine.textContent = `The engine could not start: ${e.message}`;
-    engine.classList.add('error');
+    $('#engine').textContent = `The engine could not start: ${e.message}`;
+    $('#engine').classList.add('error');
     return;
   }
-  await findModel();
+  model = new ModelPanel({
+    studio: () => studio, status: $('#model-status'), bar: $('#model-bar'), fileInput: $('#model-file'), ptsInput: $('#pts-file'),
+    forget: $('#forget-model'), onChange: () => updateControls(),
+  });
+  await model.find();
+  updateControls();
 }
 
-// ---- the colorization model: kept in this browser, or served next to the page ----
+// ---------------------------------------------------------------- input
 
-async function storage() {
-  try { return await navigator.storage.getDirectory(); } catch { return null; }
-}
-
-async function findModel() {
-  const dir = await storage();
-  try {
-    const file = await (await dir?.getFileHandle(STORED))?.getFile();
-    if (file) { await useModel(new Uint8Array(await file.arrayBuffer()), 'stored in this browser'); return; }
-  } catch { /* nothing stored */ }
-  // A site that serves converted models lists them in models/index.json (tools/studio serve does).
-  const offered = await fetch('models/index.json').then((r) => (r.ok ? r.json() : { models: [] })).catch(() => ({ models: [] }));
-  for (const p of ['int8', 'f16', 'f32']) {
-    const name = `eccv16-${p}.bin`;
-    if (!offered.models?.includes(name)) continue;
-    const res = await fetch(`models/${name}`);
-    if (res.ok) { await useModel(new Uint8Array(await res.arrayBuffer()), `from this site (${p})`); return; }
-  }
-  setModelStatus(false, 'No colorization model yet. Colorize needs the released weights (colorization_release_v2.caffemodel, about 129 MB, from the authors of "Colorful Image Colorization"). Load the file from your disk: it is converted and kept in this browser, never uploaded.');
-}
-
-function setModelStatus(ok, text) {
-  haveModel = ok;
-  modelStatus.textContent = text;
-  $('#forget-model').hidden = !ok;
-  for (const b of document.querySelectorAll('button[data-op="colorize"]')) b.disabled = !ok;
-}
-
-async function useModel(bytes, where) {
-  modelStatus.textContent = 'Loading the colorization model…';
-  try {
-    await studio.loadModel(bytes);
-    setModelStatus(true, `Colorization model ready (${where}).`);
-  } catch (e) {
-    setModelStatus(false, `The colorization model could not be used: ${e.message}`);
-  }
-}
-
-$('#model-file').addEventListener('change', async (e) => {
-  const file = e.target.files[0];
-  e.target.value = '';
-  if (!file) return;
-  try {
-    let bytes = new Uint8Array(await file.arrayBuffer());
-    const converted = String.fromCharCode(...bytes.subarray(0, 7)) === 'ESMODEL';
-    if (!converted) {
-      modelStatus.textContent = `Checking and converting ${file.name}…`;
-      const ptsFile = $('#pts-file').files[0];
-      const pts = ptsFile ? new Uint8Array(await ptsFile.arrayBuffer()) : undefined;
-      bytes = await studio.convertModel(bytes, { pts, precision: 'f16' });
-    }
-    const dir = await storage();
-    if (dir) {
-      const w = await (await dir.getFileHandle(STORED, { create: true })).createWritable();
-      await w.write(bytes);
-      await w.close();
-    }
-    await useModel(bytes, dir ? `${file.name}, kept in this browser` : file.name);
-  } catch (err) {
-    setModelStatus(haveModel, `${file.name}: ${err.message}`);
-  }
-});
-
-$('#forget-model').addEventListener('click', async () => {
-  const dir = await storage();
-  await dir?.removeEntry(STORED).catch(() => {});
-  setModelStatus(false, 'The colorization model was removed from this browser. Load it again to colorize.');
-});
-
-// ---- images ----
-
-// Canvas wants RGBA; the core returns 1-4 channels.
-function toImageData({ width, height, channels, data }) {
-  const out = new ImageData(width, height);
-  for (let i = 0, o = 0; o < out.data.length; i += channels, o += 4) {
-    const grey = channels <= 2;
-    out.data[o] = data[i];
-    out.data[o + 1] = grey ? data[i] : data[i + 1];
-    out.data[o + 2] = grey ? data[i] : data[i + 2];
-    out.data[o + 3] = channels === 2 || channels === 4 ? data[i + channels - 1] : 255;
-  }
-  return out;
-}
-
-function canvasOf(img, label) {
-  const canvas = document.createElement('canvas');
-  canvas.width = img.width; canvas.height = img.height;
-  canvas.getContext('2d').putImageData(toImageData(img), 0, 0);
-  canvas.setAttribute('role', 'img');
-  canvas.setAttribute('aria-label', label);
-  return canvas;
-}
-
-async function show(file) {
-  const li = document.createElement('li');
-  const name = document.createElement('div');
-  const line = document.createElement('div');
-  name.className = 'name'; name.textContent = file.name;
-  line.className = 'muted'; line.textContent = 'Decoding…';
-  li.append(name, line);
-  $('#results').prepend(li);
-  try {
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    const info = await studio.info(bytes);
-    const img = await studio.decode(bytes);
-    line.textContent = info.description;
-    const ops = document.createElement('div');
-    ops.className = 'ops';
-    const result = { canvas: null };
-    for (const [op, label] of [['colorize', 'Colorize'], ['enhance', 'Enhance low-light']]) {
-      const b = document.createElement('button');
-      b.type = 'button'; b.textContent = label; b.dataset.op = op;
-      if (op === 'colorize') { b.disabled = !haveModel; b.title = 'Needs the colorization model (see above)'; }
-      b.addEventListener('click', async () => {
-        b.disabled = true;
-        line.textContent = `${label}…`;
-        try {
-          const out = op === 'colorize' ? await studio.colorize(img) : await studio.enhance(img);
-          const c = canvasOf(out, `${file.name}, ${op === 'colorize' ? 'colorized' : 'enhanced'}`);
-          c.dataset.result = op;
-          result.canvas ? result.canvas.replaceWith(c) : li.append(c);
-          result.canvas = c;
-          line.textContent = info.description;
-        } catch (e) {
-          line.className = 'error';
-          line.textContent = `${file.name}: ${e.message}`;
-        } finally {
-          b.disabled = op === 'colorize' && !haveModel;
-        }
-      });
-      ops.append(b);
-    }
-    li.append(ops, canvasOf(img, `${file.name}, decoded`));
-  } catch (e) {
-    line.className = 'error';
-    line.textContent = `${file.name}: ${e.message}`;
-  }
-}
-
-$('#open').addEventListener('change', async (e) => {
+function accept(files) {
   if (!studio) return;
-  for (const f of e.target.files) await show(f);
-  e.target.value = '';
+  for (const file of files) add(file);
+  pump();
+}
+
+$('#open').addEventListener('change', (e) => { accept([...e.target.files]); e.target.value = ''; });
+
+const drop = $('#drop');
+window.addEventListener('dragover', (e) => { if (e.dataTransfer?.types.includes('Files')) { e.preventDefault(); drop.classList.add('over'); } });
+window.addEventListener('dragleave', (e) => { if (!e.relatedTarget) drop.classList.remove('over'); });
+window.addEventListener('drop', (e) => {
+  if (!e.dataTransfer?.files.length) return;
+  e.preventDefault();
+  drop.classList.remove('over');
+  accept([...e.dataTransfer.files]);
+});
+document.addEventListener('paste', (e) => {
+  const files = [...(e.clipboardData?.files || [])];
+  if (!files.length) return;
+  e.preventDefault();
+  accept(files.map((f) => (f.name && f.name !== 'image.png' ? f : new File([f], `pasted-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.${f.type === 'image/jpeg' ? 'jpg' : 'png'}`, { type: f.type }))));
+});
+if ('launchQueue' in window) { // opened from the OS as the photo's app (manifest file_handlers)
+  window.launchQueue.setConsumer(async (params) => accept(await Promise.all(params.files.map((h) => h.getFile()))));
+}
+
+// ---------------------------------------------------------------- queue
+
+function add(file) {
+  const item = { key: `p${nextKey++}`, file, name: file.name || 'photo', status: 'queued', suggestion: null, done: null, master: null };
+  const li = document.createElement('li');
+  // the item is named by its file only: "Colorize" and "Enhance low-light" must name the mode buttons alone
+  li.innerHTML = '<button type="button" class="item"><span class="thumb"></span><span class="meta"><span class="name"></span><span class="state"></span></span></button>';
+  li.querySelector('.name').textContent = item.name;
+  li.querySelector('button').setAttribute('aria-label', item.name);
+  li.querySelector('.state').id = `${item.key}-state`;
+  li.querySelector('button').setAttribute('aria-describedby', `${item.key}-state`);
+  li.querySelector('button').addEventListener('click', () => select(item));
+  item.el = li;
+  $('#queue').append(li);
+  items.push(item);
+  if (!EXT.test(item.name) && !TYPES[file.type]) fail(item, `${item.name}: not a JPEG, PNG or BMP file${file.type ? ` (${file.type})` : ''}`);
+  else state(item, 'queued', 'Waiting');
+  if (!selected) select(item);
+  updateControls();
+}
+
+function state(item, status, text) {
+  item.status = status;
+  item.el.dataset.state = status;
+  item.el.querySelector('.state').textContent = text;
+}
+
+function fail(item, message) {
+  item.error = message;
+  state(item, 'error', message);
+  item.el.querySelector('.state').setAttribute('role', 'alert');
+  if (item === selected) showMessage(message);
+}
+
+// Open (decode) in the worker, evicting the oldest open photo other than `keep`.
+async function ensureOpen(item) {
+  if (opened.includes(item.key)) { opened.splice(opened.indexOf(item.key), 1); opened.push(item.key); return; }
+  while (opened.length >= OPEN_IN_WORKER) {
+    const old = items.find((i) => i.key === opened[0]);
+    if (old && old.done && !old.master) await keepMaster(old);
+    opened.shift();
+    await studio.close(old?.key ?? '').catch(() => {});
+  }
+  const t0 = performance.now();
+  const r = await studio.open(item.key, new Uint8Array(await item.file.arrayBuffer()), { thumb: 160 });
+  opened.push(item.key);
+  item.info = r.info; item.suggestion = r.suggestion;
+  item.el.dataset.openMs = Math.round(performance.now() - t0);
+  if (r.thumb && !item.el.querySelector('.thumb canvas')) {
+    const c = document.createElement('canvas');
+    c.width = r.thumb.width; c.height = r.thumb.height;
+    c.getContext('2d').drawImage(r.thumb, 0, 0);
+    r.thumb.close();
+    item.el.querySelector('.thumb').append(c);
+  }
+}
+
+// A finished photo leaving the worker keeps its result as a lossless PNG (a Blob the
+// browser may keep on disk), so "Download all" never needs the network again.
+async function keepMaster(item) {
+  item.master = new Blob([await studio.export(item.key, { format: 'png' })], { type: 'image/png' });
+}
+
+// Open queued photos one at a time (the worker does one thing at a time anyway).
+let pumping = false;
+async function pump() {
+  if (pumping) return;
+  pumping = true;
+  try {
+    for (let item; (item = items.find((i) => i.status === 'queued'));) {
+      state(item, 'opening', 'Opening…');
+      try {
+        await ensureOpen(item);
+        state(item, 'ready', suggestionText(item) || item.info.description);
+        item.el.title = item.info.description;
+        if (item === selected) await showInput(item);
+      } catch (e) {
+        if (e.code === 'cancelled') { state(item, 'queued', 'Waiting'); break; }
+        fail(item, `${item.name}: ${e.message}`);
+      }
+    }
+  } finally {
+    pumping = false;
+    updateControls();
+  }
+}
+
+function suggestionText(item) {
+  return item.suggestion ? `Suggested: ${item.suggestion === 'colorize' ? 'Colorize' : 'Enhance low-light'}` : '';
+}
+
+async function select(item) {
+  selected = item;
+  for (const i of items) i.el.classList.toggle('selected', i === item);
+  item.el.querySelector('button').setAttribute('aria-current', 'true');
+  for (const i of items) if (i !== item) i.el.querySelector('button').removeAttribute('aria-current');
+  showMessage(item.status === 'error' ? item.error : '');
+  updateControls();
+  if (item.status === 'error' || item.status === 'queued' || item.status === 'opening') { viewer.clear(); return; }
+  await showInput(item);
+  if (item.done) await showResult(item);
+}
+
+async function showInput(item) {
+  if (!opened.includes(item.key)) await ensureOpen(item);
+  const before = await studio.view(item.key, 'input');
+  if (selected === item) viewer.show(before, null); else before.close();
+  updateControls();
+}
+
+async function showResult(item) {
+  if (!opened.includes(item.key) || !item.done) return;
+  try {
+    const after = await studio.view(item.key, 'result');
+    if (selected === item) viewer.show(viewer.before, after); else after.close();
+  } catch { /* the result was not kept (reopened after a cancel): the Before view stays */ }
+}
+
+// ---------------------------------------------------------------- modes and options
+
+function options(forMode) {
+  const f = $(`#options-${forMode}`);
+  const num = (n) => Number(f.elements[n].value);
+  if (forMode === 'enhance') return { strength: num('strength'), denoise: num('denoise') < 0 ? 'auto' : num('denoise'), sharpen: num('sharpen') };
+  return { vibrance: num('vibrance'), saturation: num('saturation'), size: num('size'), edgeAware: f.elements.edgeAware.checked };
+}
+
+for (const b of document.querySelectorAll('.mode')) {
+  b.addEventListener('click', () => {
+    const m = b.dataset.mode;
+    if (m === 'colorize' && !model?.ready) {
+      setMode(m);
+      showMessage('Colorize needs the colorization model, which is not loaded yet. Load colorization_release_v2.caffemodel (or a converted file) below: it stays on this device.');
+      $('#model').scrollIntoView({ block: 'nearest' });
+      $('#model-file').focus();
+      return;
+    }
+    setMode(m);
+    runAll();
+  });
+}
+
+function setMode(m) {
+  mode = m;
+  for (const b of document.querySelectorAll('.mode')) b.setAttribute('aria-pressed', String(b.dataset.mode === m));
+  for (const f of document.querySelectorAll('form.panel')) f.hidden = f.dataset.mode !== m;
+}
+
+// The selected photo first, then every other ready one not yet done this way.
+async function runAll() {
+  if (working) return;
+  const want = mode, opts = JSON.stringify(options(want));
+  const todo = [selected, ...items.filter((i) => i !== selected)].filter((i) => i && (i.status === 'ready' || i.status === 'done' || i.status === 'cancelled') &&
+    !(i.done?.mode === want && i.done.options === opts));
+  for (const item of todo) {
+    if (mode !== want || !(await run(item, want))) break;
+  }
+}
+
+async function run(item, m) {
+  const opts = options(m);
+  working = item;
+  updateControls();
+  const t0 = performance.now();
+  state(item, 'working', `${VERB[m]}…`);
+  progress(true, `${VERB[m]} ${item.name}`, 0);
+  try {
+    await ensureOpen(item);
+    const r = await studio.run(item.key, m, {
+      ...opts,
+      onProgress: (stage, f) => {
+        progress(true, `${STAGES[stage] || stage}: ${item.name}`, f);
+        state(item, 'working', `${VERB[m]} ${Math.round(f * 100)}%`);
+      },
+    });
+    item.done = { mode: m, options: JSON.stringify(opts), size: [r.width, r.height] };
+    item.master = null;
+    item.el.dataset.runMs = Math.round(performance.now() - t0);
+    item.el.dataset.lightBefore = r.before.lightness.toFixed(4);
+    item.el.dataset.lightAfter = r.look.lightness.toFixed(4);
+    state(item, 'done', m === 'colorize' ? 'Colorized' : 'Enhanced');
+    if (item === selected) { await showResult(item); item.el.dataset.shownMs = Math.round(performance.now() - t0); }
+    return true;
+  } catch (e) {
+    if (e.code === 'cancelled') { state(item, 'cancelled', 'Cancelled'); return false; }
+    fail(item, `${item.name}: ${e.message}`);
+    return true; // one photo failing never stops the batch
+  } finally {
+    working = null;
+    progress(false);
+    updateControls();
+  }
+}
+
+// Option changes rerun the selected photo (colorize: from the cached distribution, fast).
+let rerunTimer = 0;
+for (const f of document.querySelectorAll('form.panel')) {
+  f.addEventListener('submit', (e) => e.preventDefault());
+  f.addEventListener('input', (e) => {
+    const out = f.querySelector(`output[for="${e.target.id}"]`);
+    if (out) out.value = e.target.id === 'denoise' && Number(e.target.value) < 0 ? 'auto' : Number(e.target.value).toFixed(2);
+    clearTimeout(rerunTimer);
+    rerunTimer = setTimeout(rerun, 200);
+  });
+  f.addEventListener('reset', () => setTimeout(() => {
+    for (const out of f.querySelectorAll('output')) out.value = out.htmlFor.value === 'denoise' ? 'auto' : Number($(`#${out.htmlFor.value}`).value).toFixed(2);
+    rerun();
+  }));
+}
+
+async function rerun() {
+  const item = selected;
+  if (!item || !item.done || item.done.mode !== mode) return;
+  if (working) { rerunTimer = setTimeout(rerun, 200); return; }
+  if (item.done.options !== JSON.stringify(options(mode))) await run(item, mode);
+}
+
+// ---------------------------------------------------------------- progress and cancel
+
+function progress(on, text, fraction) {
+  const p = $('#progress');
+  p.classList.toggle('idle', !on); // hidden but holding its space: nothing below jumps
+  p.setAttribute('aria-hidden', String(!on));
+  $('#cancel').disabled = !on;
+  if (!on) return;
+  $('#stage').textContent = text;
+  $('#bar').value = fraction ?? 0;
+}
+
+// A cancel replaces the worker (a busy one cannot be interrupted otherwise): its open
+// photos and the model are gone. Results not yet kept as a master are lost with it; the
+// model is found again (this browser's copy or the site's).
+$('#cancel').addEventListener('click', async () => {
+  if (!studio) return;
+  $('#cancel').disabled = true;
+  await studio.cancel();
+  opened.length = 0;
+  for (const item of items) {
+    if (item.done && !item.master) { item.done = null; state(item, 'ready', 'Cancelled: run again'); }
+  }
+  showMessage('Cancelled.');
+  if (model?.ready) await model.find();
+  updateControls();
+  pump();
 });
 
+// ---------------------------------------------------------------- output
+
+$('#format').addEventListener('change', () => { $('#quality-row').hidden = $('#format').value !== 'jpeg'; });
+$('#quality').addEventListener('input', () => { $('#quality-row output').value = $('#quality').value; });
+
+function outputName(item) {
+  const base = item.name.replace(/\.[^.]*$/, '') || 'photo';
+  return `${base}-${SUFFIX[item.done.mode]}.${$('#format').value === 'jpeg' ? 'jpg' : 'png'}`;
+}
+
+async function outputBytes(item) {
+  const format = $('#format').value, quality = Number($('#quality').value);
+  if (opened.includes(item.key)) return studio.export(item.key, { format, quality });
+  const png = new Uint8Array(await item.master.arrayBuffer());
+  if (format === 'png') return png;
+  return studio.encode(await studio.decode(png), { format, quality });
+}
+
+function save(bytes, name, type) {
+  const url = URL.createObjectURL(new Blob([bytes], { type }));
+  const a = document.createElement('a');
+  a.href = url; a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
+
+$('#download').addEventListener('click', async () => {
+  const item = selected;
+  if (!item?.done) return;
+  try {
+    save(await outputBytes(item), outputName(item), $('#format').value === 'jpeg' ? 'image/jpeg' : 'image/png');
+  } catch (e) {
+    showMessage(`Could not save ${item.name}: ${e.message}`);
+  }
+});
+
+$('#download-all').addEventListener('click', async () => {
+  const done = items.filter((i) => i.done && i.status === 'done');
+  if (!done.length) return;
+  progress(true, `Packing ${done.length} photos`, 0);
+  try {
+    const entries = [];
+    for (const [n, item] of done.entries()) {
+      entries.push({ name: outputName(item), bytes: await outputBytes(item) });
+      progress(true, `Packing ${item.name}`, (n + 1) / (done.length + 1));
+    }
+    save(await studio.zip(entries), `enhancement-studio-${new Date().toISOString().slice(0, 10)}.zip`, 'application/zip');
+  } catch (e) {
+    showMessage(`Could not pack the photos: ${e.message}`);
+  } finally {
+    progress(false);
+  }
+});
+
+$('#clear').addEventListener('click', async () => {
+  if (working) return;
+  for (const key of opened.splice(0)) await studio.close(key).catch(() => {});
+  items.length = 0;
+  $('#queue').replaceChildren();
+  selected = null;
+  viewer.clear();
+  showMessage('');
+  updateControls();
+});
+
+// ---------------------------------------------------------------- chrome
+
+function showMessage(text) { $('#message').textContent = text; }
+
+function updateControls() {
+  const busy = !!working, item = selected;
+  for (const b of document.querySelectorAll('.mode')) {
+    b.disabled = busy || !studio || !item || !['ready', 'done', 'cancelled'].includes(item.status);
+    b.classList.toggle('suggested', !!item && item.suggestion === b.dataset.mode);
+  }
+  $('#suggestion').textContent = item && !busy ? suggestionText(item) : '';
+  $('#download').disabled = busy || !item?.done || item.status !== 'done';
+  $('#download-all').disabled = busy || !items.some((i) => i.done && i.status === 'done');
+  $('#clear').disabled = busy || !items.length;
+  $('#empty').hidden = !!item;
+  $('#viewer').setAttribute('aria-label', item ? `${item.name}: before and after. Drag to pan, wheel or pinch to zoom; arrow keys pan, + and - zoom.` : 'No photo open');
+}
+
+for (const b of document.querySelectorAll('[data-zoom]')) b.addEventListener('click', () => viewer.zoom(b.dataset.zoom));
+$('#about-open').addEventListener('click', () => $('#about').showModal());
+$('#about-close').addEventListener('click', () => $('#about').close());
+setMode('enhance');
+updateControls();
 start();

@@ -1,6 +1,7 @@
 // studio-worker.js - the worker that owns the WASM module (Squoosh's split: the UI thread
 // never computes). Messages: {id, op, args} in; {id, result} | {id, error} | {id, progress} out.
 import { loadCore, StudioError } from './core.js';
+import { sessionOps } from './session.js';
 
 const isNode = typeof self === 'undefined';
 const port = isNode
@@ -27,12 +28,16 @@ const ops = {
   colorize: (input, opts) => core.colorize(input, opts),
   confidence: () => core.confidence(),
   dispose() { core?.dispose(); core = null; return true; },
+  ...sessionOps(() => core),
 };
 
-// Transfer big buffers back instead of copying them (the core already made copies).
+// Transfer big buffers and bitmaps back instead of copying them (the core made copies).
+const isBitmap = (x) => typeof ImageBitmap === 'function' && x instanceof ImageBitmap;
 function transferables(result) {
   if (result instanceof Uint8Array) return [result.buffer];
   if (result?.data instanceof Uint8Array) return [result.data.buffer];
+  if (isBitmap(result)) return [result];
+  if (isBitmap(result?.thumb)) return [result.thumb];
   return [];
 }
 

@@ -137,6 +137,20 @@ class Studio {
    *  (Float32Array, 0..1 per cell of the network's output grid), or null. */
   confidence() { return this.call('confidence', []); }
 
+  // ---- photos kept in the worker (the page's session; see session.js) ----
+  /** Decode and keep a photo under key: {info, look, suggestion, thumb (ImageBitmap)}. The
+   *  bytes move to the worker. */
+  open(key, bytes, { thumb } = {}) { return this.call('open', [key, bytes, { thumb }], { transfer: bytes.buffer ? [bytes.buffer] : [] }); }
+  /** ImageBitmap of the kept photo ('input') or its latest result ('result'). */
+  view(key, which = 'input') { return this.call('view', [key, which]); }
+  /** Run 'enhance' or 'colorize' on the kept photo with options; keeps the result. */
+  run(key, mode, { onProgress, ...options } = {}) { return this.call('run', [key, mode, options], { onProgress }); }
+  /** The kept result encoded ('png' | 'jpeg', quality 1..100). */
+  export(key, { format = 'png', quality = 90 } = {}) { return this.call('export', [key, { format, quality }]); }
+  close(key) { return this.call('close', [key]); }
+  /** [{name, bytes}] -> a ZIP archive's bytes. */
+  zip(entries) { return this.call('zip', [entries]); }
+
   /** Stop whatever runs now; pending calls reject with code 'cancelled'. The studio stays usable. */
   async cancel() {
     this.worker?.terminate();

@@ -1,22 +1,28 @@
-// The page in a real browser (Debian's Chromium driven by playwright-core): it starts the
-// threaded build when cross-origin isolated and the single-threaded one when not, shows
-// images as the core decodes them (EXIF orientation applied), reports a bad file without
-// breaking the rest, asks nothing of any other origin and logs no errors.
+// The studio page end to end in a real browser (Debian's Chromium driven by playwright-core)
+// against tools/serve.mjs on localhost: enhance a dark photo and download it, colorize with a
+// (synthetic, test-only) model the server offers, a batch with a corrupt file, the threaded
+// build when cross-origin isolated, offline after the service worker is installed. Every
+// test also checks that no request left the origin and that the console stayed clean.
 // Screenshots go to build/screenshots/ for a person to look at.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { createStudio } from '../../web/studio.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BUILD = process.env.ES_BUILD || path.join(ROOT, 'build');
 const SHARED = process.env.ES_SHARED || path.resolve(ROOT, '../shared');
-const SHOTS = path.join(process.env.ES_BUILD || path.join(ROOT, 'build'), 'screenshots');
+const SHOTS = path.join(BUILD, 'screenshots');
 const CHROMIUM = process.env.ES_CHROMIUM || '/usr/bin/chromium';
+const data = (f) => path.join(SHARED, 'datasets', f);
+const DARK = data('lowlight/dicm/01.jpg');
 
-function serve(extra = []) {
+export function serve(extra = []) {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [path.join(ROOT, 'tools/serve.mjs'), '--root', path.join(ROOT, 'web'), '--port', '0', ...extra]);
     p.stdout.on('data', (d) => { const m = /http:\/\/\S+\//.exec(String(d)); if (m) resolve({ url: m[0], stop: () => p.kill() }); });
@@ -24,101 +30,256 @@ function serve(extra = []) {
   });
 }
 
-async function openPage(browser, url) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const problems = [], requests = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-  page.on('pageerror', (e) => problems.push(e.message));
-  page.on('request', (r) => requests.push(r.url()));
-  await page.goto(url);
-  await page.waitForFunction(() => document.documentElement.dataset.build, null, { timeout: 30000 });
-  return { page, problems, requests };
-}
-
-const launch = () => chromium.launch({
+export const launch = () => chromium.launch({
   executablePath: CHROMIUM,
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 
+// A fresh browser context on the page, watching requests and the console.
+export async function openPage(browser, url, { viewport = { width: 1440, height: 900 }, colorScheme = 'light' } = {}) {
+  const context = await browser.newContext({ viewport, colorScheme, acceptDownloads: true });
+  const page = await context.newPage();
+  const problems = [], requests = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(e.message));
+  context.on('request', (r) => requests.push(r.url()));
+  await page.goto(url);
+  await page.waitForFunction(() => document.documentElement.dataset.build, null, { timeout: 60000 });
+  const origin = new URL(url).origin;
+  const check = () => {
+    assert.deepEqual(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:')), [], 'requests left the origin');
+    assert.deepEqual(problems, [], 'console errors');
+  };
+  return { context, page, problems, requests, check };
+}
+
+const itemState = (page, name) => page.locator('#queue li', { hasText: name }).getAttribute('data-state');
+async function waitState(page, name, want, timeout = 120000) {
+  await page.waitForFunction(([n, w]) => [...document.querySelectorAll('#queue li')].some((li) => li.textContent.includes(n) && w.includes(li.dataset.state)),
+    [name, want], { timeout });
+}
+
+async function download(page, button = 'Download') {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button, exact: true }).click()]);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'studio-dl-')), dl.suggestedFilename());
+  await dl.saveAs(file);
+  return { name: dl.suggestedFilename(), bytes: fs.readFileSync(file) };
+}
+
+function shot(page, name) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  return page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+}
+
+const skipWithout = (t, ...files) => {
+  if (!fs.existsSync(CHROMIUM)) { t.skip(`${CHROMIUM} not installed`); return true; }
+  const missing = files.filter((f) => !fs.existsSync(f));
+  if (missing.length) { t.skip(`missing: ${missing.join(', ')} (../shared or the synthetic models)`); return true; }
+  return false;
+};
+
+let nodeStudio;
+const decoder = async () => (nodeStudio ||= await createStudio({ threads: 1 }));
+test.after(() => nodeStudio?.terminate());
+
 for (const isolated of [true, false]) {
-  test(`page ${isolated ? 'cross-origin isolated: threaded' : 'not isolated: single-threaded'} build`, async (t) => {
-    if (!fs.existsSync(CHROMIUM)) { t.skip(`${CHROMIUM} not installed`); return; }
+  test(`${isolated ? 'cross-origin isolated: the threaded build' : 'not isolated: the single-threaded build'}`, async (t) => {
+    if (skipWithout(t)) return;
     const server = await serve(isolated ? [] : ['--no-isolation']);
     const browser = await launch();
     t.after(async () => { await browser.close(); server.stop(); });
-    const { page, problems, requests } = await openPage(browser, server.url);
+    const { page, check } = await openPage(browser, server.url);
     assert.equal(await page.evaluate(() => crossOriginIsolated), isolated);
     assert.equal(await page.evaluate(() => document.documentElement.dataset.build), isolated ? 'mt' : 'st');
-    assert.match(await page.textContent('#engine'), isolated ? /Engine ready \(\d+ threads/ : /Engine ready \(single thread/);
-
-    const files = ['conformance/exif-orientation/Landscape_6.jpg', 'conformance/jpeg/truncated_jpeg.jpg', 'kodak/kodim23.png']
-      .map((f) => path.join(SHARED, 'datasets', f));
-    if (files.every((f) => fs.existsSync(f))) {
-      await page.getByLabel('Open images').setInputFiles(files);
-      await page.waitForFunction(() => document.querySelectorAll('#results li canvas').length === 2 && document.querySelector('#results .error'), null, { timeout: 30000 });
-      const items = await page.locator('#results li').allTextContents();
-      assert.ok(items.some((s) => s.includes('Landscape_6.jpgJPEG 1800x1200') && s.includes('orientation 6')), items.join('\n'));
-      assert.ok(items.some((s) => s.includes('truncated_jpeg.jpg: truncated JPEG data')), items.join('\n'));
-      const sizes = await page.$$eval('#results canvas', (cs) => cs.map((c) => `${c.width}x${c.height}`));
-      assert.deepEqual(sizes.sort(), ['1800x1200', '768x512']);
-    } else {
-      t.diagnostic('../shared is absent: skipped opening images');
-    }
-    fs.mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: path.join(SHOTS, `page-${isolated ? 'mt' : 'st'}.png`) });
-    const origin = new URL(server.url).origin;
-    assert.deepEqual(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:')), []);
-    assert.deepEqual(problems, []);
+    assert.match(await page.textContent('#engine'), isolated ? /Ready: \d+ threads/ : /Ready: one thread/);
+    await page.waitForFunction(() => /No colorization model yet/.test(document.querySelector('#model-status').textContent));
+    await shot(page, `empty-${isolated ? 'mt' : 'st'}`);
+    check();
   });
 }
 
-test('page: enhance, and colorize with a model loaded from disk, kept in the browser', async (t) => {
-  if (!fs.existsSync(CHROMIUM)) { t.skip(`${CHROMIUM} not installed`); return; }
-  const build = process.env.ES_BUILD || path.join(ROOT, 'build');
-  const model = path.join(build, 'test-models', 'synthetic-1.caffemodel');
-  const grey = path.join(build, 'test-models', 'opencv', 'kodim23-grey.png');
-  const dark = path.join(SHARED, 'datasets', 'lowlight', 'dicm', '01.jpg');
-  if (!fs.existsSync(model) || !fs.existsSync(dark)) { t.skip('synthetic models or ../shared missing'); return; }
+test('open a dark photo, Enhance low-light: brighter, downloadable as PNG and JPEG, original untouched', async (t) => {
+  if (skipWithout(t, DARK)) return;
   const server = await serve();
   const browser = await launch();
   t.after(async () => { await browser.close(); server.stop(); });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-  await page.goto(server.url);
-  await page.waitForFunction(() => /No colorization model yet/.test(document.querySelector('#model-status').textContent), null, { timeout: 30000 });
-  // a dark photo: Enhance low-light gives a brighter result
-  await page.getByLabel('Open images').setInputFiles([dark]);
-  await page.getByRole('button', { name: 'Enhance low-light' }).click();
-  await page.waitForSelector('canvas[data-result="enhance"]', { timeout: 30000 });
-  const means = await page.$$eval('#results canvas', (cs) => cs.map((c) => {
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let s = 0;
-    for (let i = 0; i < d.length; i += 4) s += d[i] + d[i + 1] + d[i + 2];
-    return s / (d.length * 0.75);
-  }));
-  assert.ok(means[1] > means[0] + 5, `enhanced ${means[1]} vs input ${means[0]}`);
-  // the model from disk: checked, converted in the worker, kept; then a grey photo gains colour
-  await page.getByLabel('Load colorization model').setInputFiles([model]);
-  await page.waitForFunction(() => /ready/.test(document.querySelector('#model-status').textContent), null, { timeout: 120000 });
-  await page.getByLabel('Open images').setInputFiles([grey]);
-  await page.getByRole('button', { name: 'Colorize' }).first().click();
-  await page.waitForSelector('canvas[data-result="colorize"]', { timeout: 60000 });
-  const chroma = await page.$eval('canvas[data-result="colorize"]', (c) => {
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let s = 0;
-    for (let i = 0; i < d.length; i += 4) s += Math.abs(d[i] - d[i + 1]) + Math.abs(d[i + 2] - d[i + 1]);
-    return s / (d.length / 4);
+  const { page, check } = await openPage(browser, server.url);
+  const original = fs.readFileSync(DARK);
+  await page.getByLabel('Open images').setInputFiles([DARK]);
+  await waitState(page, '01.jpg', ['ready']);
+  await page.waitForFunction(() => /Suggested: Enhance low-light/.test(document.querySelector('#suggestion').textContent));
+  // the main thread must stay responsive while the worker computes
+  await page.evaluate(() => {
+    window.longTasks = [];
+    new PerformanceObserver((l) => window.longTasks.push(...l.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
   });
+  await page.getByRole('button', { name: 'Enhance low-light' }).click();
+  await waitState(page, '01.jpg', ['done']);
+  const [before, after] = await page.locator('#queue li').evaluate((li) => [Number(li.dataset.lightBefore), Number(li.dataset.lightAfter)]);
+  assert.ok(after > before + 0.03, `mean lightness ${before} -> ${after}`);
+  const longTasks = await page.evaluate(() => window.longTasks);
+  t.diagnostic(`main-thread long tasks while enhancing: ${longTasks.length ? longTasks.map((d) => `${Math.round(d)} ms`).join(', ') : 'none'}`);
+  assert.ok(longTasks.every((d) => d <= 100), `long tasks on the main thread: ${longTasks.join(', ')} ms`);
+  await shot(page, 'enhanced-split');
+  // zoom controls and the split slider work on the result
+  await page.getByRole('button', { name: '1:1' }).click();
+  assert.match(await page.textContent('#zoom-level'), /^100%$/);
+  await page.getByLabel('Before and after split').fill('30');
+  await shot(page, 'enhanced-zoom-1-1');
+  await page.getByRole('button', { name: 'Fit' }).click();
+
+  const png = await download(page);
+  assert.equal(png.name, '01-enhanced.png');
+  const studio = await decoder();
+  const [src, out] = [await studio.decode(original), await studio.decode(png.bytes)];
+  const mean = (img) => img.data.reduce((s, v) => s + v, 0) / img.data.length;
+  assert.deepEqual([out.width, out.height], [src.width, src.height]);
+  assert.ok(mean(out) > mean(src) + 5, `downloaded mean ${mean(out)} vs input ${mean(src)}`);
+  await page.selectOption('#format', 'jpeg');
+  await page.getByLabel('JPEG quality').fill('80');
+  const jpg = await download(page);
+  assert.equal(jpg.name, '01-enhanced.jpg');
+  assert.deepEqual([...jpg.bytes.subarray(0, 3)], [0xff, 0xd8, 0xff]);
+  assert.ok(fs.readFileSync(DARK).equals(original), 'the original file changed');
+  check();
+});
+
+test('Colorize with a model the site serves: a grey photo gains colour; options re-read without the network', async (t) => {
+  const model = path.join(BUILD, 'test-models', 'synthetic-1.caffemodel');
+  const grey = path.join(BUILD, 'test-models', 'opencv', 'kodim23-grey.png');
+  if (skipWithout(t, model, grey)) return;
+  // a converted synthetic model, served only to this test (tools/studio serve never offers one)
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-models-'));
+  execFileSync(path.join(BUILD, 'native', 'studio-cli'), ['convert', model, path.join(dir, 'eccv16-int8.bin'), '--precision', 'int8']);
+  const server = await serve(['--models', dir]);
+  const browser = await launch();
+  t.after(async () => { await browser.close(); server.stop(); });
+  const { page, check } = await openPage(browser, server.url);
+  await page.waitForFunction(() => /ready \(from this site, int8\)/.test(document.querySelector('#model-status').textContent), null, { timeout: 120000 });
+  await page.getByLabel('Open images').setInputFiles([grey]);
+  await waitState(page, 'kodim23-grey.png', ['ready']);
+  await page.waitForFunction(() => /Suggested: Colorize/.test(document.querySelector('#suggestion').textContent));
+  await page.getByRole('button', { name: 'Colorize' }).click();
+  await waitState(page, 'kodim23-grey.png', ['done']);
+  const first = Number(await page.locator('#queue li').getAttribute('data-run-ms'));
+  const png = await download(page);
+  assert.equal(png.name, 'kodim23-grey-colorized.png');
+  const out = await (await decoder()).decode(png.bytes);
+  let chroma = 0;
+  for (let i = 0; i < out.data.length; i += out.channels) chroma += Math.abs(out.data[i] - out.data[i + 1]) + Math.abs(out.data[i + 2] - out.data[i + 1]);
+  chroma /= out.width * out.height;
   assert.ok(chroma > 1, `colorized output has chroma ${chroma}`);
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, 'page-colorize.png') });
-  // a reload finds the model kept in this browser; Forget removes it
+  // vibrance: the cached distribution is re-read (no network stage shown), the result changes
+  const stages = [];
+  await page.exposeFunction('stageSeen', (s) => stages.push(s));
+  await page.evaluate(() => new MutationObserver(() => window.stageSeen(document.querySelector('#stage').textContent))
+    .observe(document.querySelector('#stage'), { childList: true, characterData: true, subtree: true }));
+  await page.getByLabel('Vibrance').fill('0.2');
+  await page.waitForFunction(() => document.querySelector('#queue li').dataset.state === 'working', null, { timeout: 10000 }).catch(() => {});
+  await waitState(page, 'kodim23-grey.png', ['done']);
+  const second = Number(await page.locator('#queue li').getAttribute('data-run-ms'));
+  assert.ok(!stages.some((s) => /network/.test(s)), `the network ran again: ${stages.join(' | ')}`);
+  t.diagnostic(`colorize 768x512: first run ${first} ms, vibrance change ${second} ms`);
+  const bold = await download(page);
+  assert.ok(!bold.bytes.equals(png.bytes), 'vibrance changed nothing');
+  await shot(page, 'colorized');
+  check();
+});
+
+test('Colorize without a model explains why and offers to load one', async (t) => {
+  const grey = path.join(BUILD, 'test-models', 'opencv', 'kodim23-grey.png');
+  if (skipWithout(t, grey)) return;
+  const server = await serve();
+  const browser = await launch();
+  t.after(async () => { await browser.close(); server.stop(); });
+  const { page, check } = await openPage(browser, server.url);
+  await page.waitForFunction(() => /No colorization model yet/.test(document.querySelector('#model-status').textContent));
+  await page.getByLabel('Open images').setInputFiles([grey]);
+  await waitState(page, 'kodim23-grey.png', ['ready']);
+  await page.getByRole('button', { name: 'Colorize' }).click();
+  assert.match(await page.textContent('#message'), /Colorize needs the colorization model/);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'model-file');
+  await shot(page, 'colorize-no-model');
+  check();
+});
+
+test('a batch of three with a corrupt file: two results, one clear error, Download all gives a ZIP', async (t) => {
+  const files = [data('kodak/kodim05.png'), data('conformance/pngsuite/xcrn0g04.png'), DARK];
+  if (skipWithout(t, ...files)) return;
+  const server = await serve();
+  const browser = await launch();
+  t.after(async () => { await browser.close(); server.stop(); });
+  const { page, check } = await openPage(browser, server.url);
+  await page.getByLabel('Open images').setInputFiles(files);
+  await waitState(page, 'xcrn0g04.png', ['error']);
+  await waitState(page, '01.jpg', ['ready']);
+  await page.getByRole('button', { name: 'Enhance low-light' }).click();
+  await waitState(page, 'kodim05.png', ['done']);
+  await waitState(page, '01.jpg', ['done']);
+  const states = await page.$$eval('#queue li', (lis) => lis.map((li) => `${li.querySelector('.name').textContent}: ${li.dataset.state}: ${li.querySelector('.state').textContent}`));
+  assert.equal(states.filter((s) => /: done:/.test(s)).length, 2, states.join('\n'));
+  assert.ok(states.some((s) => /xcrn0g04\.png: error: xcrn0g04\.png: .*(PNG|CRC|corrupt)/i.test(s)), states.join('\n'));
+  assert.equal(await page.locator('#queue .thumb canvas').count(), 2);
+  await shot(page, 'batch');
+  const zip = await download(page, 'Download all');
+  assert.match(zip.name, /^enhancement-studio-\d{4}-\d\d-\d\d\.zip$/);
+  const eocd = zip.bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  assert.equal(zip.bytes.readUInt16LE(eocd + 10), 2);
+  // an independent reader: Python's zipfile checks every CRC
+  const listing = execFileSync('/usr/bin/python3', ['-c', 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print("\\n".join(z.namelist()))',
+    writeTemp(zip.bytes)]).toString().trim().split('\n');
+  assert.deepEqual(listing.sort(), ['01-enhanced.png', 'kodim05-enhanced.png']);
+  check();
+});
+
+function writeTemp(bytes) {
+  const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'studio-zip-')), 'all.zip');
+  fs.writeFileSync(f, bytes);
+  return f;
+}
+
+test('offline after the first visit: reload with no network, Enhance still works', async (t) => {
+  if (skipWithout(t, DARK)) return;
+  const server = await serve();
+  const browser = await launch();
+  t.after(async () => { await browser.close(); server.stop(); });
+  const { context, page } = await openPage(browser, server.url);
+  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+  await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 30000 }).catch(() => page.reload());
+  await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 30000 });
+  await context.setOffline(true);
   await page.reload();
-  await page.waitForFunction(() => /stored in this browser/.test(document.querySelector('#model-status').textContent), null, { timeout: 60000 });
-  await page.getByRole('button', { name: 'Forget model' }).click();
-  await page.waitForFunction(() => /removed/.test(document.querySelector('#model-status').textContent));
-  assert.deepEqual(problems, []);
+  await page.waitForFunction(() => document.documentElement.dataset.build, null, { timeout: 60000 });
+  assert.equal(await page.evaluate(() => navigator.onLine), false);
+  await page.getByLabel('Open images').setInputFiles([DARK]);
+  await waitState(page, '01.jpg', ['ready']);
+  await page.getByRole('button', { name: 'Enhance low-light' }).click();
+  await waitState(page, '01.jpg', ['done']);
+  await shot(page, 'offline-enhanced');
+});
+
+test('phone width and dark theme: the layout holds, controls stay reachable by keyboard', async (t) => {
+  if (skipWithout(t, DARK)) return;
+  const server = await serve();
+  const browser = await launch();
+  t.after(async () => { await browser.close(); server.stop(); });
+  const { page, check } = await openPage(browser, server.url, { viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
+  await page.getByLabel('Open images').setInputFiles([DARK]);
+  await waitState(page, '01.jpg', ['ready']);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `page scrolls sideways by ${overflow}px at phone width`);
+  // every control has a name; the mode button is reachable with Tab and runs with Enter
+  const unnamed = await page.$$eval('button, input, select', (els) => els.filter((e) => !e.hidden && e.type !== 'hidden' &&
+    !(e.getAttribute('aria-label') || e.labels?.length || e.textContent.trim())).map((e) => e.outerHTML));
+  assert.deepEqual(unnamed, []);
+  let reached = false;
+  for (let i = 0; i < 30 && !reached; i++) {
+    await page.keyboard.press('Tab');
+    reached = await page.evaluate(() => document.activeElement?.textContent === 'Enhance low-light');
+  }
+  assert.ok(reached, 'Enhance low-light is not reachable with Tab');
+  await page.keyboard.press('Enter');
+  await waitState(page, '01.jpg', ['done']);
+  await shot(page, 'phone-dark');
+  check();
 });

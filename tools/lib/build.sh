@@ -45,12 +45,30 @@ build_wasm() { # st | mt
   printf '{ "type": "commonjs" }\n' >"$ES_ROOT/web/gen/package.json"
 }
 
+# The service worker's precache list and version (web/gen/assets.js): every file the page
+# needs offline, and a hash of their contents, so any change to them is a new version the
+# page offers to update to. Models are not in it: they are cached when loaded.
+write_pwa_assets() {
+  local web="$ES_ROOT/web" files version
+  files=$(cd "$web" && find index.html manifest.webmanifest ./*.svg ./*.js ./*.css ui gen -type f \
+            \( -name '*.html' -o -name '*.js' -o -name '*.mjs' -o -name '*.css' -o -name '*.svg' -o -name '*.wasm' -o -name '*.webmanifest' \) \
+            ! -name sw.js ! -name assets.js | sed 's|^\./||' | LC_ALL=C sort)
+  version=$(cd "$web" && cat $files | sha256sum | cut -c1-12)
+  {
+    echo "// Written by tools/studio build: what the service worker precaches, and their version."
+    echo "self.ES_VERSION = '$version';"
+    printf 'self.ES_ASSETS = [\n  %s,\n];\n' "$(printf "'./'\n%s\n" "$files" | sed "s|^\([^']\)|'\1|; s|\([^']\)\$|\1'|" | paste -sd, | sed 's/,/,\n  /g')"
+  } >"$web/gen/assets.js.tmp"
+  cmp -s "$web/gen/assets.js.tmp" "$web/gen/assets.js" && rm "$web/gen/assets.js.tmp" || mv "$web/gen/assets.js.tmp" "$web/gen/assets.js"
+}
+
 build_all() {
   local t0=$SECONDS
   ensure_toolchain
   build_native
   build_wasm st
   build_wasm mt
+  write_pwa_assets
   say "built native + wasm-st + wasm-mt in $((SECONDS - t0)) s"
 }
 

@@ -1,0 +1,153 @@
+// viewer.js - before/after over the same pixels: one canvas, the input drawn left of the
+// split and the result right of it, both through the same zoom and pan, so a detail is
+// compared in place. Wheel and pinch zoom about the pointer, drag pans, keys do both;
+// drawing is drawImage of bitmaps the worker made (the GPU scales), never a pixel loop.
+
+const MIN = 1 / 64, MAX = 32;
+
+export class Viewer {
+  constructor({ canvas, box, split, level, onZoom }) {
+    Object.assign(this, { canvas, box, split, level, onZoom });
+    this.before = null; this.after = null;
+    this.scale = 1; this.x = 0; this.y = 0; this.fit = true; // image pixel (0,0) at (x, y) in CSS px
+    this.pointers = new Map();
+    new ResizeObserver(() => this.resize()).observe(box);
+    split.addEventListener('input', () => this.draw());
+    box.addEventListener('wheel', (e) => this.wheel(e), { passive: false });
+    box.addEventListener('pointerdown', (e) => this.down(e));
+    box.addEventListener('pointermove', (e) => this.move(e));
+    for (const t of ['pointerup', 'pointercancel', 'pointerleave']) box.addEventListener(t, (e) => this.pointers.delete(e.pointerId));
+    box.addEventListener('keydown', (e) => this.key(e));
+  }
+
+  get width() { return (this.before || this.after)?.width || 0; }
+  get height() { return (this.before || this.after)?.height || 0; }
+
+  /** New pictures; keep the view when the size is unchanged (an option changed). */
+  show(before, after) {
+    const same = this.before && before && before.width === this.width && before.height === this.height;
+    if (this.before && this.before !== before) this.before.close?.();
+    if (this.after && this.after !== after && this.after !== before) this.after.close?.();
+    this.before = before; this.after = after;
+    if (!same) this.fit = true;
+    this.resize();
+  }
+
+  clear() { this.show(null, null); }
+
+  resize() {
+    const r = this.box.getBoundingClientRect(), dpr = window.devicePixelRatio || 1;
+    this.cssW = r.width; this.cssH = r.height;
+    this.canvas.width = Math.max(1, Math.round(r.width * dpr));
+    this.canvas.height = Math.max(1, Math.round(r.height * dpr));
+    if (this.fit) this.fitView();
+    this.draw();
+  }
+
+  fitView() {
+    if (!this.width) return;
+    this.fit = true;
+    this.scale = Math.min(this.cssW / this.width, this.cssH / this.height, 1);
+    this.x = (this.cssW - this.width * this.scale) / 2;
+    this.y = (this.cssH - this.height * this.scale) / 2;
+  }
+
+  /** Zoom to s (image px -> CSS px) keeping the image point under (cx, cy) in place. */
+  zoomTo(s, cx = this.cssW / 2, cy = this.cssH / 2) {
+    if (!this.width) return;
+    s = Math.min(MAX, Math.max(MIN, s));
+    this.x = cx - ((cx - this.x) * s) / this.scale;
+    this.y = cy - ((cy - this.y) * s) / this.scale;
+    this.scale = s; this.fit = false;
+    this.clamp();
+    this.draw();
+  }
+
+  zoom(how) {
+    if (how === 'fit') { this.fitView(); this.draw(); return; }
+    // 1:1 is one image pixel per device pixel: what "actual pixels" means on a HiDPI screen
+    if (how === '1') { this.zoomTo(1 / (window.devicePixelRatio || 1)); return; }
+    this.zoomTo(this.scale * (how === 'in' ? 1.5 : 1 / 1.5));
+  }
+
+  // Keep some of the image on screen whatever the pan.
+  clamp() {
+    const w = this.width * this.scale, h = this.height * this.scale, m = 48;
+    this.x = Math.min(this.cssW - Math.min(m, w), Math.max(Math.min(m, w) - w, this.x));
+    this.y = Math.min(this.cssH - Math.min(m, h), Math.max(Math.min(m, h) - h, this.y));
+  }
+
+  wheel(e) {
+    if (!this.width) return;
+    e.preventDefault();
+    const r = this.box.getBoundingClientRect();
+    this.zoomTo(this.scale * Math.exp(-e.deltaY * (e.deltaMode ? 0.05 : 0.002)), e.clientX - r.left, e.clientY - r.top);
+  }
+
+  down(e) {
+    if (!this.width) return;
+    this.box.setPointerCapture?.(e.pointerId);
+    this.pointers.set(e.pointerId, { x: e.clientX, y: e.clientY });
+  }
+
+  move(e) {
+    const p = this.pointers.get(e.pointerId);
+    if (!p) return;
+    const r = this.box.getBoundingClientRect();
+    if (this.pointers.size === 2) { // pinch: scale by the change in finger distance, about their midpoint
+      const [a, b] = [...this.pointers.values()];
+      const before = Math.hypot(a.x - b.x, a.y - b.y);
+      p.x = e.clientX; p.y = e.clientY;
+      const after = Math.hypot(a.x - b.x, a.y - b.y);
+      if (before > 0) this.zoomTo(this.scale * (after / before), (a.x + b.x) / 2 - r.left, (a.y + b.y) / 2 - r.top);
+      return;
+    }
+    this.x += e.clientX - p.x; this.y += e.clientY - p.y;
+    p.x = e.clientX; p.y = e.clientY;
+    this.fit = false;
+    this.clamp();
+    this.draw();
+  }
+
+  key(e) {
+    if (!this.width) return;
+    const step = e.shiftKey ? 200 : 40;
+    const moves = { ArrowLeft: [step, 0], ArrowRight: [-step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
+    if (moves[e.key]) { this.x += moves[e.key][0]; this.y += moves[e.key][1]; this.fit = false; this.clamp(); this.draw(); }
+    else if (e.key === '+' || e.key === '=') this.zoom('in');
+    else if (e.key === '-') this.zoom('out');
+    else if (e.key === '0') this.zoom('fit');
+    else if (e.key === '1') this.zoom('1');
+    else return;
+    e.preventDefault();
+  }
+
+  draw() {
+    const g = this.canvas.getContext('2d'), dpr = window.devicePixelRatio || 1;
+    g.setTransform(1, 0, 0, 1, 0, 0);
+    g.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    this.box.classList.toggle('has-image', !!this.width);
+    this.box.classList.toggle('has-result', !!this.after);
+    this.level.value = this.width ? `${Math.round(this.scale * dpr * 100)}%` : 'Fit';
+    this.onZoom?.(this.scale);
+    if (!this.width) return;
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    // smooth when shrinking, crisp pixels when zoomed in past 1:1 (to inspect detail)
+    g.imageSmoothingEnabled = this.scale * dpr < 2;
+    g.imageSmoothingQuality = 'high';
+    const w = this.width * this.scale, h = this.height * this.scale;
+    const cut = this.after ? (this.cssW * Number(this.split.value)) / 100 : this.cssW;
+    if (this.before) {
+      g.save(); g.beginPath(); g.rect(0, 0, cut, this.cssH); g.clip();
+      g.drawImage(this.before, this.x, this.y, w, h);
+      g.restore();
+    }
+    if (this.after) {
+      g.save(); g.beginPath(); g.rect(cut, 0, this.cssW - cut, this.cssH); g.clip();
+      g.drawImage(this.after, this.x, this.y, w, h);
+      g.restore();
+      g.fillStyle = '#fff'; g.fillRect(cut - 1, 0, 2, this.cssH);
+      g.fillStyle = '#0006'; g.fillRect(cut + 1, 0, 1, this.cssH);
+    }
+  }
+}
