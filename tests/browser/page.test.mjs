@@ -6,54 +6,22 @@
 // Screenshots go to build/screenshots/ for a person to look at.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { createStudio } from '../../web/studio.js';
+import { pageFor, CHROMIUM } from './browser.mjs';
+import { headerBomb } from '../node/helpers.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BUILD = process.env.ES_BUILD || path.join(ROOT, 'build');
 const SHARED = process.env.ES_SHARED || path.resolve(ROOT, '../shared');
 const SHOTS = path.join(BUILD, 'screenshots');
-const CHROMIUM = process.env.ES_CHROMIUM || '/usr/bin/chromium';
 const data = (f) => path.join(SHARED, 'datasets', f);
 const DARK = data('lowlight/dicm/01.jpg');
 
-export function serve(extra = []) {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [path.join(ROOT, 'tools/serve.mjs'), '--root', path.join(ROOT, 'web'), '--port', '0', ...extra]);
-    p.stdout.on('data', (d) => { const m = /http:\/\/\S+\//.exec(String(d)); if (m) resolve({ url: m[0], stop: () => p.kill() }); });
-    p.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-  });
-}
-
-export const launch = () => chromium.launch({
-  executablePath: CHROMIUM,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-
-// A fresh browser context on the page, watching requests and the console.
-export async function openPage(browser, url, { viewport = { width: 1440, height: 900 }, colorScheme = 'light' } = {}) {
-  const context = await browser.newContext({ viewport, colorScheme, acceptDownloads: true });
-  const page = await context.newPage();
-  const problems = [], requests = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-  page.on('pageerror', (e) => problems.push(e.message));
-  context.on('request', (r) => requests.push(r.url()));
-  await page.goto(url);
-  await page.waitForFunction(() => document.documentElement.dataset.build, null, { timeout: 60000 });
-  const origin = new URL(url).origin;
-  const check = () => {
-    assert.deepEqual(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:')), [], 'requests left the origin');
-    assert.deepEqual(problems, [], 'console errors');
-  };
-  return { context, page, problems, requests, check };
-}
-
-const itemState = (page, name) => page.locator('#queue li', { hasText: name }).getAttribute('data-state');
 async function waitState(page, name, want, timeout = 120000) {
   await page.waitForFunction(([n, w]) => [...document.querySelectorAll('#queue li')].some((li) => li.textContent.includes(n) && w.includes(li.dataset.state)),
     [name, want], { timeout });
@@ -85,10 +53,7 @@ test.after(() => nodeStudio?.terminate());
 for (const isolated of [true, false]) {
   test(`${isolated ? 'cross-origin isolated: the threaded build' : 'not isolated: the single-threaded build'}`, async (t) => {
     if (skipWithout(t)) return;
-    const server = await serve(isolated ? [] : ['--no-isolation']);
-    const browser = await launch();
-    t.after(async () => { await browser.close(); server.stop(); });
-    const { page, check } = await openPage(browser, server.url);
+    const { page, check } = await pageFor(t, isolated ? [] : ['--no-isolation']);
     assert.equal(await page.evaluate(() => crossOriginIsolated), isolated);
     assert.equal(await page.evaluate(() => document.documentElement.dataset.build), isolated ? 'mt' : 'st');
     assert.match(await page.textContent('#engine'), isolated ? /Ready: \d+ threads/ : /Ready: one thread/);
@@ -100,10 +65,7 @@ for (const isolated of [true, false]) {
 
 test('open a dark photo, Enhance low-light: brighter, downloadable as PNG and JPEG, original untouched', async (t) => {
   if (skipWithout(t, DARK)) return;
-  const server = await serve();
-  const browser = await launch();
-  t.after(async () => { await browser.close(); server.stop(); });
-  const { page, check } = await openPage(browser, server.url);
+  const { page, check } = await pageFor(t);
   const original = fs.readFileSync(DARK);
   await page.getByLabel('Open images').setInputFiles([DARK]);
   await waitState(page, '01.jpg', ['ready']);
@@ -151,10 +113,7 @@ test('Colorize with a model the site serves: a grey photo gains colour; options 
   // a converted synthetic model, served only to this test (tools/studio serve never offers one)
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-models-'));
   execFileSync(path.join(BUILD, 'native', 'studio-cli'), ['convert', model, path.join(dir, 'eccv16-int8.bin'), '--precision', 'int8']);
-  const server = await serve(['--models', dir]);
-  const browser = await launch();
-  t.after(async () => { await browser.close(); server.stop(); });
-  const { page, check } = await openPage(browser, server.url);
+  const { page, check } = await pageFor(t, ['--models', dir]);
   await page.waitForFunction(() => /ready \(from this site, int8\)/.test(document.querySelector('#model-status').textContent), null, { timeout: 120000 });
   await page.getByLabel('Open images').setInputFiles([grey]);
   await waitState(page, 'kodim23-grey.png', ['ready']);
@@ -189,10 +148,7 @@ test('Colorize with a model the site serves: a grey photo gains colour; options 
 test('Colorize without a model explains why and offers to load one', async (t) => {
   const grey = path.join(BUILD, 'test-models', 'opencv', 'kodim23-grey.png');
   if (skipWithout(t, grey)) return;
-  const server = await serve();
-  const browser = await launch();
-  t.after(async () => { await browser.close(); server.stop(); });
-  const { page, check } = await openPage(browser, server.url);
+  const { page, check } = await pageFor(t);
   await page.waitForFunction(() => /No colorization model yet/.test(document.querySelector('#model-status').textContent));
   await page.getByLabel('Open images').setInputFiles([grey]);
   await waitState(page, 'kodim23-grey.png', ['ready']);
@@ -206,10 +162,7 @@ test('Colorize without a model explains why and offers to load one', async (t) =
 test('a batch of three with a corrupt file: two results, one clear error, Download all gives a ZIP', async (t) => {
   const files = [data('kodak/kodim05.png'), data('conformance/pngsuite/xcrn0g04.png'), DARK];
   if (skipWithout(t, ...files)) return;
-  const server = await serve();
-  const browser = await launch();
-  t.after(async () => { await browser.close(); server.stop(); });
-  const { page, check } = await openPage(browser, server.url);
+  const { page, check } = await pageFor(t);
   await page.getByLabel('Open images').setInputFiles(files);
   await waitState(page, 'xcrn0g04.png', ['error']);
   await waitState(page, '01.jpg', ['ready']);
@@ -240,10 +193,7 @@ function writeTemp(bytes) {
 
 test('offline after the first visit: reload with no network, Enhance still works', async (t) => {
   if (skipWithout(t, DARK)) return;
-  const server = await serve();
-  const browser = await launch();
-  t.after(async () => { await browser.close(); server.stop(); });
-  const { context, page } = await openPage(browser, server.url);
+  const { context, page } = await pageFor(t);
   await page.evaluate(async () => { await navigator.serviceWorker.ready; });
   await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 30000 }).catch(() => page.reload());
   await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 30000 });
@@ -260,10 +210,7 @@ test('offline after the first visit: reload with no network, Enhance still works
 
 test('phone width and dark theme: the layout holds, controls stay reachable by keyboard', async (t) => {
   if (skipWithout(t, DARK)) return;
-  const server = await serve();
-  const browser = await launch();
-  t.after(async () => { await browser.close(); server.stop(); });
-  const { page, check } = await openPage(browser, server.url, { viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
+  const { page, check } = await pageFor(t, [], { viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
   await page.getByLabel('Open images').setInputFiles([DARK]);
   await waitState(page, '01.jpg', ['ready']);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -281,5 +228,73 @@ test('phone width and dark theme: the layout holds, controls stay reachable by k
   await page.keyboard.press('Enter');
   await waitState(page, '01.jpg', ['done']);
   await shot(page, 'phone-dark');
+  check();
+});
+
+test('input by drop and paste; a wrong type and an oversize image get a message naming the file', async (t) => {
+  if (skipWithout(t, DARK)) return;
+  const { page, check } = await pageFor(t);
+  const b64 = (f) => fs.readFileSync(f).toString('base64');
+  // drop onto the page: the same DataTransfer a file manager gives
+  await page.evaluate(([data]) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], 'dropped.jpg', { type: 'image/jpeg' }));
+    dt.items.add(new File(['just text'], 'notes.txt', { type: 'text/plain' }));
+    document.querySelector('#drop').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, [b64(DARK)]);
+  await waitState(page, 'dropped.jpg', ['ready']);
+  await waitState(page, 'notes.txt', ['error']);
+  assert.match(await page.locator('#queue li', { hasText: 'notes.txt' }).textContent(), /notes\.txt: not a JPEG, PNG or BMP file \(text\/plain\)/);
+  // paste an image from the clipboard, and a header claiming 100000x100000
+  await page.evaluate(([data, bomb]) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], 'image.png', { type: 'image/png' }));
+    document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+    const big = new DataTransfer();
+    big.items.add(new File([Uint8Array.from(atob(bomb), (c) => c.charCodeAt(0))], 'huge.png', { type: 'image/png' }));
+    document.querySelector('#drop').dispatchEvent(new DragEvent('drop', { dataTransfer: big, bubbles: true, cancelable: true }));
+  }, [b64(path.join(BUILD, 'test-models', 'opencv', 'kodim23-grey.png')), headerBomb().toString('base64')]);
+  await waitState(page, 'pasted-', ['ready']);
+  await waitState(page, 'huge.png', ['error']);
+  assert.match(await page.locator('#queue li', { hasText: 'huge.png' }).textContent(), /huge\.png: .*100000x100000.*limit/);
+  assert.equal(await page.locator('#queue li[data-state="ready"]').count(), 2);
+  check();
+});
+
+test('a host that sends no isolation headers: the service worker adds them, the next load runs threaded', async (t) => {
+  if (skipWithout(t)) return;
+  const { page, check } = await pageFor(t, ['--no-isolation']);
+  assert.equal(await page.evaluate(() => crossOriginIsolated), false);
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.build), 'st');
+  await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 30000 });
+  await page.reload();
+  await page.waitForFunction(() => document.documentElement.dataset.build, null, { timeout: 60000 });
+  assert.equal(await page.evaluate(() => crossOriginIsolated), true);
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.build), 'mt');
+  check();
+});
+
+test('a new version: the page offers it, and "Update now" switches to it', async (t) => {
+  if (skipWithout(t)) return;
+  // a copy of the site, so this test can publish a "new version" of it
+  const site = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-site-'));
+  fs.cpSync(path.join(ROOT, 'web'), site, { recursive: true });
+  const { page, check } = await pageFor(t, ['--root', site]);
+  await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 30000 });
+  assert.equal(await page.isVisible('#update'), false);
+  const version = () => page.evaluate(() => new Promise((resolve) => {
+    navigator.serviceWorker.addEventListener('message', (e) => resolve(e.data.version), { once: true });
+    navigator.serviceWorker.controller.postMessage('version');
+  }));
+  const v1 = await version();
+  const assets = path.join(site, 'gen', 'assets.js');
+  fs.writeFileSync(assets, fs.readFileSync(assets, 'utf8').replace(/ES_VERSION = '[^']*'/, "ES_VERSION = 'test-next'"));
+  await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
+  await page.waitForSelector('#update:not([hidden])', { timeout: 30000 });
+  await shot(page, 'update-available');
+  await Promise.all([page.waitForEvent('load', { timeout: 30000 }), page.getByRole('button', { name: 'Update now' }).click()]);
+  await page.waitForFunction(() => document.documentElement.dataset.build, null, { timeout: 60000 });
+  assert.equal(await version(), 'test-next');
+  assert.notEqual(v1, 'test-next');
   check();
 });

@@ -1,37 +1,36 @@
 // pwa.js - registers the service worker and runs the update flow: a new version installs in
-// the background and waits; the banner offers it; "Update now" lets it take over and
-// reloads once it does. Never reloads on its own while the user works.
+// the background and waits; the banner offers it; "Update now" lets it take over and the
+// page reloads once it has. Never reloads on its own while the user works.
 
 export async function registerServiceWorker({ banner, button, busy }) {
   if (!('serviceWorker' in navigator)) return null;
-  // A page loaded without a controller is the first visit: the worker that installs now
-  // is not an update, and its claiming the page needs no reload.
-  const updating = !!navigator.serviceWorker.controller;
   let reg;
   try {
     reg = await navigator.serviceWorker.register('sw.js', { scope: './' });
   } catch {
     return null; // e.g. a file:// page or a private window without storage: the page still works
   }
+  let accepted = false;
   const offer = (worker) => {
-    if (!worker || !updating) return;
     banner.hidden = false;
     button.onclick = () => {
-      if (busy()) { button.textContent = 'Update when this photo is done'; }
+      accepted = true;
+      if (busy()) button.textContent = 'Updating when this photo is done…';
       worker.postMessage('skip-waiting');
     };
   };
-  if (reg.waiting) offer(reg.waiting);
+  if (reg.waiting && reg.active) offer(reg.waiting);
   reg.addEventListener('updatefound', () => {
-    const w = reg.installing;
-    w?.addEventListener('statechange', () => { if (w.state === 'installed') offer(w); });
+    // with no active worker this is the first install, not an update: nothing to offer
+    const w = reg.installing, update = !!reg.active;
+    w?.addEventListener('statechange', () => { if (update && w.state === 'installed') offer(w); });
   });
-  let reloading = false;
   navigator.serviceWorker.addEventListener('controllerchange', () => {
-    if (reloading || !updating || banner.hidden) return;
-    reloading = true;
+    if (!accepted) return; // the first install claiming the page needs no reload
     const go = () => (busy() ? setTimeout(go, 500) : location.reload());
     go();
   });
+  // a long-open tab still hears of new versions
+  setInterval(() => reg.update().catch(() => {}), 60 * 60 * 1000);
   return reg;
 }
