@@ -11,11 +11,12 @@ const TYPES = { 'image/jpeg': 'JPEG', 'image/png': 'PNG', 'image/bmp': 'BMP', 'i
 const EXT = /\.(jpe?g|png|bmp)$/i;
 const SUFFIX = { colorize: 'colorized', enhance: 'enhanced' };
 const VERB = { colorize: 'Colorizing', enhance: 'Enhancing' };
-const STAGES = { decode: 'Decoding', analysis: 'Measuring exposure and noise', tone: 'Lifting the shadows', denoise: 'Denoising',
-  clahe: 'Local contrast', network: 'Running the colorization network', colour: 'Colouring', encode: 'Encoding' };
+// the core's stage names (es_progress) as the progress line shows them
+const STAGES = { decode: 'Decoding', analyse: 'Measuring exposure and noise', enhance: 'Brightening, denoising, local contrast',
+  network: 'Running the colorization network', encode: 'Encoding' };
 const OPEN_IN_WORKER = 3; // decoded photos the worker keeps (12 MP: ~36 MB each, plus results)
 
-let studio = null, model = null, mode = null, selected = null, working = null, nextKey = 1;
+let studio = null, model = null, mode = null, selected = null, working = null, restarting = false, nextKey = 1;
 const items = [];
 const opened = []; // keys open in the worker, oldest first
 
@@ -171,6 +172,7 @@ async function select(item) {
   showMessage(item.status === 'error' ? item.error : '');
   updateControls();
   if (item.status === 'error' || item.status === 'queued' || item.status === 'opening') { viewer.clear(); return; }
+  if (restarting) return; // the worker is being replaced after a cancel: pump() shows it after
   await showInput(item);
   if (item.done) await showResult(item);
 }
@@ -305,17 +307,22 @@ function progress(on, text, fraction) {
 // photos and the model are gone. Results not yet kept as a master are lost with it; the
 // model is found again (this browser's copy or the site's).
 $('#cancel').addEventListener('click', async () => {
-  if (!studio) return;
-  $('#cancel').disabled = true;
-  await studio.cancel();
+  if (!studio || restarting) return;
+  restarting = true; // until the new worker has started, nothing may be sent to it
   opened.length = 0;
-  for (const item of items) {
-    if (item.done && !item.master) { item.done = null; state(item, 'ready', 'Cancelled: run again'); }
-  }
   showMessage('Cancelled.');
-  if (model?.ready) await model.find();
   updateControls();
-  pump();
+  try {
+    await studio.cancel();
+    for (const item of items) {
+      if (item.done && !item.master) { item.done = null; state(item, 'ready', 'Cancelled: run again'); }
+    }
+    if (model?.ready) await model.find();
+  } finally {
+    restarting = false;
+    updateControls();
+    pump();
+  }
 });
 
 // ---------------------------------------------------------------- output
@@ -374,15 +381,17 @@ $('#download-all').addEventListener('click', async () => {
   }
 });
 
-$('#clear').addEventListener('click', async () => {
-  if (working) return;
-  for (const key of opened.splice(0)) await studio.close(key).catch(() => {});
+$('#clear').addEventListener('click', () => {
+  if (working || restarting) return;
+  // forget everything now (photos added from here on are a new queue), free the worker after
+  const keys = opened.splice(0);
   items.length = 0;
   $('#queue').replaceChildren();
   selected = null;
   viewer.clear();
   showMessage('');
   updateControls();
+  for (const key of keys) studio.close(key).catch(() => {});
 });
 
 // ---------------------------------------------------------------- chrome
@@ -390,7 +399,7 @@ $('#clear').addEventListener('click', async () => {
 function showMessage(text) { $('#message').textContent = text; }
 
 function updateControls() {
-  const busy = !!working, item = selected;
+  const busy = !!working || restarting, item = selected;
   for (const b of document.querySelectorAll('.mode')) {
     b.disabled = busy || !studio || !item || !['ready', 'done', 'cancelled'].includes(item.status);
     b.classList.toggle('suggested', !!item && item.suggestion === b.dataset.mode);

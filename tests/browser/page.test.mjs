@@ -46,6 +46,14 @@ const skipWithout = (t, ...files) => {
   return false;
 };
 
+// A converted synthetic model in a folder of its own, served only to the test that asks
+// (tools/studio serve never offers a synthetic model).
+function servedModel(caffemodel) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-models-'));
+  execFileSync(path.join(BUILD, 'native', 'studio-cli'), ['convert', caffemodel, path.join(dir, 'eccv16-int8.bin'), '--precision', 'int8']);
+  return dir;
+}
+
 let nodeStudio;
 const decoder = async () => (nodeStudio ||= await createStudio({ threads: 1 }));
 test.after(() => nodeStudio?.terminate());
@@ -89,6 +97,13 @@ test('open a dark photo, Enhance low-light: brighter, downloadable as PNG and JP
   await page.getByLabel('Before and after split').fill('30');
   await shot(page, 'enhanced-zoom-1-1');
   await page.getByRole('button', { name: 'Fit' }).click();
+  const fit = await page.textContent('#zoom-level');
+  const box = await page.locator('#viewer').boundingBox();
+  await page.mouse.move(box.x + box.width / 3, box.y + box.height / 3);
+  await page.mouse.wheel(0, -400);
+  await page.waitForFunction((f) => document.querySelector('#zoom-level').textContent !== f, fit);
+  assert.ok(parseInt(await page.textContent('#zoom-level'), 10) > parseInt(fit, 10), 'the wheel did not zoom in');
+  await page.getByRole('button', { name: 'Fit' }).click();
 
   const png = await download(page);
   assert.equal(png.name, '01-enhanced.png');
@@ -110,10 +125,7 @@ test('Colorize with a model the site serves: a grey photo gains colour; options 
   const model = path.join(BUILD, 'test-models', 'synthetic-1.caffemodel');
   const grey = path.join(BUILD, 'test-models', 'opencv', 'kodim23-grey.png');
   if (skipWithout(t, model, grey)) return;
-  // a converted synthetic model, served only to this test (tools/studio serve never offers one)
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-models-'));
-  execFileSync(path.join(BUILD, 'native', 'studio-cli'), ['convert', model, path.join(dir, 'eccv16-int8.bin'), '--precision', 'int8']);
-  const { page, check } = await pageFor(t, ['--models', dir]);
+  const { page, check } = await pageFor(t, ['--models', servedModel(model)]);
   await page.waitForFunction(() => /ready \(from this site, int8\)/.test(document.querySelector('#model-status').textContent), null, { timeout: 120000 });
   await page.getByLabel('Open images').setInputFiles([grey]);
   await waitState(page, 'kodim23-grey.png', ['ready']);
@@ -174,6 +186,9 @@ test('a batch of three with a corrupt file: two results, one clear error, Downlo
   assert.ok(states.some((s) => /xcrn0g04\.png: error: xcrn0g04\.png: .*(PNG|CRC|corrupt)/i.test(s)), states.join('\n'));
   assert.equal(await page.locator('#queue .thumb canvas').count(), 2);
   await shot(page, 'batch');
+  await page.setViewportSize({ width: 3840, height: 2160 });
+  await shot(page, 'batch-4k');
+  await page.setViewportSize({ width: 1440, height: 900 });
   const zip = await download(page, 'Download all');
   assert.match(zip.name, /^enhancement-studio-\d{4}-\d\d-\d\d\.zip$/);
   const eocd = zip.bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
@@ -191,9 +206,12 @@ function writeTemp(bytes) {
   return f;
 }
 
-test('offline after the first visit: reload with no network, Enhance still works', async (t) => {
-  if (skipWithout(t, DARK)) return;
-  const { context, page } = await pageFor(t);
+test('offline after the first visit: reload with no network, Enhance and Colorize (served model) still work', async (t) => {
+  const model = path.join(BUILD, 'test-models', 'synthetic-1.caffemodel');
+  const grey = path.join(BUILD, 'test-models', 'opencv', 'kodim23-grey.png');
+  if (skipWithout(t, DARK, model, grey)) return;
+  const { context, page } = await pageFor(t, ['--models', servedModel(model)]);
+  await page.waitForFunction(() => /ready \(from this site/.test(document.querySelector('#model-status').textContent), null, { timeout: 120000 });
   await page.evaluate(async () => { await navigator.serviceWorker.ready; });
   await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 30000 }).catch(() => page.reload());
   await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 30000 });
@@ -205,7 +223,13 @@ test('offline after the first visit: reload with no network, Enhance still works
   await waitState(page, '01.jpg', ['ready']);
   await page.getByRole('button', { name: 'Enhance low-light' }).click();
   await waitState(page, '01.jpg', ['done']);
-  await shot(page, 'offline-enhanced');
+  await page.waitForFunction(() => /ready \(from this site/.test(document.querySelector('#model-status').textContent), null, { timeout: 120000 });
+  await page.getByLabel('Open images').setInputFiles([grey]);
+  await waitState(page, 'kodim23-grey.png', ['ready']);
+  await page.locator('#queue li', { hasText: 'kodim23-grey.png' }).getByRole('button').click();
+  await page.getByRole('button', { name: 'Colorize' }).click();
+  await waitState(page, 'kodim23-grey.png', ['done']);
+  await shot(page, 'offline-colorized');
 });
 
 test('phone width and dark theme: the layout holds, controls stay reachable by keyboard', async (t) => {
@@ -296,5 +320,31 @@ test('a new version: the page offers it, and "Update now" switches to it', async
   await page.waitForFunction(() => document.documentElement.dataset.build, null, { timeout: 60000 });
   assert.equal(await version(), 'test-next');
   assert.notEqual(v1, 'test-next');
+  check();
+});
+
+test('Cancel stops a long run at once; the studio stays usable', async (t) => {
+  const src = data('kodak/kodim05.png');
+  if (skipWithout(t, src)) return;
+  // a 12 MP photo made here (kodim05 enlarged), so the run is long enough to cancel
+  const studio = await decoder();
+  const big = await studio.resize(await studio.decode(fs.readFileSync(src)), 4242, 2828);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'studio-big-')), 'big.png');
+  fs.writeFileSync(file, await studio.encode(big, { format: 'png' }));
+  const { page, check } = await pageFor(t);
+  await page.getByLabel('Open images').setInputFiles([file]);
+  await waitState(page, 'big.png', ['ready']);
+  await page.getByRole('button', { name: 'Enhance low-light' }).click();
+  await waitState(page, 'big.png', ['working']);
+  await page.waitForFunction(() => /: big\.png/.test(document.querySelector('#stage').textContent));
+  await shot(page, 'progress');
+  const t0 = Date.now();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await waitState(page, 'big.png', ['cancelled'], 10000);
+  t.diagnostic(`cancelled in ${Date.now() - t0} ms`);
+  assert.match(await page.textContent('#message'), /Cancelled/);
+  await page.waitForFunction(() => !document.querySelector('.mode').disabled);
+  await page.getByRole('button', { name: 'Enhance low-light' }).click();
+  await waitState(page, 'big.png', ['done']);
   check();
 });
