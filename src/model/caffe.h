@@ -13,8 +13,10 @@ typedef struct {
   int ndim;
   int64_t dims[4];   /* legacy blobs report all four of num/channels/height/width */
   size_t count;      /* number of values */
-  float *data;       /* count floats */
-  int borrowed;      /* data points into a file buffer the caller keeps (not freed here) */
+  float *data;       /* count floats; NULL when the blob is int8 (below) */
+  int borrowed;      /* data (or q) points into a file buffer the caller keeps (not freed here) */
+  const int8_t *q;   /* int8 weights carved from a model file: value = q[k] * scales[channel] */
+  const float *scales; /* one per output channel (axis 0; axis 1 for a deconvolution) */
 } es_blob;
 
 typedef struct {

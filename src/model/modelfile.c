@@ -165,6 +165,12 @@ studio_status es_model_read(studio_ctx *ctx, const uint8_t *d, size_t len, es_ca
     const uint8_t *src = d + off;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     if (dt == DT_F32 && ((uintptr_t)src & 3) == 0) { bl->data = (float *)(uintptr_t)src; bl->borrowed = 1; continue; } /* carved, no copy */
+    if (dt == DT_I8 && ((uintptr_t)src & 3) == 0) { /* carved: the network takes int8 as it is */
+      bl->scales = (const float *)(const void *)src;
+      bl->q = (const int8_t *)(src + 4 * ch);
+      bl->borrowed = 1;
+      continue;
+    }
 #endif
     bl->data = malloc(sizeof(float) * (bl->count ? bl->count : 1));
     if (!bl->data) { es_caffe_free(net); return es_fail(ctx, STUDIO_E_NOMEM, "out of memory"); }

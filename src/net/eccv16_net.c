@@ -47,43 +47,64 @@ void es_eccv16_net_destroy(es_eccv16_net *n) {
 
 int es_eccv16_net_out_size(const es_eccv16_net *n) { return n->size / 4; }
 
-/* Symmetric int8 with one scale per output channel (OHWI: rows of k*k*in). */
-static int8_t *quantize_ohwi(const float *w, int out, size_t per, float *scales) {
-  int8_t *q = malloc((size_t)out * per + 16);
+/* Where OHWI element (o, y, x, i) of convolution `phase` (-1: the layer itself) of layer e
+ * sits in its Caffe blob. A convolution's weights are OIHW. For deconvolution phase (py, px)
+ * the 2x2 kernel tap (r, s) is the deconvolution's tap (3 - py - 2r, 3 - px - 2s) of its
+ * (in, out, 4, 4) weights. */
+static size_t caffe_index(const es_eccv16_layer *e, int phase, int k, int o, int y, int x, int i) {
+  return phase < 0 ? (((size_t)o * e->in + i) * k + y) * k + x
+                   : (((size_t)i * e->out + o) * 4 + 3 - phase / 2 - 2 * y) * 4 + 3 - phase % 2 - 2 * x;
+}
+
+/* The kernel of convolution `phase` as XNNPACK wants it (OHWI), in f32. An int8 blob (from
+ * an int8 model file) is widened with its per-output-channel scales. */
+static float *weights_f32(const es_eccv16_layer *e, const es_blob *b, int phase) {
+  const int k = phase < 0 ? e->k : 2;
+  float *t = malloc(sizeof(float) * (size_t)e->out * e->in * k * k), *p = t;
+  if (!t) return NULL;
+  for (int o = 0; o < e->out; o++)
+    for (int y = 0; y < k; y++)
+      for (int x = 0; x < k; x++)
+        for (int i = 0; i < e->in; i++) {
+          size_t at = caffe_index(e, phase, k, o, y, x, i);
+          *p++ = b->data ? b->data[at] : b->q[at] * b->scales[o];
+        }
+  return t;
+}
+
+/* The same kernel in int8 with one scale per output channel: an int8 blob's values as they
+ * are; f32 weights quantized here (symmetric, the channel's largest magnitude -> 127). */
+static int8_t *weights_int8(const es_eccv16_layer *e, const es_blob *b, int phase, float *scales) {
+  const int k = phase < 0 ? e->k : 2;
+  const size_t per = (size_t)k * k * e->in;
+  int8_t *q = malloc((size_t)e->out * per + 16);
   if (!q) return NULL;
-  for (int o = 0; o < out; o++) {
+  for (int o = 0; o < e->out; o++) {
+    int8_t *row = q + o * per;
+    if (b->q) {
+      scales[o] = b->scales[o];
+      for (int y = 0, j = 0; y < k; y++)
+        for (int x = 0; x < k; x++)
+          for (int i = 0; i < e->in; i++) row[j++] = b->q[caffe_index(e, phase, k, o, y, x, i)];
+      continue;
+    }
     float mx = 0.f;
-    for (size_t j = 0; j < per; j++) mx = fmaxf(mx, fabsf(w[o * per + j]));
+    for (int y = 0; y < k; y++)
+      for (int x = 0; x < k; x++)
+        for (int i = 0; i < e->in; i++) mx = fmaxf(mx, fabsf(b->data[caffe_index(e, phase, k, o, y, x, i)]));
     scales[o] = mx > 0.f ? mx / 127.f : 1.f;
-    for (size_t j = 0; j < per; j++) q[o * per + j] = (int8_t)lrintf(w[o * per + j] / scales[o]);
+    for (int y = 0, j = 0; y < k; y++)
+      for (int x = 0; x < k; x++)
+        for (int i = 0; i < e->in; i++) row[j++] = (int8_t)lrintf(b->data[caffe_index(e, phase, k, o, y, x, i)] / scales[o]);
   }
   return q;
 }
 
-/* Caffe weights -> XNNPACK's OHWI for a k x k convolution. A convolution's are OIHW. For
- * deconvolution phase (py, px) the 2x2 kernel tap (r, s) is the deconvolution's tap
- * (3 - py - 2r, 3 - px - 2s) of its (in, out, 4, 4) weights. */
-static float *conv_weights(const es_eccv16_layer *e, const float *w, int phase) {
-  const int k = phase < 0 ? e->k : 2, in = e->in, out = e->out;
-  float *t = malloc(sizeof(float) * (size_t)out * in * k * k);
-  if (!t) return NULL;
-  for (int o = 0; o < out; o++)
-    for (int y = 0; y < k; y++)
-      for (int x = 0; x < k; x++)
-        for (int i = 0; i < in; i++)
-          t[(((size_t)o * k + y) * k + x) * in + i] =
-              phase < 0 ? w[(((size_t)o * in + i) * k + y) * k + x]
-                        : w[(((size_t)i * out + o) * 4 + 3 - phase / 2 - 2 * y) * 4 + 3 - phase % 2 - 2 * x];
-  return t;
-}
-
 /* One convolution of layer e (phase >= 0: of the deconvolution), f32 or dynamically
  * quantized, created and sized for an h x w input. */
-static studio_status make_conv(studio_ctx *ctx, es_eccv16_net *n, step_t *st, const float *w, const float *bias, int phase, int quantized, int h, int w_in,
+static studio_status make_conv(studio_ctx *ctx, es_eccv16_net *n, step_t *st, const es_blob *w, const float *bias, int phase, int quantized, int h, int w_in,
                                size_t *oh, size_t *ow) {
   const es_eccv16_layer *e = st->spec;
-  float *k = conv_weights(e, w, phase);
-  if (!k) return es_fail(ctx, STUDIO_E_NOMEM, "out of memory");
   const int kk = phase < 0 ? e->k : 2, stride = phase < 0 ? e->stride : 1, dil = phase < 0 ? e->dilation : 1;
   /* phase row py reads input rows m-1, m (py 0) or m, m+1 (py 1) */
   const int top = phase < 0 ? e->pad : 1 - phase / 2, bottom = phase < 0 ? e->pad : phase / 2;
@@ -94,9 +115,8 @@ static studio_status make_conv(studio_ctx *ctx, es_eccv16_net *n, step_t *st, co
   enum xnn_status xs;
   size_t ws = 0, wa = 0;
   if (quantized) {
-    size_t per = (size_t)kk * kk * e->in;
     float *scales = malloc(sizeof(float) * e->out);
-    int8_t *q = scales ? quantize_ohwi(k, e->out, per, scales) : NULL;
+    int8_t *q = scales ? weights_int8(e, w, phase, scales) : NULL;
     xs = q ? xnn_create_convolution2d_nhwc_qd8_f32_qc8w(top, right, bottom, left, kk, kk, stride, stride, dil, dil, 1, e->in, e->out, e->in, out_stride,
                                                          scales, q, bias, lo, INFINITY, 0, NULL, NULL, op)
            : xnn_status_out_of_memory;
@@ -110,11 +130,13 @@ static studio_status make_conv(studio_ctx *ctx, es_eccv16_net *n, step_t *st, co
     }
     if (xs == xnn_status_success) xs = xnn_reshape_convolution2d_nhwc_qd8_f32_qc8w(*op, 1, h, w_in, &ws, &wa, oh, ow, ctx->pool);
   } else {
-    xs = xnn_create_convolution2d_nhwc_f32(top, right, bottom, left, kk, kk, stride, stride, dil, dil, 1, e->in, e->out, e->in, out_stride, k, bias, lo,
-                                           INFINITY, 0, NULL, NULL, op);
+    float *k = weights_f32(e, w, phase);
+    xs = k ? xnn_create_convolution2d_nhwc_f32(top, right, bottom, left, kk, kk, stride, stride, dil, dil, 1, e->in, e->out, e->in, out_stride, k, bias,
+                                               lo, INFINITY, 0, NULL, NULL, op)
+           : xnn_status_out_of_memory;
     if (xs == xnn_status_success) xs = xnn_reshape_convolution2d_nhwc_f32(*op, 1, h, w_in, &ws, &wa, oh, ow, ctx->pool);
+    free(k);
   }
-  free(k);
   if (xs == xnn_status_out_of_memory) return es_fail(ctx, STUDIO_E_NOMEM, "out of memory building layer %s", e->name);
   if (xs != xnn_status_success) return es_fail(ctx, STUDIO_E_INTERNAL, "XNNPACK refused layer %s (status %d)", e->name, (int)xs);
   if (ws + 64 > n->workspace_size) n->workspace_size = ws + 64;
@@ -151,7 +173,7 @@ studio_status es_eccv16_net_create(studio_ctx *ctx, const es_caffe_net *caffe, i
       const int quantized = int8 && e->in > 1, deconv = e->kind == ES_DECONV;
       size_t oh = 0, ow = 0;
       st->nconv = deconv ? PHASES : 1;
-      for (int k = 0; k < st->nconv && !s; k++) s = make_conv(ctx, n, st, l->blobs[0].data, l->blobs[1].data, deconv ? k : -1, quantized, h, w, &oh, &ow);
+      for (int k = 0; k < st->nconv && !s; k++) s = make_conv(ctx, n, st, &l->blobs[0], l->blobs[1].data, deconv ? k : -1, quantized, h, w, &oh, &ow);
       if (s) { es_eccv16_net_destroy(n); return s; }
       if (deconv) { oh *= 2; ow *= 2; phases = oh * ow * (size_t)e->out; }
       h = (int)oh; w = (int)ow;

@@ -348,3 +348,25 @@ test('Cancel stops a long run at once; the studio stays usable', async (t) => {
   await waitState(page, 'big.png', ['done']);
   check();
 });
+
+test('a model from disk: checked, converted in the worker, kept in this browser; Forget removes it', async (t) => {
+  const model = path.join(BUILD, 'test-models', 'synthetic-1.caffemodel');
+  const broken = path.join(BUILD, 'test-models', 'synthetic-3-broken-conv5_2.caffemodel');
+  if (skipWithout(t, model, broken)) return;
+  const { page, check } = await pageFor(t);
+  const status = () => page.textContent('#model-status');
+  await page.waitForFunction(() => /No colorization model yet/.test(document.querySelector('#model-status').textContent));
+  await page.getByLabel('Load colorization model').setInputFiles([broken]);
+  await page.waitForFunction(() => /weights should be/.test(document.querySelector('#model-status').textContent), null, { timeout: 120000 });
+  assert.match(await status(), /synthetic-3-broken-conv5_2\.caffemodel: .*layer 'conv5_2' weights should be 512x512x3x3/);
+  await page.getByLabel('Load colorization model').setInputFiles([model]);
+  await page.waitForFunction(() => /ready/.test(document.querySelector('#model-status').textContent), null, { timeout: 180000 });
+  assert.match(await status(), /synthetic-1\.caffemodel, kept in this browser/);
+  await page.reload();
+  await page.waitForFunction(() => /ready \(kept in this browser\)/.test(document.querySelector('#model-status').textContent), null, { timeout: 60000 });
+  await page.getByRole('button', { name: 'Forget model' }).click();
+  await page.waitForFunction(() => /removed/.test(document.querySelector('#model-status').textContent));
+  await page.reload();
+  await page.waitForFunction(() => /No colorization model yet/.test(document.querySelector('#model-status').textContent), null, { timeout: 60000 });
+  check();
+});

@@ -200,6 +200,18 @@ int main(void) {
         printf("%s model file: %zu bytes, |delta ab| vs f32 mean %.4f max %.4f\n", precisions[p], flen, sum / (56 * 56 * 2), mx);
       }
       es_eccv16_net_destroy(qn);
+      if (p == 2) { /* the carved int8 weights widened for f32 operators: the same network, close to f32 */
+        es_eccv16_net *wide = NULL;
+        CHECKF(back.layers && es_caffe_find(&back, "conv5_1")->blobs[0].q && !es_caffe_find(&back, "conv5_1")->blobs[0].data, "int8 weights are not carved");
+        if (CHECKF(es_eccv16_net_create(ctx, &back, 224, 0, &wide) == STUDIO_OK, "%s", studio_error(ctx)) && es_eccv16_net_run(ctx, wide, l50, lg) == STUDIO_OK) {
+          es_ab_readout(lg, 56 * 56, 2.606f, bins, 1.f, abq, NULL);
+          float mx = 0.f;
+          for (int i = 0; ref_ab && i < 56 * 56 * 2; i++) mx = fmaxf(mx, fabsf(abq[i] - ref_ab[i]));
+          CHECKF(mx <= max_bound[2], "int8 weights on f32 operators: max |delta ab| %g", mx);
+          printf("int8 weights on f32 operators: max |delta ab| vs f32 %.4f\n", mx);
+        }
+        es_eccv16_net_destroy(wide);
+      }
       es_caffe_free(&back);
       if (p == 0) {
         /* refusals: one flipped byte, a cut, another version */
