@@ -137,9 +137,12 @@ async function keepMaster(item) {
 }
 
 // Open queued photos one at a time (the worker does one thing at a time anyway).
-let pumping = false;
-async function pump() {
-  if (pumping) return;
+let pumping = false, pumped = Promise.resolve();
+function pump() {
+  if (!pumping) pumped = openQueued();
+  return pumped;
+}
+async function openQueued() {
   pumping = true;
   try {
     for (let item; (item = items.find((i) => i.status === 'queued'));) {
@@ -222,14 +225,28 @@ function setMode(m) {
   for (const f of document.querySelectorAll('form.panel')) f.hidden = f.dataset.mode !== m;
 }
 
-// The selected photo first, then every other ready one not yet done this way.
+// The selected photo first, then every other one not yet done this way with these options,
+// including photos still being opened when the batch started.
+let batching = false;
 async function runAll() {
-  if (working) return;
-  const want = mode, opts = JSON.stringify(options(want));
-  const todo = [selected, ...items.filter((i) => i !== selected)].filter((i) => i && (i.status === 'ready' || i.status === 'done' || i.status === 'cancelled') &&
+  if (working || batching) return;
+  batching = true;
+  try { await batch(); } finally { batching = false; }
+}
+
+async function batch() {
+  const want = mode, opts = JSON.stringify(options(want)), tried = new Set();
+  const next = () => [selected, ...items].find((i) => i && !tried.has(i) && ['ready', 'done', 'cancelled'].includes(i.status) &&
     !(i.done?.mode === want && i.done.options === opts));
-  for (const item of todo) {
-    if (mode !== want || !(await run(item, want))) break;
+  while (mode === want) {
+    const item = next();
+    if (!item) {
+      if (!pumping) break;
+      await pumped; // more photos are being opened: they belong to this batch too
+      continue;
+    }
+    tried.add(item);
+    if (!(await run(item, want))) break;
   }
 }
 
