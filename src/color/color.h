@@ -8,12 +8,32 @@
 #define STUDIO_COLOR_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 float es_srgb_to_linear(float v); /* IEC 61966-2-1 transfer function, v in 0..1 */
 float es_linear_to_srgb(float v);
 
+/* Linear light -> 8-bit sRGB by table: (uint8)(255 * es_linear_to_srgb(v) + 0.5) without a
+ * pow per value. The bins are finer than the codes everywhere (near black a code spans
+ * 1/(255 * 12.92) > 1/4096), so a bin holds at most one code boundary and one compare
+ * fixes the guess, without a branch. May differ by one only for a value within float
+ * rounding of a boundary. */
+#define ES_SRGB8_BINS 4096
+typedef struct {
+  float edge[257];                   /* edge[c]: the linear value where code c starts; edge[256] above all */
+  uint8_t start[ES_SRGB8_BINS + 1];  /* the code at the start of each bin */
+} es_srgb8_encoder;
+void es_srgb8_init(es_srgb8_encoder *e);
+static inline uint8_t es_srgb8(const es_srgb8_encoder *e, float v) {
+  v = v > 0.f ? (v < 1.f ? v : 1.f) : 0.f; /* NaN -> 0 */
+  int c = e->start[(int)(v * ES_SRGB8_BINS)];
+  return (uint8_t)(c + (v >= e->edge[c + 1]));
+}
+
 void es_rgb_to_lab(const float *rgb, float *lab, size_t n);
 void es_lab_to_rgb(const float *lab, float *rgb, size_t n);
+/* The first half of es_lab_to_rgb: linear-light RGB, not clamped (encode with es_srgb8). */
+void es_lab_to_linear(const float *lab, float *rgb, size_t n);
 void es_rgb_to_hsv(const float *rgb, float *hsv, size_t n);
 void es_hsv_to_rgb(const float *hsv, float *rgb, size_t n);
 

@@ -33,14 +33,18 @@ void es_rgb_to_lab(const float *rgb, float *lab, size_t n) {
   }
 }
 
-void es_lab_to_rgb(const float *lab, float *rgb, size_t n) {
+void es_lab_to_linear(const float *lab, float *rgb, size_t n) {
   for (size_t i = 0; i < n; i++, lab += 3, rgb += 3) {
     float l = lab[0], y, fy;
     if (l <= 0.008856f * 903.3f) { y = l / 903.3f; fy = 7.787f * y + 16.f / 116.f; }
     else { fy = (l + 16.f) / 116.f; y = fy * fy * fy; }
     float x = f_inv(lab[1] / 500.f + fy), z = f_inv(fy - lab[2] / 200.f);
-    rgb[0] = es_linear_to_srgb(MI[0] * x + MI[1] * y + MI[2] * z);
-    rgb[1] = es_linear_to_srgb(MI[3] * x + MI[4] * y + MI[5] * z);
-    rgb[2] = es_linear_to_srgb(MI[6] * x + MI[7] * y + MI[8] * z);
+    float r = MI[0] * x + MI[1] * y + MI[2] * z, g = MI[3] * x + MI[4] * y + MI[5] * z, b = MI[6] * x + MI[7] * y + MI[8] * z;
+    rgb[0] = r; rgb[1] = g; rgb[2] = b; /* after the reads: lab and rgb may be the same buffer */
   }
+}
+
+void es_lab_to_rgb(const float *lab, float *rgb, size_t n) {
+  es_lab_to_linear(lab, rgb, n);
+  for (size_t i = 0; i < 3 * n; i++) rgb[i] = es_linear_to_srgb(rgb[i]);
 }

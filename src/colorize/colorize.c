@@ -92,7 +92,15 @@ typedef struct {
   const es_guided *guided; /* or this, with the L the network saw */
   const float *low_l;
   float lin[256];    /* 8-bit sRGB -> linear */
+  float grey_l[256]; /* 8-bit grey -> L: most inputs here are black and white */
+  es_srgb8_encoder enc;
 } out_job;
+
+/* L of linear-light RGB, as es_rgb_to_lab computes it. */
+static float l_of(float r, float g, float b) {
+  float Y = 0.212671f * r + 0.715160f * g + 0.072169f * b;
+  return Y > 0.008856f ? 116.f * cbrtf(Y) - 16.f : 903.3f * Y;
+}
 
 static void out_rows(void *arg, size_t start, size_t count) {
   out_job *j = arg;
@@ -109,9 +117,8 @@ static void out_rows(void *arg, size_t start, size_t count) {
       int n = w - x0 < 64 ? w - x0 : 64;
       for (int i = 0; i < n; i++) {
         const uint8_t *p = src + (size_t)(x0 + i) * ic;
-        float rgb[3] = {j->lin[p[0]], j->lin[p[ic >= 3 ? 1 : 0]], j->lin[p[ic >= 3 ? 2 : 0]]};
-        float Y = 0.212671f * rgb[0] + 0.715160f * rgb[1] + 0.072169f * rgb[2];
-        lab[3 * i] = Y > 0.008856f ? 116.f * cbrtf(Y) - 16.f : 903.3f * Y; /* L as es_rgb_to_lab computes it */
+        if (ic < 3 || (p[0] == p[1] && p[1] == p[2])) lab[3 * i] = j->grey_l[p[0]];
+        else lab[3 * i] = l_of(j->lin[p[0]], j->lin[p[1]], j->lin[p[2]]);
         if (j->guided) continue;
         int x = x0 + i, a0 = j->ax.first[x], a1 = a0 + 1 < q ? a0 + 1 : a0;
         float wx0 = j->ax.weights[2 * x], wx1 = j->ax.weights[2 * x + 1];
@@ -119,10 +126,10 @@ static void out_rows(void *arg, size_t start, size_t count) {
           lab[3 * i + 1 + k] = wy0 * (wx0 * r0[2 * a0 + k] + wx1 * r0[2 * a1 + k]) + wy1 * (wx0 * r1[2 * a0 + k] + wx1 * r1[2 * a1 + k]);
       }
       if (j->guided) es_guided_row(j->guided, j->ab, j->low_l, (int)y, x0, n, lab);
-      es_lab_to_rgb(lab, lab, (size_t)n); /* clamped to 0..1 */
+      es_lab_to_linear(lab, lab, (size_t)n);
       for (int i = 0; i < n; i++) {
         uint8_t *d = o + (size_t)(x0 + i) * c;
-        for (int k = 0; k < 3; k++) d[k] = (uint8_t)(lab[3 * i + k] * 255.f + 0.5f);
+        for (int k = 0; k < 3; k++) d[k] = es_srgb8(&j->enc, lab[3 * i + k]);
         if (c == 4) d[3] = src[(size_t)(x0 + i) * ic + ic - 1]; /* alpha untouched */
       }
     }
@@ -196,6 +203,8 @@ studio_status studio_colorize(studio_ctx *ctx, studio_model *m, const studio_ima
   es_ab_readout(m->logits, (size_t)q * q, 1.f / o.vibrance, m->bins, o.saturation, ab, m->confidence);
   for (size_t i = 0; i < (size_t)q * q; i++) m->confidence[i] = 1.f - m->confidence[i];
   for (int i = 0; i < 256; i++) oj.lin[i] = es_srgb_to_linear(i / 255.f);
+  for (int i = 0; i < 256; i++) oj.grey_l[i] = l_of(oj.lin[i], oj.lin[i], oj.lin[i]);
+  es_srgb8_init(&oj.enc);
   if (o.edge_aware) {
     if (es_guided_init(&guided, q, w, h)) { s = es_fail(ctx, STUDIO_E_NOMEM, "out of memory"); goto done; }
     oj.guided = &guided;

@@ -100,7 +100,35 @@ static void lab_grid(void) {
   free(out); free(rgb.data); free(lab.data);
 }
 
+/* The table encoder against the formula: a dense sweep, every code boundary and its float
+ * neighbours, out-of-range values and NaN. */
+static void srgb8_table(void) {
+  static es_srgb8_encoder e;
+  es_srgb8_init(&e);
+  size_t n = 0, off = 0;
+  int worst = 0;
+  for (int i = -100000; i <= 1100000; i++, n++) {
+    float v = i / 1000000.f;
+    int want = (int)(es_linear_to_srgb(v) * 255.f + 0.5f), got = es_srgb8(&e, v);
+    off += got != want;
+    worst = abs(got - want) > worst ? abs(got - want) : worst;
+  }
+  for (int c = 1; c < 256; c++)
+    for (int k = -2; k <= 2; k++, n++) {
+      float v = nextafterf(e.edge[c], k < 0 ? 0.f : 2.f);
+      for (int m = 1; m < abs(k); m++) v = nextafterf(v, k < 0 ? 0.f : 2.f);
+      if (k == 0) v = e.edge[c];
+      int want = (int)(es_linear_to_srgb(v) * 255.f + 0.5f), got = es_srgb8(&e, v);
+      off += got != want;
+      worst = abs(got - want) > worst ? abs(got - want) : worst;
+    }
+  CHECKF(worst <= 1 && off * 1000 < n, "srgb8 table: %zu of %zu values differ from the formula, by up to %d", off, n, worst);
+  CHECK(es_srgb8(&e, -1.f) == 0 && es_srgb8(&e, 0.f) == 0 && es_srgb8(&e, 1.f) == 255 && es_srgb8(&e, 7.f) == 255 && es_srgb8(&e, NAN) == 0);
+  printf("srgb8 table: %zu of %zu values differ from the formula (by 1)\n", off, n);
+}
+
 int main(void) {
+  srgb8_table();
   lab_grid();
   known_values();
   round_trips();
