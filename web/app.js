@@ -427,6 +427,8 @@ function updateControls() {
   $('#clear').disabled = busy || !items.length;
   $('#empty').hidden = !!item;
   $('#viewer').setAttribute('aria-label', item ? `${item.name}: before and after. Drag to pan, wheel or pinch to zoom; arrow keys pan, + and - zoom.` : 'No photo open');
+  $('#view').setAttribute('aria-label', !item ? 'No photo open' : item.done && item.status === 'done'
+    ? `${item.name}, ${SUFFIX[item.done.mode]}: the original left of the split, the result right of it` : `${item.name}, the original`);
 }
 
 for (const b of document.querySelectorAll('[data-zoom]')) b.addEventListener('click', () => viewer.zoom(b.dataset.zoom));
