@@ -209,7 +209,7 @@ for (const b of document.querySelectorAll('.mode')) {
     const m = b.dataset.mode;
     if (m === 'colorize' && !model?.ready) {
       setMode(m);
-      showMessage('Colorize needs the colorization model, which is not loaded yet. Load colorization_release_v2.caffemodel (or a converted file) below: it stays on this device.');
+      showMessage('Colorize needs the colorization model, which is not loaded yet. Load colorization_release_v2.caffemodel (or a converted file) with “Load colorization model”: it stays on this device.');
       $('#model').scrollIntoView({ block: 'nearest' });
       $('#model-file').focus();
       return;
