@@ -25,8 +25,9 @@ export const launch = () => chromium.launch({
 });
 
 // A fresh browser context on the page, watching requests and the console.
-export async function openPage(browser, url, { viewport = { width: 1440, height: 900 }, colorScheme = 'light' } = {}) {
+export async function openPage(browser, url, { viewport = { width: 1440, height: 900 }, colorScheme = 'light', init } = {}) {
   const context = await browser.newContext({ viewport, colorScheme, acceptDownloads: true });
+  if (init) await context.addInitScript(init); // runs before the page's own scripts
   const page = await context.newPage();
   const problems = [], requests = [];
   page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });

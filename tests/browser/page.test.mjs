@@ -350,11 +350,13 @@ test('Cancel stops a long run at once; the studio stays usable', async (t) => {
   check();
 });
 
-test('a model from disk: checked, converted in the worker, kept in this browser; Forget removes it', async (t) => {
+for (const storage of ['OPFS', 'IndexedDB']) test(`a model from disk: checked, converted in the worker, kept in this browser (${storage}); Forget removes it`, async (t) => {
   const model = path.join(BUILD, 'test-models', 'synthetic-1.caffemodel');
   const broken = path.join(BUILD, 'test-models', 'synthetic-3-broken-conv5_2.caffemodel');
   if (skipWithout(t, model, broken)) return;
-  const { page, check } = await pageFor(t);
+  // a browser without the Origin Private File System keeps the model in IndexedDB
+  const init = storage === 'OPFS' ? undefined : () => { delete StorageManager.prototype.getDirectory; };
+  const { page, check } = await pageFor(t, [], { init });
   const status = () => page.textContent('#model-status');
   await page.waitForFunction(() => /No colorization model yet/.test(document.querySelector('#model-status').textContent));
   await page.getByLabel('Load colorization model').setInputFiles([broken]);
@@ -369,5 +371,6 @@ test('a model from disk: checked, converted in the worker, kept in this browser;
   await page.waitForFunction(() => /removed/.test(document.querySelector('#model-status').textContent));
   await page.reload();
   await page.waitForFunction(() => /No colorization model yet/.test(document.querySelector('#model-status').textContent), null, { timeout: 60000 });
+  if (storage === 'IndexedDB') assert.equal(await page.evaluate(() => typeof navigator.storage.getDirectory), 'undefined');
   check();
 });

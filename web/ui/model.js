@@ -23,28 +23,27 @@ function idb(mode, fn) {
   });
 }
 
+// OPFS where it can write (Safari's main thread cannot: no createWritable), else IndexedDB.
 const store = {
   async read() {
     const dir = await opfs();
-    if (dir) {
-      try { return new Uint8Array(await (await (await dir.getFileHandle(NAME)).getFile()).arrayBuffer()); } catch { return null; }
-    }
+    try { if (dir) return new Uint8Array(await (await (await dir.getFileHandle(NAME)).getFile()).arrayBuffer()); } catch { /* not there */ }
     try { const b = await idb('readonly', (s) => s.get(NAME)); return b ? new Uint8Array(b) : null; } catch { return null; }
   },
   async write(bytes) {
     const dir = await opfs();
-    if (dir) {
+    try {
       const w = await (await dir.getFileHandle(NAME, { create: true })).createWritable();
       await w.write(bytes);
       await w.close();
       return;
-    }
+    } catch { /* no OPFS writer here */ }
     await idb('readwrite', (s) => s.put(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), NAME));
   },
   async remove() {
     const dir = await opfs();
-    if (dir) await dir.removeEntry(NAME).catch(() => {});
-    else await idb('readwrite', (s) => s.delete(NAME)).catch(() => {});
+    await dir?.removeEntry(NAME).catch(() => {});
+    await idb('readwrite', (s) => s.delete(NAME)).catch(() => {});
   },
 };
 
