@@ -225,8 +225,9 @@ function setMode(m) {
   for (const f of document.querySelectorAll('form.panel')) f.hidden = f.dataset.mode !== m;
 }
 
-// The selected photo first, then every other one not yet done this way with these options,
-// including photos still being opened when the batch started.
+// The selected photo first, then every other photo with no result yet (a photo already done
+// in either mode keeps its result: select it to redo it), including photos still being
+// opened when the batch started.
 let batching = false;
 async function runAll() {
   if (working || batching) return;
@@ -236,8 +237,9 @@ async function runAll() {
 
 async function batch() {
   const want = mode, opts = JSON.stringify(options(want)), tried = new Set();
-  const next = () => [selected, ...items].find((i) => i && !tried.has(i) && ['ready', 'done', 'cancelled'].includes(i.status) &&
-    !(i.done?.mode === want && i.done.options === opts));
+  const first = selected;
+  const next = () => [first, ...items].find((i) => i && !tried.has(i) && ['ready', 'done', 'cancelled'].includes(i.status) &&
+    (i === first ? !(i.done?.mode === want && i.done.options === opts) : !i.done));
   while (mode === want) {
     const item = next();
     if (!item) {

@@ -230,6 +230,8 @@ test('offline after the first visit: reload with no network, Enhance and Coloriz
   await page.locator('#queue li', { hasText: 'kodim23-grey.png' }).getByRole('button').click();
   await page.getByRole('button', { name: 'Colorize' }).click();
   await waitState(page, 'kodim23-grey.png', ['done']);
+  // a photo already done in the other mode keeps its result
+  assert.equal(await page.locator('#queue li', { hasText: '01.jpg' }).locator('.state').textContent(), 'Enhanced');
   await shot(page, 'offline-colorized');
 });
 
