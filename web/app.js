@@ -169,6 +169,7 @@ function suggestionText(item) {
 
 async function select(item) {
   selected = item;
+  if (item.done && !working) setMode(item.done.mode); // its options are the ones on show
   for (const i of items) i.el.classList.toggle('selected', i === item);
   item.el.querySelector('button').setAttribute('aria-current', 'true');
   for (const i of items) if (i !== item) i.el.querySelector('button').removeAttribute('aria-current');
