@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { crc32 } from '../../web/zip.js'; // PNG chunks and ZIP entries use the same CRC-32
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BUILD = process.env.ES_BUILD || path.join(ROOT, 'build');
@@ -34,12 +35,6 @@ export function parseInfo(stdout, stderr) {
     if (m) out[m[1]] = m[2];
   }
   return out;
-}
-
-function crc32(buf) {
-  let c = ~0;
-  for (const b of buf) { c ^= b; for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1)); }
-  return ~c >>> 0;
 }
 
 function chunk(type, data) {
