@@ -57,7 +57,9 @@ write_pwa_assets() {
   {
     echo "// Written by tools/studio build: what the service worker precaches, and their version."
     echo "self.ES_VERSION = '$version';"
-    printf 'self.ES_ASSETS = [\n  %s,\n];\n' "$(printf "'./'\n%s\n" "$files" | sed "s|^\([^']\)|'\1|; s|\([^']\)\$|\1'|" | paste -sd, | sed 's/,/,\n  /g')"
+    echo "self.ES_ASSETS = ["
+    for f in ./ $files; do echo "  '$f',"; done
+    echo "];"
   } >"$web/gen/assets.js.tmp"
   cmp -s "$web/gen/assets.js.tmp" "$web/gen/assets.js" && rm "$web/gen/assets.js.tmp" || mv "$web/gen/assets.js.tmp" "$web/gen/assets.js"
 }
