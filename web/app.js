@@ -360,7 +360,7 @@ async function outputBytes(item) {
   if (opened.includes(item.key)) return studio.export(item.key, { format, quality });
   const png = new Uint8Array(await item.master.arrayBuffer());
   if (format === 'png') return png;
-  return studio.encode(await studio.decode(png), { format, quality });
+  return studio.transcode(png, { format, quality });
 }
 
 function save(bytes, name, type) {

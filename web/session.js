@@ -49,7 +49,7 @@ function bitmap(image) {
 }
 
 export function sessionOps(getCore) {
-  const photos = new Map(); // key -> { input, info, result, mode }
+  const photos = new Map(); // key -> { input, info, look, result, mode }
   const photo = (key) => {
     const p = photos.get(key);
     if (!p) throw new StudioError('argument', 'that photo is no longer open here');
@@ -60,9 +60,8 @@ export function sessionOps(getCore) {
     async open(key, bytes, { thumb = 160 } = {}) {
       const core = getCore();
       const info = core.probe(bytes);
-      const input = core.decode(bytes);
-      photos.set(key, { input, info, result: null, mode: null });
-      const look = looks(input);
+      const input = core.decode(bytes), look = looks(input);
+      photos.set(key, { input, info, look, result: null, mode: null });
       const s = Math.min(1, thumb / Math.max(input.width, input.height));
       const small = s < 1 ? core.resize(input, Math.max(1, Math.round(input.width * s)), Math.max(1, Math.round(input.height * s)), { filter: 'area' }) : input;
       return { info, look, suggestion: suggest(look, input.channels), thumb: await bitmap(small) };
@@ -79,7 +78,7 @@ export function sessionOps(getCore) {
       const core = getCore(), p = photo(key);
       p.result = mode === 'colorize' ? core.colorize(p.input, options) : core.enhance(p.input, options);
       p.mode = mode;
-      return { width: p.result.width, height: p.result.height, look: looks(p.result), before: looks(p.input) };
+      return { width: p.result.width, height: p.result.height, look: looks(p.result), before: p.look };
     },
     /** The latest result encoded: PNG or JPEG bytes. */
     export(key, { format = 'png', quality = 90 } = {}) {
@@ -88,6 +87,11 @@ export function sessionOps(getCore) {
       return getCore().encode(p.result, { format, quality });
     },
     close(key) { return photos.delete(key); },
+    /** Encoded bytes in, re-encoded bytes out (a kept PNG master as JPEG), pixels staying here. */
+    transcode(bytes, { format = 'png', quality = 90 } = {}) {
+      const core = getCore();
+      return core.encode(core.decode(bytes), { format, quality });
+    },
     /** [{name, bytes}] -> one ZIP archive's bytes. */
     zip: (entries) => zip(entries),
   };

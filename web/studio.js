@@ -148,6 +148,8 @@ class Studio {
   /** The kept result encoded ('png' | 'jpeg', quality 1..100). */
   export(key, { format = 'png', quality = 90 } = {}) { return this.call('export', [key, { format, quality }]); }
   close(key) { return this.call('close', [key]); }
+  /** Encoded bytes -> PNG or JPEG bytes, decoded and re-encoded in the worker. */
+  transcode(bytes, { format = 'png', quality = 90 } = {}) { return this.call('transcode', [bytes, { format, quality }]); }
   /** [{name, bytes}] -> a ZIP archive's bytes. */
   zip(entries) { return this.call('zip', [entries]); }
 

@@ -201,6 +201,24 @@ test('a batch of three with a corrupt file: two results, one clear error, Downlo
   check();
 });
 
+test('a batch larger than the worker keeps open: results of photos it let go still download, as JPEG', async (t) => {
+  const files = ['kodim01.png', 'kodim02.png', 'kodim03.png', 'kodim04.png', 'kodim05.png'].map((f) => data(`kodak/${f}`));
+  if (skipWithout(t, ...files)) return;
+  const { page, check } = await pageFor(t);
+  await page.getByLabel('Open images').setInputFiles(files);
+  await waitState(page, 'kodim01.png', ['ready']);
+  await page.getByRole('button', { name: 'Enhance low-light' }).click();
+  for (const f of files) await waitState(page, path.basename(f), ['done']);
+  await page.selectOption('#format', 'jpeg');
+  const zip = await download(page, 'Download all');
+  const names = execFileSync('/usr/bin/python3', ['-c', `import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None
+for n in z.namelist(): assert z.read(n)[:3] == bytes([0xff, 0xd8, 0xff]), n
+print("\\n".join(z.namelist()))`, writeTemp(zip.bytes)]).toString().trim().split('\n');
+  assert.deepEqual(names.sort(), files.map((f) => path.basename(f, '.png') + '-enhanced.jpg'));
+  check();
+});
+
 function writeTemp(bytes) {
   const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'studio-zip-')), 'all.zip');
   fs.writeFileSync(f, bytes);
