@@ -31,6 +31,8 @@ static inline uint8_t es_srgb8(const es_srgb8_encoder *e, float v) {
 }
 
 void es_rgb_to_lab(const float *rgb, float *lab, size_t n);
+/* L alone (0..100) of one linear-light RGB value, as es_rgb_to_lab computes it. */
+float es_lab_lightness(float r, float g, float b);
 void es_lab_to_rgb(const float *lab, float *rgb, size_t n);
 /* The first half of es_lab_to_rgb: linear-light RGB, not clamped (encode with es_srgb8). */
 void es_lab_to_linear(const float *lab, float *rgb, size_t n);

@@ -20,6 +20,13 @@ static inline float f_inv(float f) {
   return f <= 7.787f * 0.008856f + 16.f / 116.f ? (f - 16.f / 116.f) / 7.787f : f * f * f;
 }
 
+static inline float lightness(float y, float fy) { return y > 0.008856f ? 116.f * fy - 16.f : 903.3f * y; }
+
+float es_lab_lightness(float r, float g, float b) {
+  float y = M[3] * r + M[4] * g + M[5] * b;
+  return lightness(y, f_lab(y));
+}
+
 void es_rgb_to_lab(const float *rgb, float *lab, size_t n) {
   for (size_t i = 0; i < n; i++, rgb += 3, lab += 3) {
     float r = es_srgb_to_linear(rgb[0]), g = es_srgb_to_linear(rgb[1]), b = es_srgb_to_linear(rgb[2]);
@@ -27,7 +34,7 @@ void es_rgb_to_lab(const float *rgb, float *lab, size_t n) {
     float y = M[3] * r + M[4] * g + M[5] * b;
     float z = M[6] * r + M[7] * g + M[8] * b;
     float fx = f_lab(x), fy = f_lab(y), fz = f_lab(z);
-    lab[0] = y > 0.008856f ? 116.f * fy - 16.f : 903.3f * y;
+    lab[0] = lightness(y, fy);
     lab[1] = 500.f * (fx - fy);
     lab[2] = 200.f * (fy - fz);
   }

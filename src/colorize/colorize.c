@@ -96,12 +96,6 @@ typedef struct {
   es_srgb8_encoder enc;
 } out_job;
 
-/* L of linear-light RGB, as es_rgb_to_lab computes it. */
-static float l_of(float r, float g, float b) {
-  float Y = 0.212671f * r + 0.715160f * g + 0.072169f * b;
-  return Y > 0.008856f ? 116.f * cbrtf(Y) - 16.f : 903.3f * Y;
-}
-
 static void out_rows(void *arg, size_t start, size_t count) {
   out_job *j = arg;
   const studio_image *in = j->in;
@@ -118,7 +112,7 @@ static void out_rows(void *arg, size_t start, size_t count) {
       for (int i = 0; i < n; i++) {
         const uint8_t *p = src + (size_t)(x0 + i) * ic;
         if (ic < 3 || (p[0] == p[1] && p[1] == p[2])) lab[3 * i] = j->grey_l[p[0]];
-        else lab[3 * i] = l_of(j->lin[p[0]], j->lin[p[1]], j->lin[p[2]]);
+        else lab[3 * i] = es_lab_lightness(j->lin[p[0]], j->lin[p[1]], j->lin[p[2]]);
         if (j->guided) continue;
         int x = x0 + i, a0 = j->ax.first[x], a1 = a0 + 1 < q ? a0 + 1 : a0;
         float wx0 = j->ax.weights[2 * x], wx1 = j->ax.weights[2 * x + 1];
@@ -203,7 +197,7 @@ studio_status studio_colorize(studio_ctx *ctx, studio_model *m, const studio_ima
   es_ab_readout(m->logits, (size_t)q * q, 1.f / o.vibrance, m->bins, o.saturation, ab, m->confidence);
   for (size_t i = 0; i < (size_t)q * q; i++) m->confidence[i] = 1.f - m->confidence[i];
   for (int i = 0; i < 256; i++) oj.lin[i] = es_srgb_to_linear(i / 255.f);
-  for (int i = 0; i < 256; i++) oj.grey_l[i] = l_of(oj.lin[i], oj.lin[i], oj.lin[i]);
+  for (int i = 0; i < 256; i++) oj.grey_l[i] = es_lab_lightness(oj.lin[i], oj.lin[i], oj.lin[i]);
   es_srgb8_init(&oj.enc);
   if (o.edge_aware) {
     if (es_guided_init(&guided, q, w, h)) { s = es_fail(ctx, STUDIO_E_NOMEM, "out of memory"); goto done; }
