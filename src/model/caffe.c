@@ -1,6 +1,7 @@
 /* caffe.c - see caffe.h. Field numbers are caffe.proto's. */
 #include "caffe.h"
 #include "protobuf.h"
+#include "../image/formats.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,6 +115,11 @@ static studio_status read_layer(studio_ctx *ctx, const uint8_t *d, size_t n, int
 studio_status es_caffe_read(studio_ctx *ctx, const uint8_t *data, size_t len, es_caffe_net *net) {
   memset(net, 0, sizeof *net);
   if (len == 0) return es_fail(ctx, STUDIO_E_FORMAT, "the model file is empty");
+  /* a photo handed over as the model is the likely mistake; BMP's "BM" is left out, as a
+   * protobuf may start with those bytes */
+  studio_format img = es_sniff(data, len);
+  if (img == STUDIO_FORMAT_JPEG || img == STUDIO_FORMAT_PNG)
+    return es_fail(ctx, STUDIO_E_FORMAT, "this is a %s image, not a model: give the .caffemodel (or a converted model file)", img == STUDIO_FORMAT_JPEG ? "JPEG" : "PNG");
   es_pb pb = es_pb_open(data, len);
   es_pb_field f;
   int cap = 0;

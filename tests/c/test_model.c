@@ -60,7 +60,8 @@ static void handmade(void) {
   for (size_t n = 1; n < f2.len; n++) refused &= es_caffe_read(ctx, f2.data, n, &net) != STUDIO_OK;
   CHECK(refused);
   CHECK(es_caffe_read(ctx, (const uint8_t *)"", 0, &net) == STUDIO_E_FORMAT && has("empty"));
-  CHECK(es_caffe_read(ctx, (const uint8_t *)"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16, &net) != STUDIO_OK);
+  CHECK(es_caffe_read(ctx, (const uint8_t *)"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16, &net) == STUDIO_E_FORMAT && has("this is a PNG image, not a model"));
+  CHECK(es_caffe_read(ctx, (const uint8_t *)"\xff\xd8\xff\xe0", 4, &net) == STUDIO_E_FORMAT && has("this is a JPEG image, not a model"));
   free(blob.data); free(layer.data); free(file.data); free(l2.data); free(f2.data); free(bad.data); free(l3.data); free(f3.data);
 }
 
