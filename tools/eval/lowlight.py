@@ -25,6 +25,7 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+SHARED = os.environ.get("ES_SHARED", os.path.join(ROOT, "..", "shared"))
 
 
 def srgb_to_linear(v):
@@ -198,7 +199,7 @@ def no_reference(args, cli, name, folder):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("clean", nargs="?", default=os.path.join(ROOT, "..", "shared", "datasets", "kodak"))
+    ap.add_argument("clean", nargs="?", default=os.path.join(SHARED, "datasets", "kodak"))
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "eval", "lowlight"))
     ap.add_argument("--cli", default=os.path.join(ROOT, "build", "native", "studio-cli"))
     ap.add_argument("--seed", type=int, default=2016)
@@ -228,7 +229,7 @@ def main():
     print("\nper image (CSV, also in synthetic.csv):")
     print(buf.getvalue())
     if not args.no_lowlight_sets:
-        shared = os.path.join(ROOT, "..", "shared", "datasets", "lowlight")
+        shared = os.path.join(SHARED, "datasets", "lowlight")
         for name in ("dicm", "lime"):
             r = no_reference(args, args.cli, name, os.path.join(shared, name))
             if not r:

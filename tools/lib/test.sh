@@ -33,16 +33,17 @@ ensure_browser_tests() {
 # Synthetic colorization models in the genuine Caffe format (tests only: their colours are
 # noise) and OpenCV DNN's outputs on them, remade when the scripts that write them change.
 make_test_models() {
-  local out="$ES_BUILD/test-models" key pts="$ES_SHARED/reference/pts_in_hull.npy" mk="$ES_ROOT/tools/make-test-model"
-  [ -f "$ES_SHARED/reference/colorization_deploy_v2.prototxt" ] || { say "no reference prototxt: model tests will skip"; return 0; }
-  key=$(cat "$mk" "$ES_ROOT/tests/ref/net_refs.py" | sha256sum | cut -c1-16)
+  local out="$ES_BUILD/test-models" key pts="$ES_SHARED/reference/pts_in_hull.npy" proto="$ES_SHARED/reference/colorization_deploy_v2.prototxt"
+  local mk=("$ES_ROOT/tools/make-test-model" --prototxt "$proto")
+  [ -f "$proto" ] || { say "no reference prototxt: model tests will skip"; return 0; }
+  key=$(cat "${mk[0]}" "$ES_ROOT/tests/ref/net_refs.py" | sha256sum | cut -c1-16)
   [ "$(cat "$out/STAMP" 2>/dev/null)" = "$key" ] && return 0
   say "writing synthetic Caffe models to $out"
   rm -rf "$out"; mkdir -p "$out"
-  "$mk" "$out/synthetic-1.caffemodel" --seed 1 --with-pts "$pts" >/dev/null &&
-    "$mk" "$out/synthetic-1-legacy-unpacked.caffemodel" --seed 1 --legacy-shapes --unpacked --with-pts "$pts" >/dev/null &&
-    "$mk" "$out/synthetic-2-no-bins.caffemodel" --seed 2 >/dev/null &&
-    "$mk" "$out/synthetic-3-broken-conv5_2.caffemodel" --seed 3 --break-shape conv5_2 >/dev/null || die "making synthetic models failed"
+  "${mk[@]}" "$out/synthetic-1.caffemodel" --seed 1 --with-pts "$pts" >/dev/null &&
+    "${mk[@]}" "$out/synthetic-1-legacy-unpacked.caffemodel" --seed 1 --legacy-shapes --unpacked --with-pts "$pts" >/dev/null &&
+    "${mk[@]}" "$out/synthetic-2-no-bins.caffemodel" --seed 2 >/dev/null &&
+    "${mk[@]}" "$out/synthetic-3-broken-conv5_2.caffemodel" --seed 3 --break-shape conv5_2 >/dev/null || die "making synthetic models failed"
   "$ES_PY" "$ES_ROOT/tests/ref/net_refs.py" "$ES_SHARED" "$out" "$out/opencv" >/dev/null || die "OpenCV's network references failed"
   echo "$key" >"$out/STAMP"
 }
