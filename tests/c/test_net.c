@@ -25,7 +25,10 @@ static void parity(studio_ctx *ctx, const char *model, const char *input, int si
   es_eccv16_net *net = NULL;
   const int q = size / 4;
   if (!CHECKF(data && es_caffe_read(ctx, data, len, &caffe) == STUDIO_OK, "%s: %s", model, studio_error(ctx))) { free(data); free(pts); return; }
-  CHECKF(es_eccv16_complete(ctx, &caffe, pts, plen) == STUDIO_OK, "%s", studio_error(ctx));
+  if (!CHECKF(es_eccv16_complete(ctx, &caffe, pts, plen) == STUDIO_OK, "%s", studio_error(ctx))) { /* no bin centres to read ab with */
+    es_caffe_free(&caffe); free(data); free(pts);
+    return;
+  }
   CHECKF(es_eccv16_net_create(ctx, &caffe, size, 0, &net) == STUDIO_OK, "%s", studio_error(ctx));
   const es_caffe_layer *ab_layer = es_caffe_find(&caffe, "class8_ab");
   float bins[2 * ES_AB_BINS];

@@ -14,9 +14,10 @@ cmake_tree() {
   local wrap=() args=()
   while [ $# -gt 0 ] && [ "$1" != -- ]; do wrap+=("$1"); shift; done
   [ "${1:-}" = -- ] && shift
-  args=("$@")
-  if ! grep -qs "ES_THIRD_PARTY:PATH=$prefix\$" "$dir/CMakeCache.txt"; then
-    rm -rf "$dir"
+  # the C tests find the datasets where the test runner does ($ES_SHARED), not only at ../shared
+  args=("$@" -DES_TEST_SHARED="$ES_SHARED")
+  grep -qs "ES_THIRD_PARTY:PATH=$prefix\$" "$dir/CMakeCache.txt" || rm -rf "$dir"
+  if ! grep -qs "ES_TEST_SHARED:PATH=$ES_SHARED\$" "$dir/CMakeCache.txt"; then
     "${wrap[@]}" cmake -S "$ES_ROOT" -B "$dir" -DES_THIRD_PARTY="$prefix" "${args[@]}" >"$ES_BUILD/configure-$(basename "$dir").log" 2>&1 \
       || die "configuring $(basename "$dir") failed; see $ES_BUILD/configure-$(basename "$dir").log"
   fi
