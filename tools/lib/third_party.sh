@@ -5,20 +5,23 @@
 #
 # Targets: native | wasm-st (WASM SIMD, one thread) | wasm-mt (WASM SIMD + pthreads).
 # No third-party source is ever written into the repo: everything lives under $ES_CACHE.
+# cJSON (the colour hints file's parser) comes the same way and lands in the same prefix.
 
-# name  version (Debian's upstream version)  sha256 of NAME_VERSION.orig.tar.xz
+# name  version (Debian's upstream version)  sha256 of NAME_VERSION.orig.tar.EXT  EXT
 TP_PINS=(
-  "xnnpack     0.0~git20241108.4ea82e5 90bde2caef0f880f627bab0dc805a86c4b8070cd98e3243db3046ab3f3be1a99"
-  "pthreadpool 0.0~git20251020.0e6ca13 7a385b6585abe8f8658952c50b44a1dabe200de2c88eabe65d15168b8a82295c"
-  "cpuinfo     0.0~git20250905.877328f 557ca404a3836b9f335a3a06b65ff9fe9dbaaefab7fb5c0185f53d9f33615a10"
-  "fxdiv       0.0~git20200417.b408327 7953482badaf4cb34026c3487c257b8e4ab2df061c019bd6fabbbc12ad52c44b"
+  "xnnpack     0.0~git20241108.4ea82e5 90bde2caef0f880f627bab0dc805a86c4b8070cd98e3243db3046ab3f3be1a99 xz"
+  "pthreadpool 0.0~git20251020.0e6ca13 7a385b6585abe8f8658952c50b44a1dabe200de2c88eabe65d15168b8a82295c xz"
+  "cpuinfo     0.0~git20250905.877328f 557ca404a3836b9f335a3a06b65ff9fe9dbaaefab7fb5c0185f53d9f33615a10 xz"
+  "fxdiv       0.0~git20200417.b408327 7953482badaf4cb34026c3487c257b8e4ab2df061c019bd6fabbbc12ad52c44b xz"
+  "cjson       1.7.19                  7fa616e3046edfa7a28a32d5f9eacfd23f92900fe1f8ccd988c1662f30454562 gz"
 )
+TP_NAMES=(xnnpack pthreadpool cpuinfo fxdiv cjson)
 TP_SID_LIST=/etc/apt/sources.list.d/enhancement-studio-sid-src.sources
 
-tp_field() { local n=$1 f=$2 row; for row in "${TP_PINS[@]}"; do set -- $row; [ "$1" = "$n" ] && { case $f in v) echo "$2";; s) echo "$3";; esac; return; }; done; }
-tp_tarball() { echo "$ES_CACHE/tarballs/${1}_$(tp_field "$1" v).orig.tar.xz"; }
+tp_field() { local n=$1 f=$2 row; for row in "${TP_PINS[@]}"; do set -- $row; [ "$1" = "$n" ] && { case $f in v) echo "$2";; s) echo "$3";; e) echo "$4";; esac; return; }; done; }
+tp_tarball() { echo "$ES_CACHE/tarballs/${1}_$(tp_field "$1" v).orig.tar.$(tp_field "$1" e)"; }
 
-# Only sid carries these packages; the .orig.tar.xz downloads, the .dsc/.debian.tar do not,
+# Only sid carries these packages (cJSON: the version pinned here); the .orig.tar.* downloads, the .dsc/.debian.tar do not,
 # so apt-get source exits non-zero even when the one file we need arrived.
 tp_enable_sid_sources() {
   [ -f "$TP_SID_LIST" ] && return 0
@@ -55,7 +58,7 @@ tp_fetch() {
 tp_unpack() {
   local n=$1 dir=$2 tb; tb=$(tp_tarball "$n")
   [ "$(sha256sum "$tb" | cut -d' ' -f1)" = "$(tp_field "$n" s)" ] || die "cached $(basename "$tb") changed on disk; delete it and retry"
-  mkdir -p "$dir/$n.tmp"; tar -xJf "$tb" -C "$dir/$n.tmp"
+  mkdir -p "$dir/$n.tmp"; tar -xf "$tb" -C "$dir/$n.tmp"
   local entries=("$dir/$n.tmp"/*)
   if [ ${#entries[@]} = 1 ] && [ -d "${entries[0]}" ]; then mv "${entries[0]}" "$dir/$n"; rmdir "$dir/$n.tmp"; else mv "$dir/$n.tmp" "$dir/$n"; fi
 }
@@ -108,10 +111,10 @@ tp_key() {
 tp_build() {
   local target=$1 prefix=$2 flags work t0=$SECONDS
   flags=$(tp_flags "$target")
-  local n; for n in xnnpack pthreadpool cpuinfo fxdiv; do tp_fetch "$n"; done
+  local n; for n in "${TP_NAMES[@]}"; do tp_fetch "$n"; done
   command -v cmake >/dev/null || ensure_apt cmake
   work="$ES_CACHE/work/$target"; rm -rf "$work"; mkdir -p "$work/src"
-  for n in xnnpack pthreadpool cpuinfo fxdiv; do tp_unpack "$n" "$work/src"; done
+  for n in "${TP_NAMES[@]}"; do tp_unpack "$n" "$work/src"; done
   local cmake=(cmake) common=(
     -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags"
     -DXNNPACK_USE_SYSTEM_LIBS=OFF -DXNNPACK_LIBRARY_TYPE=static -DXNNPACK_BUILD_TESTS=OFF
@@ -135,10 +138,22 @@ tp_build() {
     -exec cp {} "$prefix.tmp/lib/" \;
   cp "$work/src/xnnpack/include/xnnpack.h" "$work/src/xnnpack/include/experiments-config.h" "$prefix.tmp/include/" 2>/dev/null || cp "$work/src/xnnpack/include/xnnpack.h" "$prefix.tmp/include/"
   cp "$work/src/pthreadpool/include/pthreadpool.h" "$prefix.tmp/include/"
+  tp_build_cjson "$target" "$work" "$prefix.tmp" "$flags"
   printf 'target=%s\nflags=%s\nbuild_seconds=%s\n' "$target" "$flags" "$((SECONDS - t0))" >"$prefix.tmp/BUILDINFO"
   printf '%s\n' "${TP_PINS[@]}" >>"$prefix.tmp/BUILDINFO"
   rm -rf "$prefix"; mv "$prefix.tmp" "$prefix"; rm -rf "$work"
   say "XNNPACK for $target built in $((SECONDS - t0)) s, cached at $prefix"
+}
+
+# cJSON is one C file: compiled as it is (C89, the project's flags) into libcjson.a.
+tp_build_cjson() {
+  local target=$1 work=$2 prefix=$3 flags=$4 cc=cc ar=ar
+  [ "$target" = native ] || { cc=emcc; ar=emar; }
+  mkdir -p "$work/cjson-build"
+  $cc $flags -std=c89 -c "$work/src/cjson/cJSON.c" -o "$work/cjson-build/cJSON.o" >"$work/cjson.log" 2>&1 \
+    || die "building cJSON ($target) failed; see $work/cjson.log"
+  $ar rcs "$prefix/lib/libcjson.a" "$work/cjson-build/cJSON.o" || die "archiving cJSON ($target) failed"
+  cp "$work/src/cjson/cJSON.h" "$prefix/include/"
 }
 
 third_party_prefix() {
