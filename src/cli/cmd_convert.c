@@ -1,5 +1,6 @@
-/* cmd_convert.c - `studio convert IN.caffemodel OUT [--pts pts_in_hull.npy] [--precision f32|f16|int8]`:
- * check the network and write our model file (models/README.md). */
+/* cmd_convert.c - `studio convert IN.caffemodel OUT [--precision f32|f16|int8] [--pts NPY]`:
+ * check the network and write our model file (models/README.md). The ab bin centres are built
+ * in (src/model/ab_bins.c); --pts replaces them with a .npy of 313 (a, b) points. */
 #include "commands.h"
 #include "output.h"
 #include "readfile.h"

@@ -1,6 +1,7 @@
 /* eccv16.c - see eccv16.h. Read off colorization_deploy_v2.prototxt. */
 #include "eccv16.h"
 
+#include "ab_bins.h"
 #include "npy.h"
 
 #include <stdlib.h>
@@ -93,26 +94,30 @@ static void drop_blobs(es_caffe_layer *l) {
   l->nblobs = 0;
 }
 
+/* class8_ab always gets the bin centres, as the authors' demo and OpenCV's sample do: the
+ * released file leaves the layer empty, and these 313 points are what the network was trained
+ * to predict whatever a file says. An explicit .npy wins (another training's bins). */
 studio_status es_eccv16_complete(studio_ctx *ctx, es_caffe_net *net, const uint8_t *pts, size_t pts_len) {
   es_caffe_layer *ab = layer_or_new(net, "class8_ab", "Convolution"), *sc = layer_or_new(net, "conv8_313_rh", "Scale");
   if (!ab || !sc) return es_fail(ctx, STUDIO_E_NOMEM, "out of memory");
-  int have = 0;
-  for (size_t i = 0; ab->nblobs && i < ab->blobs[0].count && !have; i++) have = ab->blobs[0].data[i] != 0.f;
-  if (!have) {
-    if (!pts) return es_fail(ctx, STUDIO_E_ARGUMENT, "the model has no ab bin centres (class8_ab is empty): give pts_in_hull.npy too");
-    es_npy p;
+  es_npy p = {0};
+  if (pts) {
     studio_status s = es_npy_read(ctx, pts, pts_len, &p);
     if (s) return s;
     if (p.count != 626) { es_npy_free(&p); return es_fail(ctx, STUDIO_E_FORMAT, "pts_in_hull.npy should hold 313 x 2 values, not %zu", p.count); }
-    drop_blobs(ab);
-    es_blob w = {4, {2, 313, 1, 1}, 626, malloc(sizeof(float) * 626), 0}, b = {1, {2, 0, 0, 0}, 2, calloc(2, sizeof(float)), 0};
-    if (!w.data || !b.data) { free(w.data); free(b.data); es_npy_free(&p); return es_fail(ctx, STUDIO_E_NOMEM, "out of memory"); }
-    for (int i = 0; i < 313; i++) { w.data[i] = p.data[2 * i]; w.data[313 + i] = p.data[2 * i + 1]; }
-    ab->blobs[0] = w; ab->blobs[1] = b; ab->nblobs = 2;
-    es_npy_free(&p);
   }
+  es_blob w = {.ndim = 4, .dims = {2, 313, 1, 1}, .count = 626, .data = malloc(sizeof(float) * 626)};
+  es_blob b = {.ndim = 1, .dims = {2, 0, 0, 0}, .count = 2, .data = calloc(2, sizeof(float))};
+  if (!w.data || !b.data) { free(w.data); free(b.data); es_npy_free(&p); return es_fail(ctx, STUDIO_E_NOMEM, "out of memory"); }
+  for (int i = 0; i < 313; i++) { /* (313, 2) points -> class8_ab's 2 x 313 weights */
+    w.data[i] = pts ? p.data[2 * i] : es_ab_bins[i][0];
+    w.data[313 + i] = pts ? p.data[2 * i + 1] : es_ab_bins[i][1];
+  }
+  es_npy_free(&p);
+  drop_blobs(ab);
+  ab->blobs[0] = w; ab->blobs[1] = b; ab->nblobs = 2;
   if (sc->nblobs == 0) {
-    es_blob s = {1, {313, 0, 0, 0}, 313, malloc(sizeof(float) * 313), 0};
+    es_blob s = {.ndim = 1, .dims = {313, 0, 0, 0}, .count = 313, .data = malloc(sizeof(float) * 313)};
     if (!s.data) return es_fail(ctx, STUDIO_E_NOMEM, "out of memory");
     for (int i = 0; i < 313; i++) s.data[i] = 2.606f;
     sc->blobs[0] = s; sc->nblobs = 1;

@@ -23,8 +23,9 @@ extern const es_eccv16_layer es_eccv16[ES_ECCV16_LAYERS];
  * weights; else the first mismatch, named. */
 studio_status es_eccv16_check(studio_ctx *ctx, const es_caffe_net *net);
 
-/* Fill what a released file may leave empty: class8_ab's weights (the 313 bin centres, from
- * pts_in_hull.npy's bytes, as 2x313x1x1) and conv8_313_rh's scale (2.606). */
+/* Fill what a released file may leave empty: class8_ab's weights (the 313 bin centres as
+ * 2x313x1x1, always set: from pts_in_hull.npy's bytes when pts is given, else from the built-in
+ * table of ab_bins.h, replacing whatever the file held) and conv8_313_rh's scale (2.606). */
 studio_status es_eccv16_complete(studio_ctx *ctx, es_caffe_net *net, const uint8_t *pts, size_t pts_len);
 
 #endif

@@ -1,9 +1,10 @@
 /* test_model.c - reading the colorizer's weights: the Caffe reader on synthetic models in the
  * genuine format (tools/make-test-model; OpenCV loads the same files), new-style and legacy
  * blobs, packed and unpacked floats, V1 layers, the architecture check and its refusals,
- * and the .npy reader. */
+ * the .npy reader, and the built-in ab bin centres against the authors' pts_in_hull.npy. */
 #include "check.h"
 #include "fixtures.h"
+#include "model/ab_bins.h"
 #include "model/caffe.h"
 #include "model/eccv16.h"
 #include "model/npy.h"
@@ -65,21 +66,93 @@ static void handmade(void) {
   free(blob.data); free(layer.data); free(file.data); free(l2.data); free(f2.data); free(bad.data); free(l3.data); free(f3.data);
 }
 
-static void npy(void) {
-  /* a hand-made f4 array, version 1 header */
-  const char hdr[] = "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }";
+/* A .npy of little-endian f4 values, version 1 header (shape as Python writes it: "(3, 2)") */
+static buf_t npy_f4(const char *shape, const float *v, size_t n) {
+  char hdr[128];
+  int hl = snprintf(hdr, sizeof hdr, "{'descr': '<f4', 'fortran_order': False, 'shape': %s, }", shape);
   buf_t b = {0};
   buf_put(&b, "\x93NUMPY\x01\x00", 8);
-  uint8_t hl[2] = {(uint8_t)(sizeof hdr - 1), 0};
-  buf_put(&b, hl, 2); buf_put(&b, hdr, sizeof hdr - 1);
+  uint8_t hl2[2] = {(uint8_t)hl, 0};
+  buf_put(&b, hl2, 2); buf_put(&b, hdr, (size_t)hl);
+  buf_put(&b, v, sizeof(float) * n);
+  return b;
+}
+
+static void npy(void) {
   float v[6] = {1, -2, 3.5f, 4, 5, -6};
-  buf_put(&b, v, sizeof v);
+  buf_t b = npy_f4("(3, 2)", v, 6);
   es_npy a;
   CHECK(es_npy_read(ctx, b.data, b.len, &a) == STUDIO_OK && a.ndim == 2 && a.dims[0] == 3 && a.dims[1] == 2 && a.data[2] == 3.5f && a.data[5] == -6.f);
   es_npy_free(&a);
   CHECK(es_npy_read(ctx, b.data, b.len - 4, &a) == STUDIO_E_CORRUPT && has("truncated"));
   CHECK(es_npy_read(ctx, (const uint8_t *)"hello world", 11, &a) == STUDIO_E_FORMAT);
   free(b.data);
+}
+
+/* class8_ab's 2 x 313 weights are these (313, 2) points */
+static int ab_is(const es_caffe_net *net, const float *pts) {
+  const es_caffe_layer *ab = es_caffe_find(net, "class8_ab");
+  if (!ab || ab->nblobs < 1 || ab->blobs[0].count != 626 || !ab->blobs[0].data) return 0;
+  for (int i = 0; i < 313; i++)
+    if (ab->blobs[0].data[i] != pts[2 * i] || ab->blobs[0].data[313 + i] != pts[2 * i + 1]) return 0;
+  return 1;
+}
+
+/* The built-in ab bin centres: equal to the authors' pts_in_hull.npy, used when no .npy is
+ * given (whatever class8_ab held), and overridden by a .npy given explicitly. */
+static void bins(void) {
+  float table[626], other[626];
+  int grid = 1;
+  for (int i = 0; i < 313; i++) {
+    table[2 * i] = es_ab_bins[i][0]; table[2 * i + 1] = es_ab_bins[i][1];
+    grid &= es_ab_bins[i][0] % 10 == 0 && es_ab_bins[i][1] % 10 == 0;
+    other[2 * i] = (float)i; other[2 * i + 1] = -(float)i;
+  }
+  CHECK(grid);
+  char path[1024];
+  size_t len;
+  uint8_t *d = check_shared("reference/pts_in_hull.npy", path, sizeof path) ? check_read(path, &len) : NULL;
+  es_npy ref;
+  if (d && CHECKF(es_npy_read(ctx, d, len, &ref) == STUDIO_OK, "%s", studio_error(ctx))) {
+    CHECKF(ref.ndim == 2 && ref.dims[0] == 313 && ref.dims[1] == 2, "pts_in_hull.npy is not 313 x 2");
+    CHECKF(ref.count == 626 && memcmp(ref.data, table, sizeof table) == 0, "the built-in ab bin centres differ from %s", path);
+    es_npy_free(&ref);
+  }
+  free(d);
+  /* no class8_ab at all, no .npy: the table */
+  es_caffe_net net = {0};
+  CHECKF(es_eccv16_complete(ctx, &net, NULL, 0) == STUDIO_OK, "%s", studio_error(ctx));
+  CHECK(ab_is(&net, table));
+  /* an explicit .npy replaces it; one of the wrong size is refused and changes nothing */
+  buf_t o = npy_f4("(313, 2)", other, 626), short_ = npy_f4("(312, 2)", other, 624);
+  CHECKF(es_eccv16_complete(ctx, &net, short_.data, short_.len) == STUDIO_E_FORMAT && has("313 x 2 values, not 624"), "%s", studio_error(ctx));
+  CHECK(ab_is(&net, table));
+  CHECKF(es_eccv16_complete(ctx, &net, o.data, o.len) == STUDIO_OK, "%s", studio_error(ctx));
+  CHECK(ab_is(&net, other));
+  /* a file's own class8_ab (here the .npy's points) is replaced by the table when no .npy is given */
+  CHECKF(es_eccv16_complete(ctx, &net, NULL, 0) == STUDIO_OK, "%s", studio_error(ctx));
+  CHECK(ab_is(&net, table));
+  es_caffe_free(&net);
+  /* a synthetic model written without bin centres loads with no .npy (the table) */
+  char mpath[1024];
+  snprintf(mpath, sizeof mpath, "%s/synthetic-2-no-bins.caffemodel", ES_TEST_MODELS);
+  uint8_t *m = check_read(mpath, &len);
+  if (!m) printf("SKIP: synthetic models missing (tools/studio test makes them when ../shared is present)\n");
+  else {
+    es_caffe_net nm;
+    CHECKF(es_caffe_read(ctx, m, len, &nm) == STUDIO_OK && es_eccv16_check(ctx, &nm) == STUDIO_OK, "%s", studio_error(ctx));
+    const es_caffe_layer *ab = es_caffe_find(&nm, "class8_ab");
+    CHECK(!ab || ab->nblobs == 0); /* the file really has none */
+    CHECKF(es_eccv16_complete(ctx, &nm, NULL, 0) == STUDIO_OK, "%s", studio_error(ctx));
+    CHECK(ab_is(&nm, table));
+    es_caffe_free(&nm);
+    studio_model *model = NULL;
+    CHECKF(studio_model_load(ctx, m, len, NULL, 0, &model) == STUDIO_OK && model, "%s", studio_error(ctx));
+    studio_model_free(model);
+    CHECKF(studio_model_load(ctx, m, len, o.data, o.len, &model) == STUDIO_OK && model, "%s", studio_error(ctx));
+    studio_model_free(model);
+  }
+  free(m); free(o.data); free(short_.data);
 }
 
 static uint8_t *load(const char *dir, const char *name, size_t *len) {
@@ -136,6 +209,7 @@ int main(void) {
   ctx = studio_create(&(studio_config){.threads = 1});
   handmade();
   npy();
+  bins();
   synthetic_models();
   studio_destroy(ctx);
   return check_summary("test_model");

@@ -4,8 +4,9 @@
 // are never offered by a site: the dev server serves only converted files it was pointed at.
 
 const NAME = 'eccv16.bin';
-const NO_MODEL = 'No colorization model yet. Colorize needs the released weights (colorization_release_v2.caffemodel, about 129 MB, ' +
-  'from the authors of “Colorful Image Colorization”). Load the file from your disk: it is checked, converted and kept in this browser, never uploaded.';
+// The caffemodel is the only file needed: the 313 ab bin centres are built into the core.
+const NO_MODEL = 'No colorization model yet. Colorize needs the released weights (colorization_release_v2.caffemodel, about 129 MB; ' +
+  'where to get it: below). Load the file from your disk: it is checked, converted and kept in this browser, never uploaded.';
 
 // ---- storage: OPFS first, IndexedDB as the fallback ----
 async function opfs() { try { return await navigator.storage.getDirectory(); } catch { return null; } }
@@ -48,8 +49,8 @@ const store = {
 };
 
 export class ModelPanel {
-  constructor({ studio, status, bar, fileInput, ptsInput, forget, onChange }) {
-    Object.assign(this, { studio, status, bar, fileInput, ptsInput, forget, onChange });
+  constructor({ studio, status, bar, fileInput, forget, onChange }) {
+    Object.assign(this, { studio, status, bar, fileInput, forget, onChange });
     this.ready = false; this.source = null;
     fileInput.addEventListener('change', () => this.fromDisk());
     forget.addEventListener('click', () => this.forgetIt());
@@ -129,11 +130,9 @@ export class ModelPanel {
       let bytes = new Uint8Array(await file.arrayBuffer());
       if (new TextDecoder().decode(bytes.subarray(0, 7)) !== 'ESMODEL') {
         this.progress(`Checking and converting ${file.name} (a minute for the 129 MB file)…`);
-        const ptsFile = this.ptsInput.files[0];
-        const pts = ptsFile ? new Uint8Array(await ptsFile.arrayBuffer()) : undefined;
         // int8: 32 MB kept instead of 129, the network 1.5x faster in WASM, and a third of the
         // memory f32 operators need; colours within 1.2 ab units of f32 (models/README.md)
-        bytes = await this.studio().convertModel(bytes, { pts, precision: 'int8' });
+        bytes = await this.studio().convertModel(bytes, { precision: 'int8' });
       }
       let kept = true;
       try { await store.write(bytes); } catch { kept = false; }
