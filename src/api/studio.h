@@ -173,6 +173,98 @@ studio_status studio_colorize(studio_ctx *ctx, studio_model *m, const studio_ima
  * certain, 0 = no idea. Owned by the model, valid until its next call; NULL before any. */
 const float *studio_colorize_confidence(const studio_model *m, int *w, int *h);
 
+/* ---- Colour hints: the user's colours, propagated along the photo's own lightness ----
+ *
+ * A hint is a point (a (2r+1)^2 square) or a stroke (a polyline with a width), each with an
+ * sRGB colour. The photo keeps its lightness L; a hint sets the target a*b* of the pixels it
+ * covers to its colour's, chroma clipped into the sRGB gamut at each pixel's L. The colours
+ * spread from the hints to the rest of the photo by minimising differences between
+ * neighbours of similar lightness (Levin, Lischinski and Weiss, SIGGRAPH 2004, with hinted
+ * pixels fixed), solved at a working resolution by BiCGSTAB preconditioned with
+ * an edge-aware multigrid, then enlarged guided by the full-resolution L. With a model the
+ * network's colours are the starting point and the solve propagates the hints' corrections
+ * to them, held back where the network is confident, in proportion to `trust`.
+ * Strokes are painted first and points over them; later hints over earlier ones. */
+typedef struct {
+  float x, y;       /* centre, in pixels of the photo as displayed; 0 <= x < width, 0 <= y < height */
+  int r;            /* 0..256: the hint covers the (2r+1) x (2r+1) square around the centre */
+  uint8_t rgb[3];   /* its colour (sRGB); only the chroma is used */
+} studio_hint_point;
+
+typedef struct {
+  uint8_t rgb[3];   /* its colour (sRGB); only the chroma is used */
+  float width;      /* 1..1024 pixels: the brush's diameter */
+  int n;            /* 1..100000 points in path (one point is a round dab) */
+  float *path;      /* n x (x, y), each inside the photo like a point's centre */
+} studio_hint_stroke;
+
+typedef struct {
+  int width, height;             /* the photo the hints were placed on (must match it) */
+  int n_points, n_strokes;
+  studio_hint_point *points;     /* owned (studio_hints_free) when made by studio_hints_parse */
+  studio_hint_stroke *strokes;
+} studio_hints;
+
+/* Read the hints file: JSON {"width": W, "height": H, "points": [{"x": X, "y": Y, "r": R,
+ * "rgb": [R, G, B]}, ...], "strokes": [{"rgb": [R, G, B], "width": PX, "path": [[X, Y], ...]},
+ * ...]} ("strokes" and "points" optional). Every value is checked; the message names the
+ * hint by its list and index ("points[3]: x 5000 is outside the 4000x3000 photo"). */
+studio_status studio_hints_parse(studio_ctx *ctx, const char *json, size_t len, studio_hints *out);
+/* The same checks on hints made in code, against a photo of width x height (a different size
+ * is refused with both sizes in the message). */
+studio_status studio_hints_check(studio_ctx *ctx, const studio_hints *h, int width, int height);
+/* The hints file for h (malloc'd, NUL-terminated; studio_free). */
+studio_status studio_hints_write(studio_ctx *ctx, const studio_hints *h, char **json, size_t *len);
+void studio_hints_free(studio_hints *h);
+
+typedef struct {
+  float trust;          /* 0..1, default 0.5: with a model, how firmly the network's colours hold
+                           where it is confident: 0 lets a hint's correction spread as far as the
+                           photo's edges allow, 1 confines it to the hinted pixels */
+  float work_megapixels;/* 0.01..16, default 0.25: the solve's resolution (the photo is shrunk to at
+                           most this; smaller photos are solved at their own size). Colour is
+                           smooth between edges and the enlargement follows the photo's own
+                           edges, so a quarter megapixel serves a 12 MP photo; 1 MP costs four
+                           times as much per hint */
+  float tolerance;      /* 1e-6..1, default 0.01: the solve for a result stops when its estimated
+                           error is under this many a*b* units (RMS) */
+  float preview_tolerance; /* 1e-6..1, default 0.05: the same for studio_hints_update's live
+                           preview; studio_hints_render carries on to `tolerance` from there */
+} studio_hint_options;
+void studio_hint_defaults(studio_hint_options *o);
+
+/* An interactive hints session on one photo: the lightness, the edge weights and the
+ * multigrid hierarchy are built once; each studio_hints_update re-rasterises the hints and
+ * warm-starts the solve from the previous solution, so adding one hint is cheap.
+ * m may be NULL (hints alone). The photo must stay valid until studio_hints_end. With a
+ * model, the network runs (or its cached output is reused) here, with copt (may be NULL). */
+typedef struct studio_hint_session studio_hint_session;
+studio_status studio_hints_begin(studio_ctx *ctx, studio_model *m, const studio_image *photo, const studio_colorize_options *copt,
+                                 const studio_hint_options *hopt, studio_hint_session **out);
+/* Replace the session's hints (checked against the photo) and solve to the preview's
+ * tolerance, warm-started from the last answer. Zero hints is allowed: with a model the
+ * result is then plain colorize; without one it is grey. */
+studio_status studio_hints_update(studio_ctx *ctx, studio_hint_session *s, const studio_hints *h);
+/* The current result at the working resolution (RGB, alpha kept): the live preview. */
+studio_status studio_hints_preview(studio_ctx *ctx, studio_hint_session *s, studio_image *out);
+/* The result at the photo's full resolution (the solve carried on to `tolerance` first). */
+studio_status studio_hints_render(studio_ctx *ctx, studio_hint_session *s, studio_image *out);
+/* Working size, and the last solve's BiCGSTAB iterations and estimated error. */
+void studio_hints_stats(const studio_hint_session *s, int *work_w, int *work_h, int *iterations, float *error);
+void studio_hints_end(studio_hint_session *s);
+
+/* One call: begin, update, render, end. m may be NULL; with a model and no hints the result
+ * is exactly studio_colorize's. */
+studio_status studio_colorize_hints(studio_ctx *ctx, studio_model *m, const studio_image *in, const studio_colorize_options *copt,
+                                    const studio_hints *hints, const studio_hint_options *hopt, studio_image *out);
+
+/* The network's most likely colours at (x, y) of the last image colorized with m (pixels of
+ * that image): up to `max` sRGB colours at the pixel's lightness, from the 313-way
+ * distribution at that cell (at the last call's vibrance), bins closer than 12 a*b* units
+ * merged, most likely first. rgb: max x 3; prob: max (may be NULL). Returns how many were
+ * written (0 before any colorize). */
+int studio_colorize_suggest(const studio_model *m, float x, float y, int max, uint8_t *rgb, float *prob);
+
 /* Convert a .caffemodel (with pts_in_hull.npy when its class8_ab is empty) to our model file at
  * precision "f32", "f16" or "int8"; *out is malloc'd (studio_free). */
 studio_status studio_model_convert(studio_ctx *ctx, const uint8_t *caffemodel, size_t len, const uint8_t *pts, size_t pts_len,

@@ -36,6 +36,9 @@ float es_lab_lightness(float r, float g, float b);
 void es_lab_to_rgb(const float *lab, float *rgb, size_t n);
 /* The first half of es_lab_to_rgb: linear-light RGB, not clamped (encode with es_srgb8). */
 void es_lab_to_linear(const float *lab, float *rgb, size_t n);
+/* The largest s in 0..1 such that (L, s*a, s*b) is an sRGB colour (L clamped to 0..100 by
+ * the caller): the factor that clips a chroma into the gamut at lightness L, hue kept. */
+float es_lab_chroma_fit(float L, float a, float b);
 void es_rgb_to_hsv(const float *rgb, float *hsv, size_t n);
 void es_hsv_to_rgb(const float *hsv, float *rgb, size_t n);
 

@@ -120,3 +120,72 @@ EMSCRIPTEN_KEEPALIVE uint8_t *es_wasm_model_convert(studio_ctx *ctx, const uint8
   uint8_t *out;
   return studio_model_convert(ctx, data, len, pts, pts_len, precision, &out, out_len) ? NULL : out;
 }
+
+/* Colour hints: the hints travel as the hints file's JSON, so the page, the JS API and the
+ * CLI share one reader and its messages. */
+/* width, height > 0: the hints must also be for a photo of that size. */
+EMSCRIPTEN_KEEPALIVE studio_hints *es_wasm_hints_parse(studio_ctx *ctx, const char *json, size_t len, int width, int height) {
+  studio_hints *h = malloc(sizeof *h);
+  if (!h) return NULL;
+  if (studio_hints_parse(ctx, json, len, h)) { free(h); return NULL; }
+  if (width > 0 && studio_hints_check(ctx, h, width, height)) { studio_hints_free(h); free(h); return NULL; }
+  return h;
+}
+EMSCRIPTEN_KEEPALIVE void es_wasm_hints_free(studio_hints *h) {
+  studio_hints_free(h);
+  free(h);
+}
+EMSCRIPTEN_KEEPALIVE char *es_wasm_hints_write(studio_ctx *ctx, studio_hints *h, size_t *len) {
+  char *json;
+  return studio_hints_write(ctx, h, &json, len) ? NULL : json;
+}
+
+/* The hint options from JS: a negative value (or 0 for the sizes) keeps the core's default. */
+static void options(studio_colorize_options *c, studio_hint_options *o, float vibrance, float saturation, int size, int edge_aware, float trust,
+                    float work_mp, float tolerance) {
+  *c = (studio_colorize_options){vibrance, saturation, size, edge_aware};
+  studio_hint_defaults(o);
+  if (trust >= 0.f) o->trust = trust;
+  if (work_mp > 0.f) o->work_megapixels = work_mp;
+  if (tolerance > 0.f) o->tolerance = tolerance;
+}
+
+EMSCRIPTEN_KEEPALIVE studio_image *es_wasm_colorize_hints(studio_ctx *ctx, studio_model *m, studio_image *img, float vibrance, float saturation,
+                                                          int size, int edge_aware, studio_hints *h, float trust, float work_mp, float tolerance) {
+  studio_colorize_options c;
+  studio_hint_options o;
+  options(&c, &o, vibrance, saturation, size, edge_aware, trust, work_mp, tolerance);
+  studio_image out;
+  return studio_colorize_hints(ctx, m, img, &c, h, &o, &out) ? NULL : boxed(out);
+}
+
+EMSCRIPTEN_KEEPALIVE studio_hint_session *es_wasm_hints_begin(studio_ctx *ctx, studio_model *m, studio_image *img, float vibrance, float saturation,
+                                                              int size, int edge_aware, float trust, float work_mp, float tolerance) {
+  studio_colorize_options c;
+  studio_hint_options o;
+  options(&c, &o, vibrance, saturation, size, edge_aware, trust, work_mp, tolerance);
+  studio_hint_session *s;
+  return studio_hints_begin(ctx, m, img, &c, &o, &s) ? NULL : s;
+}
+EMSCRIPTEN_KEEPALIVE int es_wasm_hints_update(studio_ctx *ctx, studio_hint_session *s, studio_hints *h) { return (int)studio_hints_update(ctx, s, h); }
+EMSCRIPTEN_KEEPALIVE studio_image *es_wasm_hints_preview(studio_ctx *ctx, studio_hint_session *s) {
+  studio_image out;
+  return studio_hints_preview(ctx, s, &out) ? NULL : boxed(out);
+}
+EMSCRIPTEN_KEEPALIVE studio_image *es_wasm_hints_render(studio_ctx *ctx, studio_hint_session *s) {
+  studio_image out;
+  return studio_hints_render(ctx, s, &out) ? NULL : boxed(out);
+}
+/* out[4] = working width, height, iterations, estimated error */
+EMSCRIPTEN_KEEPALIVE void es_wasm_hints_stats(studio_hint_session *s, float *out) {
+  int w, h, it;
+  float e;
+  studio_hints_stats(s, &w, &h, &it, &e);
+  out[0] = (float)w; out[1] = (float)h; out[2] = (float)it; out[3] = e;
+}
+EMSCRIPTEN_KEEPALIVE void es_wasm_hints_end(studio_hint_session *s) { studio_hints_end(s); }
+
+/* Up to max suggested colours at (x, y): rgb[max*3], prob[max]; returns how many. */
+EMSCRIPTEN_KEEPALIVE int es_wasm_colorize_suggest(studio_model *m, float x, float y, int max, uint8_t *rgb, float *prob) {
+  return studio_colorize_suggest(m, x, y, max, rgb, prob);
+}

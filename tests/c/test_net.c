@@ -77,9 +77,9 @@ static void guided_edges(void) {
       ab[2 * (y * Q + x) + 1] = 5.f;
     }
   es_guided g;
-  if (!CHECK(es_guided_init(&g, Q, W, W) == 0)) return;
+  if (!CHECK(es_guided_init(&g, Q, Q, W, W, ES_GUIDED_TAPS) == 0)) return;
   for (int x = 0; x < W; x++) lab[3 * x] = x >= 32 ? 80.f : 20.f; /* the photo's own edge at 32 */
-  es_guided_row(&g, ab, low_l, 30, 0, W, lab);
+  es_guided_row(&g, ab, low_l, 30, 0, W, lab, 0);
   float worst = 0.f;
   for (int x = 0; x < W; x++) worst = fmaxf(worst, fabsf(lab[3 * x + 1] - (x >= 32 ? 40.f : -40.f)));
   CHECKF(worst < 1.f, "guided: colour strays %g from its side of the edge", worst);
@@ -87,7 +87,7 @@ static void guided_edges(void) {
   /* flat L: a smooth tent average, monotonic across the colour change */
   for (int x = 0; x < W; x++) lab[3 * x] = 50.f;
   for (int i = 0; i < Q * Q; i++) low_l[i] = 50.f;
-  es_guided_row(&g, ab, low_l, 30, 0, W, lab);
+  es_guided_row(&g, ab, low_l, 30, 0, W, lab, 0);
   int monotonic = 1;
   for (int x = 1; x < W; x++) monotonic &= lab[3 * x + 1] >= lab[3 * (x - 1) + 1] - 1e-4f;
   CHECK(monotonic && lab[1] < -39.f && lab[3 * (W - 1) + 1] > 39.f && fabsf(lab[3 * 31 + 1]) < 20.f);

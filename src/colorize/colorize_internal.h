@@ -1,0 +1,27 @@
+/* colorize_internal.h - the colorizer's pieces the colour hints reuse (not public): the
+ * network's ab for an image, and the output pass that joins the photo's L with enlarged
+ * ab fields. */
+#ifndef STUDIO_COLORIZE_INTERNAL_H
+#define STUDIO_COLORIZE_INTERNAL_H
+#include "../api/studio.h"
+
+/* A low-resolution ab field and how to enlarge it. */
+typedef struct {
+  const float *ab;     /* w x h x 2, or NULL: none (zero) */
+  int w, h;
+  const float *low_l;  /* w x h: the L each sample stands for (guided enlargement) */
+  int taps;            /* 0: bilinear (OpenCV's pixel centres); 2 or 4: guided by L */
+} es_ab_field;
+
+/* The network's ab for `in` (runs the network, or reuses its cached output for the same
+ * image and size): out->ab is malloc'd (q x q x 2, free it), low_l and the confidence stay
+ * with the model. taps follows o->edge_aware. */
+studio_status es_colorize_ab(studio_ctx *ctx, studio_model *m, const studio_image *in, const studio_colorize_options *o, es_ab_field *out);
+
+/* out = in's lightness + base enlarged + corr enlarged (either may be NULL), as RGB (RGBA
+ * when in has alpha, copied). gamut 0: a colour outside sRGB is clamped per channel (as
+ * OpenCV's sample does, for parity); 1: its chroma is reduced until it fits, hue and
+ * lightness kept. */
+studio_status es_colorize_render(studio_ctx *ctx, const studio_image *in, const es_ab_field *base, const es_ab_field *corr, int gamut,
+                                 studio_image *out);
+#endif
