@@ -64,12 +64,27 @@ const commands = {
   colorize: {
     suffix: 'colorized',
     async prepare(studio, options) {
-      if (!options.model) throw Object.assign(new Error('colorize needs --model FILE (a .caffemodel; see models/README.md)'), { usage: true });
+      if (!options.model && !options.hints) {
+        throw Object.assign(new Error('colorize needs --model FILE (a .caffemodel; see models/README.md), --hints H.json (colour hints), or both'), { usage: true });
+      }
+      if (options.hints) {
+        const text = await readInput(options.hints).then((b) => b.toString('utf8'));
+        try { await studio.readHints(text); } catch (e) { throw Object.assign(e, { file: options.hints }); }
+        options.hintsText = text;
+      }
+      if (!options.model) return;
       const pts = options.pts ? await readInput(options.pts) : undefined;
-      await studio.loadModel(await readInput(options.model), { pts });
+      try { await studio.loadModel(await readInput(options.model), { pts }); } catch (e) { throw Object.assign(e, { file: options.model }); }
     },
-    run: (studio, bytes, { model, pts, ...options }) =>
-      studio.colorize(bytes, Object.fromEntries(Object.entries(options).map(([k, v]) => [k, Number(v)]))),
+    async run(studio, bytes, { model, pts, hints, hintsText, upsample, ...rest }) {
+      const options = Object.fromEntries(Object.entries(rest).map(([k, v]) => [k.replace(/-(\w)/g, (_, c) => c.toUpperCase()), Number(v)]));
+      if (upsample !== undefined) options.edgeAware = upsample === 'edge-aware';
+      if (options.workSize !== undefined) { options.workMegapixels = options.workSize; delete options.workSize; }
+      if (hintsText === undefined) return studio.colorize(bytes, options);
+      // a photo of another size is this file's failure, not a usage error: the batch goes on
+      try { await studio.readHints(hintsText, await studio.info(bytes)); } catch (e) { throw new Error(e.message); }
+      return studio.colorize(bytes, { ...options, hints: hintsText });
+    },
   },
 };
 
@@ -100,7 +115,7 @@ async function batch(name, args) {
   try {
     if (command.prepare) {
       try { await command.prepare(studio, options); } catch (e) {
-        console.error(e.usage ? `studio: ${e.message}` : `${options.model}: error: ${e.message}`);
+        console.error(e.usage ? `studio: ${e.message}` : `${e.file ?? options.model}: error: ${e.message}`);
         return 1;
       }
     }

@@ -4,6 +4,7 @@
  *   studio-cli enhance IN OUT [options]          brighten a dark photo
  *   studio-cli enhance IN... -o DIR [options]    ... a batch, as DIR/NAME-enhanced.EXT
  *   studio-cli colorize IN OUT --model FILE      colour a black-and-white photo (or IN... -o DIR)
+ *   studio-cli colorize IN OUT --hints H.json    ... from colour hints (with or without a model)
  *   studio-cli convert IN.caffemodel OUT         the colorization model in our own file format
  *
  * Build: cmake -S . -B build/native && cmake --build build/native (tools/studio does it).
@@ -30,11 +31,16 @@ void es_usage(FILE *f) {
           "  --threads N         worker threads (default: all cores)\n"
           "       studio colorize IN OUT --model FILE [--pts pts_in_hull.npy] [options]\n"
           "       studio colorize IN... -o DIR --model FILE [options]\n"
+          "       studio colorize IN OUT --hints H.json [--model FILE] [options]\n"
           "colorize options (range, default):\n"
           "  --vibrance T        softmax temperature, lower is bolder (0.1..1, 0.3837)\n"
           "  --saturation S      scales the colours (0..2, 1)\n"
           "  --size N            network input size, a multiple of 8 (8..512, 224)\n"
           "  --upsample M        bilinear (as OpenCV) or edge-aware (colour stops at edges) (bilinear)\n"
+          "  --hints H.json      colour hints (points and strokes; see README); no model needed\n"
+          "  --trust T           with a model and hints: how firmly confident colours hold (0..1, 0.5)\n"
+          "  --work-size MP      the hints' solve resolution in megapixels (0.01..16, 0.25)\n"
+          "  --tolerance E       the hints' solve stops at this estimated error, a*b* units (1e-6..1, 0.002)\n"
           "       studio convert IN.caffemodel OUT [--pts pts_in_hull.npy] [--precision f32|f16|int8]\n");
 }
 
