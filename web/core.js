@@ -28,6 +28,13 @@ async function readBytes(url) {
   return new Uint8Array(await res.arrayBuffer());
 }
 
+const noColour = () => new StudioError('argument', 'Colorize needs colour hints or the colorization model: add hints, or load the model');
+
+// The C entry points' colour and hint options, in their order (-1 / 0: the core's default).
+function colourArgs({ vibrance = 1 / 2.606, saturation = 1, size = 224, edgeAware = false, trust = -1, workMegapixels = 0, tolerance = 0 } = {}) {
+  return [vibrance, saturation, size, edgeAware ? 1 : 0, trust, workMegapixels, tolerance];
+}
+
 /** Load build 'st' (single thread) or 'mt' (pthreads) and create a context. */
 export async function loadCore({ build = 'st', threads = 1, base = new URL('./gen/', import.meta.url) } = {}) {
   const glue = new URL(`studio-${build}.mjs`, base);
@@ -57,6 +64,7 @@ class Core {
   constructor(M, ctx, build, setProgress) {
     this.M = M; this.ctx = ctx; this.build = build; this.setProgress = setProgress;
     this.threads = M._es_wasm_threads(ctx);
+    this.sessions = new Set();
   }
 
   fail() {
@@ -198,6 +206,7 @@ class Core {
    *  pts: pts_in_hull.npy's bytes when the model's class8_ab layer is empty. */
   loadModel(bytes, pts) {
     const M = this.M;
+    this.endHintSessions();
     if (this.model) { M._es_wasm_model_free(this.model); this.model = 0; }
     const m = this.withBytes(bytes, (p, n) => (pts ? this.withBytes(pts, (q, k) => M._es_wasm_model_load(this.ctx, p, n, q, k))
       : M._es_wasm_model_load(this.ctx, p, n, 0, 0)));
@@ -216,17 +225,63 @@ class Core {
 
   /** Colour a photo from its lightness. options: vibrance (0.1..1, default 1/2.606),
    *  saturation (0..2, 1), size (network input, a multiple of 8 up to 512, 224), edgeAware
-   *  (false: bilinear as OpenCV; true: colour enlarged guided by the photo's lightness). */
-  colorize(input, { vibrance = 1 / 2.606, saturation = 1, size = 224, edgeAware = false } = {}) {
+   *  (false: bilinear as OpenCV; true: colour enlarged guided by the photo's lightness);
+   *  hints (the hints file's object or JSON text: colour from hints, with or without a
+   *  model), trust (0..1, 0.5), workMegapixels (0.01..16, 0.25). */
+  colorize(input, { hints, ...options } = {}) {
     const M = this.M;
-    if (!this.model) throw new StudioError('argument', 'no colorization model is loaded');
+    if (!this.model && hints === undefined) throw noColour();
     const img = this.image(input);
     try {
-      const out = M._es_wasm_colorize(this.ctx, this.model, img, vibrance, saturation, size, edgeAware ? 1 : 0);
+      const args = colourArgs(options);
+      const out = hints === undefined
+        ? M._es_wasm_colorize(this.ctx, this.model, img, ...args.slice(0, 4))
+        : this.withHints(hints, (h) => M._es_wasm_colorize_hints(this.ctx, this.model || 0, img, ...args.slice(0, 4), h, ...args.slice(4)));
       if (!out) this.fail();
       return this.take(out);
     } finally {
       M._es_wasm_image_free(img);
+    }
+  }
+
+  // The hints file's object or text -> a checked studio_hints handle for fn(handle); with
+  // size = {width, height}, also checked against a photo of that size.
+  withHints(hints, fn, size = { width: 0, height: 0 }) {
+    const M = this.M, json = typeof hints === 'string' ? hints : JSON.stringify(hints);
+    const h = this.withString(json, (p) => M._es_wasm_hints_parse(this.ctx, p, M.lengthBytesUTF8(json), size.width, size.height));
+    if (!h) this.fail();
+    try {
+      return fn(h);
+    } finally {
+      M._es_wasm_hints_free(h);
+    }
+  }
+
+  /** A hints file (object or text) read and checked by the core: the same hints back as the
+   *  core writes them ({width, height, points, strokes}), or a StudioError naming the fault.
+   *  size ({width, height}): refuse hints made for a photo of another size. */
+  readHints(hints, size) {
+    const M = this.M;
+    return this.withHints(hints, (h) => JSON.parse(new TextDecoder().decode(this.takeBuffer((lenp) => M._es_wasm_hints_write(this.ctx, h, lenp)))), size);
+  }
+
+  /** An interactive hints session on image ({width, height, channels, data}); options as
+   *  colorize's. The model loaded now (if any) is its prior; loading another ends it. */
+  hintSession(image, options = {}) { return new HintSession(this, image, options); }
+
+  /** The network's most likely colours at (x, y) of the last image it coloured:
+   *  [{rgb: [r, g, b], p}], likeliest first; [] without a model or before any run. */
+  suggest(x, y, max = 5) {
+    const M = this.M;
+    if (!this.model) return [];
+    const rgb = M._malloc(3 * max), prob = M._malloc(4 * max);
+    try {
+      const n = M._es_wasm_colorize_suggest(this.model, x, y, max, rgb, prob);
+      return Array.from({ length: n }, (_, i) => ({
+        rgb: [...M.HEAPU8.subarray(rgb + 3 * i, rgb + 3 * i + 3)], p: M.HEAPF32[(prob >> 2) + i],
+      }));
+    } finally {
+      M._free(rgb); M._free(prob);
     }
   }
 
@@ -256,12 +311,72 @@ class Core {
     }
   }
 
+  // Sessions point at the model: they end before it changes (their owners begin anew).
+  endHintSessions() {
+    for (const session of [...this.sessions]) session.end();
+  }
+
   dispose() {
+    this.endHintSessions();
     if (this.model) this.M._es_wasm_model_free(this.model);
     this.model = 0;
     this.M._es_wasm_destroy(this.ctx);
     this.ctx = 0;
     // Threaded builds keep their web workers (Node: worker threads) alive until told.
     this.M.PThread?.terminateAllThreads();
+  }
+}
+
+// One photo's colour hints in the core: the solver's state lives here between calls, so a
+// changed hint re-solves from the last answer. The photo is copied into the module once.
+class HintSession {
+  constructor(core, image, options) {
+    const M = core.M;
+    this.core = core;
+    this.width = image.width; this.height = image.height;
+    this.img = core.put(image);
+    this.ptr = M._es_wasm_hints_begin(core.ctx, core.model || 0, this.img, ...colourArgs(options));
+    if (!this.ptr) { M._es_wasm_image_free(this.img); this.img = 0; core.fail(); }
+    this.model = !!core.model;
+    core.sessions.add(this);
+  }
+
+  get alive() { return !!this.ptr; }
+
+  /** Replace the hints (the hints file's object or text) and solve; the solver's figures. */
+  update(hints) {
+    const { core } = this;
+    if (core.withHints(hints, (h) => core.M._es_wasm_hints_update(core.ctx, this.ptr, h))) core.fail();
+    return this.stats();
+  }
+
+  /** { workWidth, workHeight, iterations, error } of the last solve. */
+  stats() {
+    const M = this.core.M, p = M._malloc(16);
+    try {
+      M._es_wasm_hints_stats(this.ptr, p);
+      const [workWidth, workHeight, iterations, error] = M.HEAPF32.subarray(p >> 2, (p >> 2) + 4);
+      return { workWidth, workHeight, iterations, error };
+    } finally {
+      M._free(p);
+    }
+  }
+
+  /** The result at the working size, and at the photo's full size. */
+  preview() { return this.image(this.core.M._es_wasm_hints_preview); }
+  render() { return this.image(this.core.M._es_wasm_hints_render); }
+
+  image(fn) {
+    const out = fn(this.core.ctx, this.ptr);
+    if (!out) this.core.fail();
+    return this.core.take(out);
+  }
+
+  end() {
+    const M = this.core.M;
+    if (this.ptr) M._es_wasm_hints_end(this.ptr);
+    if (this.img) M._es_wasm_image_free(this.img);
+    this.ptr = 0; this.img = 0;
+    this.core.sessions.delete(this);
   }
 }

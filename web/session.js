@@ -48,14 +48,138 @@ function bitmap(image) {
   return createImageBitmap(new ImageData(rgba(image), image.width, image.height));
 }
 
+// A photo's colour hints as the page edits them: a list of {id, kind: 'point' | 'stroke',
+// ...} in the order they were made, turned into the hints file's shape for the core.
+function hintsFile(p) {
+  const points = [], strokes = [];
+  for (const h of p.hints.list) {
+    if (h.kind === 'stroke') strokes.push({ rgb: h.rgb, width: h.width, path: h.path });
+    else points.push({ x: h.x, y: h.y, r: h.r, rgb: h.rgb });
+  }
+  return { width: p.input.width, height: p.input.height, points, strokes };
+}
+
+// The hint options that shape the solve (and the network's part of it).
+const HINT_OPTIONS = ['vibrance', 'saturation', 'size', 'edgeAware', 'trust', 'workMegapixels'];
+const sameOptions = (a, b) => HINT_OPTIONS.every((k) => a[k] === b[k]);
+
 export function sessionOps(getCore) {
-  const photos = new Map(); // key -> { input, info, look, result, mode }
+  const photos = new Map(); // key -> { input, info, look, result, mode, hints }
   const photo = (key) => {
     const p = photos.get(key);
     if (!p) throw new StudioError('argument', 'that photo is no longer open here');
     return p;
   };
+  const hintsOf = (p) => (p.hints ||= { list: [], nextId: 1, session: null, options: {} });
+  let networkFor = null; // the photo whose network output the model holds (suggestions read it)
+
+  // The core's session for the photo, begun (again) when there is none, the model changed
+  // or an option that shapes the solve did; then the current hints solved.
+  function solve(p, options = p.hints?.options ?? {}) {
+    const core = getCore(), h = hintsOf(p);
+    if (!h.session?.alive || h.session.model !== !!core.model || !sameOptions(h.options, options)) {
+      h.session?.end();
+      h.session = null;
+      h.session = core.hintSession(p.input, options);
+      h.options = { ...options };
+      if (core.model) networkFor = p;
+    }
+    const t0 = Date.now();
+    const stats = h.session.update(hintsFile(p));
+    return { ...stats, ms: Date.now() - t0 };
+  }
+
+  // What every hint edit answers: the list (with ids), the solver's figures, the preview.
+  async function state(p, stats) {
+    const preview = p.hints.session.preview();
+    return {
+      hints: p.hints.list.map((h) => ({ ...h })), model: p.hints.session.model, ...stats,
+      width: p.input.width, height: p.input.height, preview: typeof createImageBitmap === 'function' ? await bitmap(preview) : preview,
+    };
+  }
+
+  // A hint from the page, checked by the core against the photo before it joins the list.
+  function accept(p, hint) {
+    const item = hint.kind === 'stroke' || hint.path
+      ? { kind: 'stroke', rgb: [...hint.rgb], width: hint.width, path: hint.path.map(([x, y]) => [x, y]) }
+      : { kind: 'point', x: hint.x, y: hint.y, r: hint.r ?? 0, rgb: [...hint.rgb] };
+    const { width, height } = p.input;
+    getCore().readHints(item.kind === 'stroke' ? { width, height, strokes: [item] } : { width, height, points: [item] });
+    return item;
+  }
+
   return {
+    /** Start (or restart with other options) colour hints on a kept photo: {hints, model,
+     *  workWidth, workHeight, iterations, error, ms, preview}. options: vibrance, saturation,
+     *  size, edgeAware, trust (0..1), workMegapixels (0.01..16). */
+    async hintsOpen(key, options = {}) {
+      const p = photo(key);
+      hintsOf(p);
+      return state(p, solve(p, options));
+    },
+    /** Add a hint ({x, y, r, rgb} or {rgb, width, path}); the answer carries its id. */
+    async hintAdd(key, hint) {
+      const p = photo(key), h = hintsOf(p), item = accept(p, hint);
+      item.id = h.nextId++;
+      h.list.push(item);
+      try {
+        return { id: item.id, ...(await state(p, solve(p))) };
+      } catch (e) {
+        h.list.pop();
+        throw e;
+      }
+    },
+    /** Move a hint by (dx, dy) pixels: a point's centre, or a whole stroke. */
+    async hintMove(key, id, dx, dy) {
+      const p = photo(key), h = hintsOf(p), i = h.list.findIndex((x) => x.id === id);
+      if (i < 0) throw new StudioError('argument', `there is no hint ${id}`);
+      const old = h.list[i];
+      const moved = old.kind === 'stroke'
+        ? { ...old, path: old.path.map(([x, y]) => [x + dx, y + dy]) } : { ...old, x: old.x + dx, y: old.y + dy };
+      h.list[i] = { ...accept(p, moved), id };
+      try {
+        return await state(p, solve(p));
+      } catch (e) {
+        h.list[i] = old;
+        throw e;
+      }
+    },
+    async hintRemove(key, id) {
+      const p = photo(key), h = hintsOf(p), i = h.list.findIndex((x) => x.id === id);
+      if (i < 0) throw new StudioError('argument', `there is no hint ${id}`);
+      h.list.splice(i, 1);
+      return state(p, solve(p));
+    },
+    /** Replace every hint: a list like the one the answers carry (undo, redo, clear), or
+     *  the hints file's object. */
+    async hintsSet(key, hints) {
+      const p = photo(key), h = hintsOf(p), old = h.list;
+      const items = Array.isArray(hints) ? hints
+        : [...(hints.strokes ?? []).map((k) => ({ kind: 'stroke', ...k })), ...(hints.points ?? []).map((q) => ({ kind: 'point', ...q }))];
+      if (!Array.isArray(hints)) getCore().readHints(hints, p.input); // the file's own checks (size, ranges) first
+      h.list = items.map((x) => ({ ...accept(p, x), id: x.id ?? h.nextId++ }));
+      h.nextId = Math.max(h.nextId, ...h.list.map((x) => x.id + 1));
+      try {
+        return await state(p, solve(p));
+      } catch (e) {
+        h.list = old;
+        throw e;
+      }
+    },
+    /** The hints file (JSON text) of the photo's hints, as the core writes it. */
+    hintsExport(key) {
+      const f = getCore().readHints(hintsFile(photo(key)));
+      // one hint a line: a file a person can read and diff
+      const list = (items) => (items.length ? `[\n    ${items.map((x) => JSON.stringify(x)).join(',\n    ')}\n  ]` : '[]');
+      return `{\n  "width": ${f.width}, "height": ${f.height},\n  "points": ${list(f.points)},\n  "strokes": ${list(f.strokes)}\n}\n`;
+    },
+    /** The network's likeliest colours at (x, y) of the photo: [{rgb, p}] (none without a model). */
+    suggestColours(key, x, y) {
+      const p = photo(key), core = getCore();
+      if (!core.model) return [];
+      if (networkFor !== p) { p.hints?.session?.end(); solve(p); }
+      return core.suggest(x, y);
+    },
     /** Decode and keep a photo; its facts, a suggested mode and a thumbnail bitmap. */
     async open(key, bytes, { thumb = 160 } = {}) {
       const core = getCore();
@@ -76,7 +200,13 @@ export function sessionOps(getCore) {
     /** Run a mode on the kept photo; the result is kept and its look returned. */
     run(key, mode, options = {}) {
       const core = getCore(), p = photo(key);
-      p.result = mode === 'colorize' ? core.colorize(p.input, options) : core.enhance(p.input, options);
+      if (mode === 'colorize' && p.hints?.list.length) {
+        solve(p, { ...p.hints.options, ...options });
+        p.result = p.hints.session.render();
+      } else {
+        p.result = mode === 'colorize' ? core.colorize(p.input, options) : core.enhance(p.input, options);
+        if (mode === 'colorize') networkFor = p;
+      }
       p.mode = mode;
       return { width: p.result.width, height: p.result.height, look: looks(p.result), before: p.look };
     },
@@ -86,7 +216,11 @@ export function sessionOps(getCore) {
       if (!p.result) throw new StudioError('argument', 'nothing to download yet: run a mode first');
       return getCore().encode(p.result, { format, quality });
     },
-    close(key) { return photos.delete(key); },
+    close(key) {
+      photos.get(key)?.hints?.session?.end();
+      if (networkFor === photos.get(key)) networkFor = null;
+      return photos.delete(key);
+    },
     /** Encoded bytes in, re-encoded bytes out (a kept PNG master as JPEG), pixels staying here. */
     transcode(bytes, { format = 'png', quality = 90 } = {}) {
       const core = getCore();

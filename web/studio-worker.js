@@ -27,6 +27,7 @@ const ops = {
   convertModel: (bytes, opts) => core.convertModel(bytes, opts),
   colorize: (input, opts) => core.colorize(input, opts),
   confidence: () => core.confidence(),
+  readHints: (hints, size) => core.readHints(hints, size),
   dispose() { core?.dispose(); core = null; return true; },
   ...sessionOps(() => core),
 };
@@ -38,6 +39,8 @@ function transferables(result) {
   if (result?.data instanceof Uint8Array) return [result.data.buffer];
   if (isBitmap(result)) return [result];
   if (isBitmap(result?.thumb)) return [result.thumb];
+  if (isBitmap(result?.preview)) return [result.preview];
+  if (result?.preview?.data instanceof Uint8Array) return [result.preview.data.buffer];
   return [];
 }
 

@@ -126,8 +126,11 @@ class Studio {
   convertModel(bytes, { pts, precision = 'f16' } = {}) { return this.call('convertModel', [bytes, { pts, precision }]); }
   /** Colour a photo: bytes or an image in, an RGB(A) image out. Options: vibrance (0.1..1),
    *  saturation (0..2), size (multiple of 8, <= 512), edgeAware (colour follows the photo's
-   *  edges); onProgress(stage, fraction). Changing only vibrance, saturation or edgeAware on
-   *  the same image does not rerun the network. */
+   *  edges); hints (the hints file's object or JSON text: colour hints, with or without a
+   *  model), trust (0..1, 0.5: how firmly the network's confident colours hold against
+   *  hints), workMegapixels (0.01..16, 0.25: the hints' solve resolution); onProgress(stage,
+   *  fraction). Changing only vibrance, saturation or edgeAware on the same image does not
+   *  rerun the network. */
   colorize(input, { onProgress, ...options } = {}) {
     const arg = ArrayBuffer.isView(input) || input instanceof ArrayBuffer ? input : plain(input);
     return this.call('colorize', [arg, options], { onProgress });
@@ -145,6 +148,31 @@ class Studio {
   view(key, which = 'input') { return this.call('view', [key, which]); }
   /** Run 'enhance' or 'colorize' on the kept photo with options; keeps the result. */
   run(key, mode, { onProgress, ...options } = {}) { return this.call('run', [key, mode, options], { onProgress }); }
+  // ---- colour hints on a kept photo: the solver's state stays in the worker, so each edit
+  // re-solves from the last answer. Every call answers {hints (the list, with ids), model,
+  // width, height, workWidth, workHeight, iterations, error, ms, preview (an ImageBitmap at
+  // the working size; in Node {width, height, channels, data})}. A hint is a point {x, y, r,
+  // rgb: [r, g, b]} (a (2r+1)^2 square) or a stroke {rgb, width, path: [[x, y], ...]}, in
+  // pixels of the photo as displayed. run(key, 'colorize') then renders at full size.
+  /** Begin (or restart with new options: vibrance, saturation, size, edgeAware, trust 0..1,
+   *  workMegapixels 0.01..16) colour hints on a kept photo. */
+  hintsOpen(key, options = {}) { return this.call('hintsOpen', [key, options]); }
+  /** Add a hint; the answer's id names it for hintMove / hintRemove. */
+  hintAdd(key, hint) { return this.call('hintAdd', [key, hint]); }
+  /** Move hint id by (dx, dy) pixels. */
+  hintMove(key, id, dx, dy) { return this.call('hintMove', [key, id, dx, dy]); }
+  hintRemove(key, id) { return this.call('hintRemove', [key, id]); }
+  /** Replace every hint: a list as the answers carry it (undo, redo, clear: []) or the
+   *  hints file's object (import); checked by the core, nothing changes on a refusal. */
+  hintsSet(key, hints) { return this.call('hintsSet', [key, hints]); }
+  /** The photo's hints as the hints file's JSON text (export). */
+  hintsExport(key) { return this.call('hintsExport', [key]); }
+  /** The network's likeliest colours at (x, y): [{rgb: [r, g, b], p}] (none without a model). */
+  suggestColours(key, x, y) { return this.call('suggestColours', [key, x, y]); }
+  /** A hints file (object or JSON text) checked by the core: the same hints back, normalised.
+   *  size ({width, height}): also refused when made for a photo of another size. */
+  readHints(hints, size) { return this.call('readHints', [hints, size]); }
+
   /** The kept result encoded ('png' | 'jpeg', quality 1..100). */
   export(key, { format = 'png', quality = 90 } = {}) { return this.call('export', [key, { format, quality }]); }
   close(key) { return this.call('close', [key]); }

@@ -57,7 +57,7 @@ test('a broken or truncated model is refused with a reason', async (t) => {
   if (!fs.existsSync(model)) { t.skip('synthetic models missing'); return; }
   const studio = await createStudio({ threads: 1 });
   t.after(() => studio.terminate());
-  await assert.rejects(studio.colorize(new Uint8Array(10)), /no colorization model is loaded/);
+  await assert.rejects(studio.colorize(new Uint8Array(10)), /Colorize needs colour hints or the colorization model/);
   await assert.rejects(studio.loadModel(fs.readFileSync(path.join(MODELS, 'synthetic-3-broken-conv5_2.caffemodel'))),
     /layer 'conv5_2' weights should be 512x512x3x3/);
   const bytes = fs.readFileSync(model);
