@@ -226,9 +226,11 @@ typedef struct {
                            smooth between edges and the enlargement follows the photo's own
                            edges, so a quarter megapixel serves a 12 MP photo; 1 MP costs four
                            times as much per hint */
-  float tolerance;      /* 1e-6..1, default 0.01: the solve for a result stops when its estimated
-                           error is under this many a*b* units (RMS) */
-  float preview_tolerance; /* 1e-6..1, default 0.05: the same for studio_hints_update's live
+  float tolerance;      /* 1e-6..1, default 0.002: the solve for a result stops when its estimated
+                           error (the preconditioned residual, RMS, a*b* units) is under this;
+                           the estimate reads low for the smoothest errors, hence the margin:
+                           at 0.002 results are within about 2 levels of a full solve */
+  float preview_tolerance; /* 1e-6..1, default 0.02: the same for studio_hints_update's live
                            preview; studio_hints_render carries on to `tolerance` from there */
 } studio_hint_options;
 void studio_hint_defaults(studio_hint_options *o);

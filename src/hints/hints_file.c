@@ -17,8 +17,8 @@
 void studio_hint_defaults(studio_hint_options *o) {
   o->trust = 0.5f;
   o->work_megapixels = 0.25f;
-  o->tolerance = 0.01f;
-  o->preview_tolerance = 0.05f;
+  o->tolerance = 0.002f;
+  o->preview_tolerance = 0.02f;
 }
 
 void studio_hints_free(studio_hints *h) {

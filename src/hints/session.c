@@ -25,8 +25,9 @@
 #define PRIOR_MAX 1000.f
 #define MAX_ITERATIONS 300
 /* Colours outside sRGB (a hint's chroma on a lightness that cannot hold it) are mapped by
- * reducing their chroma at that lightness, so the hue the user chose is the hue shown. */
-#define GAMUT 1
+ * reducing their chroma at that lightness, so the hue the user chose is the hue shown; with
+ * no hint, the output is plain colorize's, clamped as OpenCV's sample clamps. */
+#define gamut(s) ((s)->painted > 0)
 
 struct studio_hint_session {
   const studio_image *photo;
@@ -198,7 +199,7 @@ studio_status studio_hints_preview(studio_ctx *ctx, studio_hint_session *s, stud
   if (!ctx || !s || !out) return ctx ? es_fail(ctx, STUDIO_E_ARGUMENT, "studio_hints_preview: NULL argument") : STUDIO_E_ARGUMENT;
   es_ab_field base, corr;
   fields(s, 1, &base, &corr);
-  return es_colorize_render(ctx, small_of(s), s->model ? &base : NULL, &corr, GAMUT, out);
+  return es_colorize_render(ctx, small_of(s), s->model ? &base : NULL, &corr, gamut(s), out);
 }
 
 studio_status studio_hints_render(studio_ctx *ctx, studio_hint_session *s, studio_image *out) {
@@ -206,7 +207,7 @@ studio_status studio_hints_render(studio_ctx *ctx, studio_hint_session *s, studi
   finish(s);
   es_ab_field base, corr;
   fields(s, 0, &base, &corr);
-  return es_colorize_render(ctx, s->photo, s->model ? &base : NULL, &corr, GAMUT, out);
+  return es_colorize_render(ctx, s->photo, s->model ? &base : NULL, &corr, gamut(s), out);
 }
 
 studio_status studio_colorize_hints(studio_ctx *ctx, studio_model *m, const studio_image *in, const studio_colorize_options *copt,

@@ -117,7 +117,7 @@ static void weights_from_l(es_solver *s, const float *L) {
       float mean = sum / n, var = sum2 / n - mean * mean;
       float c = 0.6f * var;
       if (n > 1 && -dmin / logf(0.01f) > c) c = -dmin / logf(0.01f);
-      if (c < 0.02f) c = 0.02f;
+      if (c < ES_HINT_C_MIN) c = ES_HINT_C_MIN;
       float wk[ES_HINT_NB], total = 0.f;
       for (int k = 0; k < ES_HINT_NB; k++) total += wk[k] = d2[k] < 0.f ? 0.f : expf(-d2[k] / c);
       for (int k = 0; k < ES_HINT_NB; k++) s->pw[k][i] = total > 0.f ? wk[k] / total : 0.f;
@@ -486,17 +486,33 @@ int es_solver_solve(es_solver *s, float tol, int max_iter) {
     vec(s, S_UPDATE, alpha, 0, 0);
     s->error = precondition(s, s->r, s->y); /* z = M^-1 s: the error of the half-step's x */
     s->iterations = it;
-    if (!isfinite(s->error) || s->error > 100.f * best) break;
+    if (!isfinite(s->error)) break;
+    if (s->error <= tol) {
+      /* the updated residual drifts from the true one in float: stop only if the true one
+       * agrees, else carry on from it */
+      apply(s, s->x, s->v, NULL, d);
+      rho = rho0 = vec(s, R_INIT, 0, 0, 0);
+      s->error = precondition(s, s->r, s->y);
+      if (s->error < best) { best = s->error; memcpy(s->best, s->x, sizeof(float) * 2 * n); }
+      if (s->error <= tol) break;
+      memset(s->p, 0, sizeof(float) * 2 * n);
+      memset(s->v, 0, sizeof(float) * 2 * n);
+      restart = 1;
+      continue;
+    }
     if (s->error < best) { best = s->error; memcpy(s->best, s->x, sizeof(float) * 2 * n); }
-    if (s->error <= tol) break;
     apply(s, s->y, s->t, s->r, d);
     omega = d[1] > 0.0 ? (float)(d[0] / d[1]) : 0.f;
     if (omega == 0.f) break;
     rho_prev = rho;
     rho = vec(s, XR_UPDATE, 0, 0, omega);
-    if (fabs(rho) < 1e-12 * rho0) { /* r drifted orthogonal to r0: start the recurrence again */
-      memcpy(s->r0, s->r, sizeof(float) * 2 * n);
-      rho = rho0 = vec(s, DOT_RR, 0, 0, 0);
+    if (fabs(rho) < 1e-12 * rho0 || s->error > 10.f * best) {
+      /* r drifted orthogonal to r0, or the iterate wandered off: start the recurrence again
+       * from the best iterate, with its true residual */
+      memcpy(s->x, s->best, sizeof(float) * 2 * n);
+      apply(s, s->x, s->v, NULL, d);
+      rho0 = vec(s, R_INIT, 0, 0, 0);
+      rho = rho0;
       memset(s->p, 0, sizeof(float) * 2 * n);
       memset(s->v, 0, sizeof(float) * 2 * n);
       restart = 1;
