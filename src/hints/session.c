@@ -24,10 +24,11 @@
  * network's confident colours then move only where a hint lies. */
 #define PRIOR_MAX 1000.f
 #define MAX_ITERATIONS 300
-/* Colours outside sRGB (a hint's chroma on a lightness that cannot hold it) are mapped by
- * reducing their chroma at that lightness, so the hue the user chose is the hue shown; with
- * no hint, the output is plain colorize's, clamped as OpenCV's sample clamps. */
-#define gamut(s) ((s)->painted > 0)
+/* Without a model, colours outside sRGB (a hint's chroma on a lightness that cannot hold it)
+ * are mapped by reducing their chroma at that lightness, so the hue the user chose is the hue
+ * shown. With one, the output stays plain colorize's wherever the hints do not reach, so it
+ * is clamped as OpenCV's sample clamps (the network's colours are in gamut but for noise). */
+#define gamut(s) ((s)->painted > 0 && !(s)->model)
 
 struct studio_hint_session {
   const studio_image *photo;
