@@ -4,6 +4,7 @@
 import { createStudio } from './studio.js';
 import { Viewer } from './ui/viewer.js';
 import { ModelPanel } from './ui/model.js';
+import { HintsMode } from './ui/hints.js';
 import { registerServiceWorker } from './ui/pwa.js';
 
 const $ = (s) => document.querySelector(s);
@@ -21,6 +22,18 @@ const items = [];
 const opened = []; // keys open in the worker, oldest first
 
 const viewer = new Viewer({ canvas: $('#view'), box: $('#viewer'), split: $('#split'), level: $('#zoom-level') });
+const hints = new HintsMode({
+  studio: () => studio, viewer, photo: () => selected, ensureOpen: (item) => ensureOpen(item), options: () => options('colorize'),
+  modelReady: () => !!model?.ready, message: (text) => showMessage(text), save: (bytes, name, type) => save(bytes, name, type),
+  onActivate: () => { if (mode !== 'colorize') setMode('colorize'); }, onChange: () => updateControls(),
+  el: {
+    toggle: $('#hints-toggle'), tools: $('#hints-tools'), panel: $('#hints-panel'), colour: $('#hint-colour'),
+    brush: $('#brush'), brushOut: $('#brush-size'), show: $('#show-hints'), undo: $('#hint-undo'), redo: $('#hint-redo'),
+    remove: $('#hint-delete'), clear: $('#hint-clear'), exportButton: $('#hint-export'), importInput: $('#hint-import'),
+    importButton: $('#hint-import-button'), status: $('#hint-status'), suggested: $('#suggested'), suggestNote: $('#suggest-note'),
+    list: $('#hint-list'), listNote: $('#hint-list-note'),
+  },
+});
 
 // ---------------------------------------------------------------- start
 
@@ -37,8 +50,8 @@ async function start() {
     return;
   }
   model = new ModelPanel({
-    studio: () => studio, status: $('#model-status'), bar: $('#model-bar'), fileInput: $('#model-file'), ptsInput: $('#pts-file'),
-    forget: $('#forget-model'), onChange: () => updateControls(),
+    studio: () => studio, status: $('#model-status'), bar: $('#model-bar'), fileInput: $('#model-file'),
+    forget: $('#forget-model'), onChange: () => { updateControls(); hints.refresh(); },
   });
   await model.find();
   updateControls();
@@ -114,6 +127,7 @@ async function ensureOpen(item) {
     const old = items.find((i) => i.key === opened[0]);
     if (old && old.done && !old.master) await keepMaster(old);
     opened.shift();
+    hints.lost(old?.key);
     await studio.close(old?.key ?? '').catch(() => {});
   }
   const t0 = performance.now();
@@ -151,7 +165,7 @@ async function openQueued() {
         await ensureOpen(item);
         state(item, 'ready', suggestionText(item) || item.info.description);
         item.el.title = item.info.description;
-        if (item === selected) await showInput(item);
+        if (item === selected) { await showInput(item); hints.select(item); }
       } catch (e) {
         if (e.code === 'cancelled') { state(item, 'queued', 'Waiting'); break; }
         fail(item, `${item.name}: ${e.message}`);
@@ -175,10 +189,11 @@ async function select(item) {
   for (const i of items) if (i !== item) i.el.querySelector('button').removeAttribute('aria-current');
   showMessage(item.status === 'error' ? item.error : '');
   updateControls();
-  if (item.status === 'error' || item.status === 'queued' || item.status === 'opening') { viewer.clear(); return; }
+  if (item.status === 'error' || item.status === 'queued' || item.status === 'opening') { viewer.clear(); hints.select(item); return; }
   if (restarting) return; // the worker is being replaced after a cancel: pump() shows it after
   await showInput(item);
   if (item.done) await showResult(item);
+  if (selected === item) hints.select(item); // its hints, and their preview over a stale result
 }
 
 async function showInput(item) {
@@ -202,17 +217,16 @@ function options(forMode) {
   const f = $(`#options-${forMode}`);
   const num = (n) => Number(f.elements[n].value);
   if (forMode === 'enhance') return { strength: num('strength'), denoise: num('denoise') < 0 ? 'auto' : num('denoise'), sharpen: num('sharpen') };
-  return { vibrance: num('vibrance'), saturation: num('saturation'), size: num('size'), edgeAware: f.elements.edgeAware.checked };
+  return { vibrance: num('vibrance'), saturation: num('saturation'), size: num('size'), edgeAware: f.elements.edgeAware.checked, trust: num('trust') };
 }
 
 for (const b of document.querySelectorAll('.mode')) {
   b.addEventListener('click', () => {
     const m = b.dataset.mode;
-    if (m === 'colorize' && !model?.ready) {
+    if (m === 'colorize' && !model?.ready && !hints.count(selected)) {
       setMode(m);
-      showMessage('Colorize needs the colorization model, which is not loaded yet. Load colorization_release_v2.caffemodel (or a converted file) with “Load colorization model”: it stays on this device.');
-      $('#model').scrollIntoView({ block: 'nearest' });
-      $('#model-file').focus();
+      showMessage('Colorize needs colour hints or the colorization model: turn on “Colour hints” and click the photo where a colour belongs, or load the model with “Load colorization model”.');
+      $('#hints-toggle').focus();
       return;
     }
     setMode(m);
@@ -224,6 +238,7 @@ function setMode(m) {
   mode = m;
   for (const b of document.querySelectorAll('.mode')) b.setAttribute('aria-pressed', String(b.dataset.mode === m));
   for (const f of document.querySelectorAll('form.panel')) f.hidden = f.dataset.mode !== m;
+  hints.setMode(m);
 }
 
 // The selected photo first, then every other photo with no result yet (a photo already done
@@ -239,8 +254,10 @@ async function runAll() {
 async function batch() {
   const want = mode, opts = JSON.stringify(options(want)), tried = new Set();
   const first = selected;
-  const next = () => [first, ...items].find((i) => i && !tried.has(i) && ['ready', 'done', 'cancelled'].includes(i.status) &&
-    (i === first ? !(i.done?.mode === want && i.done.options === opts) : !i.done));
+  // without the model, only photos with colour hints can be colorized
+  const can = (i) => want !== 'colorize' || model?.ready || hints.count(i) > 0;
+  const next = () => [first, ...items].find((i) => i && !tried.has(i) && ['ready', 'done', 'cancelled'].includes(i.status) && can(i) &&
+    (i === first ? !(i.done?.mode === want && i.done.options === opts && !hints.stale(i)) : !i.done));
   while (mode === want) {
     const item = next();
     if (!item) {
@@ -262,13 +279,17 @@ async function run(item, m) {
   progress(true, `${VERB[m]} ${item.name}`, 0);
   try {
     await ensureOpen(item);
-    const r = await studio.run(item.key, m, {
+    if (m === 'colorize') await hints.flush(item); // the worker renders the hints it has: the current ones
+    const running = studio.run(item.key, m, {
       ...opts,
       onProgress: (stage, f) => {
         progress(true, `${STAGES[stage] || stage}: ${item.name}`, f);
         state(item, 'working', `${VERB[m]} ${Math.round(f * 100)}%`);
       },
     });
+    if (m === 'colorize') hints.rendering(item); // posted just now: it renders the hints the worker was last sent
+    const r = await running;
+    if (m === 'colorize') hints.rendered(item);
     item.done = { mode: m, options: JSON.stringify(opts), size: [r.width, r.height] };
     item.master = null;
     item.el.dataset.runMs = Math.round(performance.now() - t0);
@@ -297,6 +318,7 @@ for (const f of document.querySelectorAll('form.panel')) {
     if (out) out.value = e.target.id === 'denoise' && Number(e.target.value) < 0 ? 'auto' : Number(e.target.value).toFixed(2);
     clearTimeout(rerunTimer);
     rerunTimer = setTimeout(rerun, 200);
+    if (f.dataset.mode === 'colorize') hints.refresh();
   });
   f.addEventListener('reset', () => setTimeout(() => {
     for (const out of f.querySelectorAll('output')) out.value = out.htmlFor.value === 'denoise' ? 'auto' : Number($(`#${out.htmlFor.value}`).value).toFixed(2);
@@ -330,6 +352,7 @@ $('#cancel').addEventListener('click', async () => {
   if (!studio || restarting) return;
   restarting = true; // until the new worker has started, nothing may be sent to it
   opened.length = 0;
+  hints.lostAll();
   showMessage('Cancelled.');
   updateControls();
   try {
@@ -373,9 +396,21 @@ function save(bytes, name, type) {
   setTimeout(() => URL.revokeObjectURL(url), 60000);
 }
 
+// A result to save, or colour hints changed since it and to be rendered first.
+function downloadable(item) {
+  if (!item || !['ready', 'done', 'cancelled'].includes(item.status)) return false;
+  return hints.stale(item) ? hints.count(item) > 0 || !!model?.ready : !!item.done && item.status === 'done';
+}
+
+// Colour hints changed since the photo's last full-size result: render it, as Colorize does.
+async function current(item) {
+  if (hints.stale(item) && downloadable(item)) await run(item, 'colorize');
+  return !!item.done && item.status === 'done'; // false: the run failed, and said why
+}
+
 $('#download').addEventListener('click', async () => {
   const item = selected;
-  if (!item?.done) return;
+  if (working || !downloadable(item) || !(await current(item))) return;
   try {
     save(await outputBytes(item), outputName(item), $('#format').value === 'jpeg' ? 'image/jpeg' : 'image/png');
   } catch (e) {
@@ -384,6 +419,8 @@ $('#download').addEventListener('click', async () => {
 });
 
 $('#download-all').addEventListener('click', async () => {
+  if (working) return;
+  for (const item of items) if (item.done && hints.stale(item)) await current(item);
   const done = items.filter((i) => i.done && i.status === 'done');
   if (!done.length) return;
   progress(true, `Packing ${done.length} photos`, 0);
@@ -406,6 +443,7 @@ $('#clear').addEventListener('click', () => {
   // forget everything now (photos added from here on are a new queue), free the worker after
   const keys = opened.splice(0);
   items.length = 0;
+  hints.reset();
   $('#queue').replaceChildren();
   selected = null;
   viewer.clear();
@@ -425,11 +463,14 @@ function updateControls() {
     b.classList.toggle('suggested', !!item && item.suggestion === b.dataset.mode);
   }
   $('#suggestion').textContent = item && !busy ? suggestionText(item) : '';
-  $('#download').disabled = busy || !item?.done || item.status !== 'done';
+  $('#download').disabled = busy || !downloadable(item);
+  $('#hints-toggle').disabled = !studio;
   $('#download-all').disabled = busy || !items.some((i) => i.done && i.status === 'done');
   $('#clear').disabled = busy || !items.length;
   $('#empty').hidden = !!item;
-  $('#viewer').setAttribute('aria-label', item ? `${item.name}: before and after. Drag to pan, wheel or pinch to zoom; arrow keys pan, + and - zoom.` : 'No photo open');
+  $('#viewer').setAttribute('aria-label', !item ? 'No photo open' : hints.active
+    ? `${item.name}: colour hints. Click to place a colour, drag to paint; Enter places a hint at the middle, arrow keys move the selected hint, Delete removes it; + and - zoom.`
+    : `${item.name}: before and after. Drag to pan, wheel or pinch to zoom; arrow keys pan, + and - zoom.`);
   $('#view').setAttribute('aria-label', !item ? 'No photo open' : item.done && item.status === 'done'
     ? `${item.name}, ${SUFFIX[item.done.mode]}: the original left of the split, the result right of it` : `${item.name}, the original`);
 }

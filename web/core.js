@@ -203,7 +203,7 @@ class Core {
   }
 
   /** Load the colorization model from a .caffemodel's bytes (checked layer by layer);
-   *  pts: pts_in_hull.npy's bytes when the model's class8_ab layer is empty. */
+   *  pts: a .npy's bytes overriding the built-in bin centres (rarely wanted). */
   loadModel(bytes, pts) {
     const M = this.M;
     this.endHintSessions();

@@ -117,8 +117,8 @@ class Studio {
     return this.call('enhance', [arg, options], { onProgress });
   }
 
-  /** Load the colorization model: a .caffemodel's bytes (pts: pts_in_hull.npy's bytes when the
-   *  model carries no bin centres). The bytes move to the worker. */
+  /** Load the colorization model: a .caffemodel's bytes or our model file's (pts: a .npy's
+   *  bytes overriding the built-in bin centres, rarely wanted). The bytes move to the worker. */
   loadModel(bytes, { pts, onProgress } = {}) {
     return this.call('loadModel', [bytes, pts], { onProgress });
   }

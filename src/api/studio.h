@@ -142,7 +142,7 @@ studio_status studio_enhance(studio_ctx *ctx, const studio_image *in, const stud
 /* Colorization (Zhang et al., ECCV 2016). A model is the released weights, read from the
  * Caffe file (`.caffemodel`) or from our converted file (`studio convert`), and checked layer by
  * layer against the network; the 313 ab bin centres come from the file's class8_ab layer or,
- * when that is empty, from pts_in_hull.npy. */
+ * by default the built-in table of the authors' pts_in_hull.npy (a .npy given explicitly overrides it). */
 typedef struct studio_model studio_model;
 studio_status studio_model_load(studio_ctx *ctx, const uint8_t *model, size_t model_len, const uint8_t *pts_npy, size_t pts_len,
                                 studio_model **out);
@@ -267,7 +267,7 @@ studio_status studio_colorize_hints(studio_ctx *ctx, studio_model *m, const stud
  * written (0 before any colorize). */
 int studio_colorize_suggest(const studio_model *m, float x, float y, int max, uint8_t *rgb, float *prob);
 
-/* Convert a .caffemodel (with pts_in_hull.npy when its class8_ab is empty) to our model file at
+/* Convert a .caffemodel (pts: an optional .npy overriding the built-in bin centres) to our model file at
  * precision "f32", "f16" or "int8"; *out is malloc'd (studio_free). */
 studio_status studio_model_convert(studio_ctx *ctx, const uint8_t *caffemodel, size_t len, const uint8_t *pts, size_t pts_len,
                                    const char *precision, uint8_t **out, size_t *out_len);

@@ -157,7 +157,7 @@ test('Colorize with a model the site serves: a grey photo gains colour; options 
   check();
 });
 
-test('Colorize without a model explains why and offers to load one', async (t) => {
+test('Colorize without a model or hints explains why and offers colour hints', async (t) => {
   const grey = path.join(BUILD, 'test-models', 'opencv', 'kodim23-grey.png');
   if (skipWithout(t, grey)) return;
   const { page, check } = await pageFor(t);
@@ -165,8 +165,8 @@ test('Colorize without a model explains why and offers to load one', async (t) =
   await page.getByLabel('Open images').setInputFiles([grey]);
   await waitState(page, 'kodim23-grey.png', ['ready']);
   await page.getByRole('button', { name: 'Colorize' }).click();
-  assert.match(await page.textContent('#message'), /Colorize needs the colorization model/);
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'model-file');
+  assert.match(await page.textContent('#message'), /Colorize needs colour hints or the colorization model/);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'hints-toggle');
   await shot(page, 'colorize-no-model');
   check();
 });

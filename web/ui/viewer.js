@@ -2,6 +2,12 @@
 // split and the result right of it, both through the same zoom and pan, so a detail is
 // compared in place. Wheel and pinch zoom about the pointer, drag pans, keys do both;
 // drawing is drawImage of bitmaps the worker made (the GPU scales), never a pixel loop.
+// A tool (the colour hints, ui/hints.js) may take a one-pointer press before it pans, keys
+// before the viewer's own, and draw over the picture:
+//   tool.down(e, p) -> true to own this pointer (p: the image pixel under it); its moves and
+//   release then go to tool.move(e, p) / tool.up(e, p); tool.cancel() when a second finger
+//   turns the gesture into a pinch; tool.key(e) -> true when it used the key;
+//   tool.draw(g, viewer) with g in CSS pixels of the viewer.
 
 const MIN = 1 / 64, MAX = 32;
 
@@ -11,12 +17,13 @@ export class Viewer {
     this.before = null; this.after = null;
     this.scale = 1; this.x = 0; this.y = 0; this.fit = true; // image pixel (0,0) at (x, y) in CSS px
     this.pointers = new Map();
+    this.tool = null;
     new ResizeObserver(() => this.resize()).observe(box);
     split.addEventListener('input', () => this.draw());
     box.addEventListener('wheel', (e) => this.wheel(e), { passive: false });
     box.addEventListener('pointerdown', (e) => this.down(e));
     box.addEventListener('pointermove', (e) => this.move(e));
-    for (const t of ['pointerup', 'pointercancel', 'pointerleave']) box.addEventListener(t, (e) => this.pointers.delete(e.pointerId));
+    for (const t of ['pointerup', 'pointercancel', 'pointerleave']) box.addEventListener(t, (e) => this.up(e));
     box.addEventListener('keydown', (e) => this.key(e));
   }
 
@@ -84,21 +91,41 @@ export class Viewer {
     this.zoomTo(this.scale * Math.exp(-e.deltaY * (e.deltaMode ? 0.05 : 0.002)), e.clientX - r.left, e.clientY - r.top);
   }
 
+  /** The image pixel (fractional) under a point of the screen (client coordinates). */
+  toImage(clientX, clientY) {
+    const r = this.box.getBoundingClientRect();
+    return { x: (clientX - r.left - this.x) / this.scale, y: (clientY - r.top - this.y) / this.scale };
+  }
+
   down(e) {
     if (!this.width) return;
     this.box.setPointerCapture?.(e.pointerId);
-    this.pointers.set(e.pointerId, { x: e.clientX, y: e.clientY });
+    const p = { x: e.clientX, y: e.clientY, tool: false };
+    const owner = [...this.pointers.values()].find((q) => q.tool);
+    if (owner) { owner.tool = false; this.tool.cancel?.(); } // a second finger: a pinch, not a stroke
+    else if (!this.pointers.size && this.tool?.down(e, this.toImage(e.clientX, e.clientY))) p.tool = true;
+    this.pointers.set(e.pointerId, p);
+  }
+
+  up(e) {
+    const p = this.pointers.get(e.pointerId);
+    this.pointers.delete(e.pointerId);
+    if (!p?.tool) return;
+    if (e.type === 'pointerup') this.tool.up(e, this.toImage(e.clientX, e.clientY));
+    else this.tool.cancel?.();
   }
 
   move(e) {
     const p = this.pointers.get(e.pointerId);
     if (!p) return;
+    if (p.tool) { this.tool.move(e, this.toImage(e.clientX, e.clientY)); return; }
     const r = this.box.getBoundingClientRect();
-    if (this.pointers.size === 2) { // pinch: scale by the change in finger distance, about their midpoint
+    if (this.pointers.size === 2) { // pinch: scale by the change in finger distance about their midpoint, pan with it
       const [a, b] = [...this.pointers.values()];
-      const before = Math.hypot(a.x - b.x, a.y - b.y);
+      const before = Math.hypot(a.x - b.x, a.y - b.y), mx = (a.x + b.x) / 2, my = (a.y + b.y) / 2;
       p.x = e.clientX; p.y = e.clientY;
       const after = Math.hypot(a.x - b.x, a.y - b.y);
+      this.x += (a.x + b.x) / 2 - mx; this.y += (a.y + b.y) / 2 - my;
       if (before > 0) this.zoomTo(this.scale * (after / before), (a.x + b.x) / 2 - r.left, (a.y + b.y) / 2 - r.top);
       return;
     }
@@ -111,6 +138,7 @@ export class Viewer {
 
   key(e) {
     if (!this.width) return;
+    if (this.tool?.key?.(e)) { e.preventDefault(); return; }
     const step = e.shiftKey ? 200 : 40;
     const moves = { ArrowLeft: [step, 0], ArrowRight: [-step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
     if (moves[e.key]) { this.x += moves[e.key][0]; this.y += moves[e.key][1]; this.fit = false; this.clamp(); this.draw(); }
@@ -149,5 +177,6 @@ export class Viewer {
       g.fillStyle = '#fff'; g.fillRect(cut - 1, 0, 2, this.cssH);
       g.fillStyle = '#0006'; g.fillRect(cut + 1, 0, 1, this.cssH);
     }
+    this.tool?.draw(g, this);
   }
 }
