@@ -227,7 +227,7 @@ class Core {
    *  saturation (0..2, 1), size (network input, a multiple of 8 up to 512, 224), edgeAware
    *  (false: bilinear as OpenCV; true: colour enlarged guided by the photo's lightness);
    *  hints (the hints file's object or JSON text: colour from hints, with or without a
-   *  model), trust (0..1, 0.5), workMegapixels (0.01..16, 0.25). */
+   *  model), trust (0..1, 0.5), workMegapixels (0.01..16, 0.15). */
   colorize(input, { hints, ...options } = {}) {
     const M = this.M;
     if (!this.model && hints === undefined) throw noColour();

@@ -128,7 +128,7 @@ class Studio {
    *  saturation (0..2), size (multiple of 8, <= 512), edgeAware (colour follows the photo's
    *  edges); hints (the hints file's object or JSON text: colour hints, with or without a
    *  model), trust (0..1, 0.5: how firmly the network's confident colours hold against
-   *  hints), workMegapixels (0.01..16, 0.25: the hints' solve resolution); onProgress(stage,
+   *  hints), workMegapixels (0.01..16, 0.15: the hints' solve resolution); onProgress(stage,
    *  fraction). Changing only vibrance, saturation or edgeAware on the same image does not
    *  rerun the network. */
   colorize(input, { onProgress, ...options } = {}) {

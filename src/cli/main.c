@@ -39,7 +39,7 @@ void es_usage(FILE *f) {
           "  --upsample M        bilinear (as OpenCV) or edge-aware (colour stops at edges) (bilinear)\n"
           "  --hints H.json      colour hints (points and strokes; see README); no model needed\n"
           "  --trust T           with a model and hints: how firmly confident colours hold (0..1, 0.5)\n"
-          "  --work-size MP      the hints' solve resolution in megapixels (0.01..16, 0.25)\n"
+          "  --work-size MP      the hints' solve resolution in megapixels (0.01..16, 0.15)\n"
           "  --tolerance E       the hints' solve stops at this estimated error, a*b* units (1e-6..1, 0.002)\n"
           "       studio convert IN.caffemodel OUT [--pts pts_in_hull.npy] [--precision f32|f16|int8]\n");
 }

@@ -98,7 +98,6 @@ typedef struct {
   const studio_image *in;
   studio_image *out;
   field_job base, corr;
-  int gamut;         /* map colours outside sRGB by chroma (hints) instead of clamping (OpenCV's way) */
   float lin[256];    /* 8-bit sRGB -> linear */
   float grey_l[256]; /* 8-bit grey -> L: most inputs here are black and white */
   es_srgb8_encoder enc;
@@ -158,18 +157,7 @@ static void out_rows(void *arg, size_t start, size_t count) {
       }
       field_row(&j->base, (int)y, x0, n, lab, 0);
       if (j->corr.f) field_row(&j->corr, (int)y, x0, n, lab, 1);
-      float keep[3 * 64];
-      if (j->gamut) memcpy(keep, lab, sizeof(float) * 3 * n);
       es_lab_to_linear(lab, lab, (size_t)n);
-      if (j->gamut)
-        for (int i = 0; i < n; i++) {
-          float *v = lab + 3 * i, *k = keep + 3 * i;
-          if (v[0] >= 0.f && v[0] <= 1.f && v[1] >= 0.f && v[1] <= 1.f && v[2] >= 0.f && v[2] <= 1.f) continue;
-          /* outside sRGB: less chroma at the same hue and lightness, not a clamp per channel */
-          float fit = es_lab_chroma_fit(k[0], k[1], k[2]);
-          k[1] *= fit; k[2] *= fit;
-          es_lab_to_linear(k, v, 1);
-        }
       for (int i = 0; i < n; i++) {
         uint8_t *d = o + (size_t)(x0 + i) * c;
         for (int k = 0; k < 3; k++) d[k] = es_srgb8(&j->enc, lab[3 * i + k]);
@@ -179,8 +167,7 @@ static void out_rows(void *arg, size_t start, size_t count) {
   }
 }
 
-studio_status es_colorize_render(studio_ctx *ctx, const studio_image *in, const es_ab_field *base, const es_ab_field *corr, int gamut,
-                                 studio_image *out) {
+studio_status es_colorize_render(studio_ctx *ctx, const studio_image *in, const es_ab_field *base, const es_ab_field *corr, studio_image *out) {
   const int w = in->width, h = in->height;
   studio_status s = studio_image_alloc(ctx, w, h, in->channels == 2 || in->channels == 4 ? 4 : 3, out);
   if (s) return s;
@@ -188,7 +175,7 @@ studio_status es_colorize_render(studio_ctx *ctx, const studio_image *in, const 
   if (!oj || field_init(&oj->base, base, w, h) || field_init(&oj->corr, corr, w, h)) {
     s = es_fail(ctx, STUDIO_E_NOMEM, "out of memory colorizing a %dx%d image", w, h);
   } else {
-    oj->in = in; oj->out = out; oj->gamut = gamut;
+    oj->in = in; oj->out = out;
     if (!corr) oj->corr.f = NULL;
     for (int i = 0; i < 256; i++) oj->lin[i] = es_srgb_to_linear(i / 255.f);
     for (int i = 0; i < 256; i++) oj->grey_l[i] = es_lab_lightness(oj->lin[i], oj->lin[i], oj->lin[i]);
@@ -291,7 +278,7 @@ studio_status studio_colorize(studio_ctx *ctx, studio_model *m, const studio_ima
   out->pixels = NULL;
   es_ab_field ab;
   studio_status s = es_colorize_ab(ctx, m, in, opt, &ab);
-  if (!s) s = es_colorize_render(ctx, in, &ab, NULL, 0, out);
+  if (!s) s = es_colorize_render(ctx, in, &ab, NULL, out);
   free((void *)ab.ab);
   return s;
 }

@@ -19,9 +19,7 @@ typedef struct {
 studio_status es_colorize_ab(studio_ctx *ctx, studio_model *m, const studio_image *in, const studio_colorize_options *o, es_ab_field *out);
 
 /* out = in's lightness + base enlarged + corr enlarged (either may be NULL), as RGB (RGBA
- * when in has alpha, copied). gamut 0: a colour outside sRGB is clamped per channel (as
- * OpenCV's sample does, for parity); 1: its chroma is reduced until it fits, hue and
- * lightness kept. */
-studio_status es_colorize_render(studio_ctx *ctx, const studio_image *in, const es_ab_field *base, const es_ab_field *corr, int gamut,
-                                 studio_image *out);
+ * when in has alpha, copied); a colour outside sRGB is clamped per channel, as OpenCV's
+ * sample does. */
+studio_status es_colorize_render(studio_ctx *ctx, const studio_image *in, const es_ab_field *base, const es_ab_field *corr, studio_image *out);
 #endif

@@ -16,9 +16,9 @@
 
 void studio_hint_defaults(studio_hint_options *o) {
   o->trust = 0.5f;
-  o->work_megapixels = 0.25f;
+  o->work_megapixels = 0.15f;
   o->tolerance = 0.002f;
-  o->preview_tolerance = 0.02f;
+  o->preview_tolerance = 0.05f;
 }
 
 void studio_hints_free(studio_hints *h) {
@@ -88,12 +88,20 @@ static void where(const char *json, const char *at, int *line, int *col) {
   for (const char *p = json; p < at; p++) { if (*p == '\n') { (*line)++; *col = 1; } else (*col)++; }
 }
 
-static studio_status read_points(studio_ctx *ctx, const cJSON *arr, studio_hints *h) {
+/* A list of the file: absent (nothing to read) or an array of at most MAX_HINTS items, for
+ * which zeroed room of `size` bytes each is made in *items. */
+static studio_status list(studio_ctx *ctx, const cJSON *arr, const char *name, size_t size, void **items) {
   if (!arr) return STUDIO_OK;
-  if (!cJSON_IsArray(arr)) return es_fail(ctx, STUDIO_E_ARGUMENT, "hints: \"points\" must be a list");
+  if (!cJSON_IsArray(arr)) return es_fail(ctx, STUDIO_E_ARGUMENT, "hints: \"%s\" must be a list", name);
   int n = cJSON_GetArraySize(arr);
-  if (n > MAX_HINTS) return es_fail(ctx, STUDIO_E_ARGUMENT, "hints: at most %d points, not %d", MAX_HINTS, n);
-  if (n && !(h->points = calloc((size_t)n, sizeof *h->points))) return es_fail(ctx, STUDIO_E_NOMEM, "out of memory reading the hints");
+  if (n > MAX_HINTS) return es_fail(ctx, STUDIO_E_ARGUMENT, "hints: at most %d %s, not %d", MAX_HINTS, name, n);
+  if (n && !(*items = calloc((size_t)n, size))) return es_fail(ctx, STUDIO_E_NOMEM, "out of memory reading the hints");
+  return STUDIO_OK;
+}
+
+static studio_status read_points(studio_ctx *ctx, const cJSON *arr, studio_hints *h) {
+  studio_status st = list(ctx, arr, "points", sizeof *h->points, (void **)&h->points);
+  if (st || !arr) return st;
   int i = 0;
   for (const cJSON *o = arr->child; o; o = o->next, i++) {
     studio_hint_point *p = &h->points[i];
@@ -111,11 +119,8 @@ static studio_status read_points(studio_ctx *ctx, const cJSON *arr, studio_hints
 }
 
 static studio_status read_strokes(studio_ctx *ctx, const cJSON *arr, studio_hints *h) {
-  if (!arr) return STUDIO_OK;
-  if (!cJSON_IsArray(arr)) return es_fail(ctx, STUDIO_E_ARGUMENT, "hints: \"strokes\" must be a list");
-  int n = cJSON_GetArraySize(arr);
-  if (n > MAX_HINTS) return es_fail(ctx, STUDIO_E_ARGUMENT, "hints: at most %d strokes, not %d", MAX_HINTS, n);
-  if (n && !(h->strokes = calloc((size_t)n, sizeof *h->strokes))) return es_fail(ctx, STUDIO_E_NOMEM, "out of memory reading the hints");
+  studio_status st = list(ctx, arr, "strokes", sizeof *h->strokes, (void **)&h->strokes);
+  if (st || !arr) return st;
   int i = 0;
   for (const cJSON *o = arr->child; o; o = o->next, i++) {
     studio_hint_stroke *k = &h->strokes[i];

@@ -634,7 +634,7 @@ static void session_no_model(void) {
   studio_image big;
   studio_hint_options o;
   studio_hint_defaults(&o);
-  CHECK(o.trust == 0.5f && o.work_megapixels == 0.25f && o.tolerance == 0.002f && o.preview_tolerance == 0.02f);
+  CHECK(o.trust == 0.5f && o.work_megapixels == 0.15f && o.tolerance == 0.002f && o.preview_tolerance == 0.05f);
   o.work_megapixels = 0.01f;
   if (CHECK(step_photo(200, 150, 90, 170, 2.f, &big) == 0)) {
     studio_hint_point bp = {30, 70, 4, {200, 50, 50}};

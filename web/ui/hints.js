@@ -229,20 +229,15 @@ export class HintsMode {
     if (this.active && st?.selected) this.replace(st, st.selected, f, `${what}:${st.selected}`);
   }
 
-  undo() {
-    const st = this.current();
-    if (!st?.undo.length) return;
-    st.redo.push(st.list);
-    st.list = st.undo.pop();
-    st.tag = null;
-    this.changed(st);
-  }
+  undo() { this.step('undo', 'redo'); }
+  redo() { this.step('redo', 'undo'); }
 
-  redo() {
+  // Undo and redo are one move between the two stacks, in opposite directions.
+  step(from, to) {
     const st = this.current();
-    if (!st?.redo.length) return;
-    st.undo.push(st.list);
-    st.list = st.redo.pop();
+    if (!st?.[from].length) return;
+    st[to].push(st.list);
+    st.list = st[from].pop();
     st.tag = null;
     this.changed(st);
   }
