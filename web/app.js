@@ -370,16 +370,38 @@ $('#cancel').addEventListener('click', async () => {
 
 // ---------------------------------------------------------------- output
 
-$('#format').addEventListener('change', () => { $('#quality-row').hidden = $('#format').value !== 'jpeg'; });
-$('#quality').addEventListener('input', () => { $('#quality-row output').value = $('#quality').value; });
+// The download format: 'auto' (the default) follows the photo, a JPEG staying JPEG and
+// anything else becoming lossless PNG; a format or quality the user picks is remembered in
+// this browser and wins for every photo after. Storage may be refused (private windows).
+const SAVE_KEYS = { format: 'studio.save.format', quality: 'studio.save.quality' };
+const remember = (key, value) => { try { localStorage.setItem(key, value); } catch { /* not kept: fine */ } };
+const recall = (key) => { try { return localStorage.getItem(key); } catch { return null; } };
+{
+  const format = recall(SAVE_KEYS.format), quality = Number(recall(SAVE_KEYS.quality));
+  if ([...$('#format').options].some((o) => o.value === format)) $('#format').value = format;
+  if (quality >= 50 && quality <= 100) $('#quality').value = $('#quality-row output').value = String(Math.round(quality));
+}
+$('#format').addEventListener('change', () => { remember(SAVE_KEYS.format, $('#format').value); showQuality(); });
+$('#quality').addEventListener('input', () => { $('#quality-row output').value = $('#quality').value; remember(SAVE_KEYS.quality, $('#quality').value); });
+
+/** {format, quality, ext, type} the photo downloads as (see above). */
+function outputFormat(item) {
+  const chosen = $('#format').value;
+  const format = chosen !== 'auto' ? chosen : item?.info?.format === 'jpeg' ? 'jpeg' : 'png';
+  const quality = Number($('#quality').value); // PNG ignores it
+  return format === 'jpeg' ? { format, quality, ext: 'jpg', type: 'image/jpeg' } : { format, quality, ext: 'png', type: 'image/png' };
+}
+
+// the quality slider matters only when the selected photo would download as JPEG
+function showQuality() { $('#quality-row').hidden = outputFormat(selected).format !== 'jpeg'; }
 
 function outputName(item) {
   const base = item.name.replace(/\.[^.]*$/, '') || 'photo';
-  return `${base}-${SUFFIX[item.done.mode]}.${$('#format').value === 'jpeg' ? 'jpg' : 'png'}`;
+  return `${base}-${SUFFIX[item.done.mode]}.${outputFormat(item).ext}`;
 }
 
 async function outputBytes(item) {
-  const format = $('#format').value, quality = Number($('#quality').value);
+  const { format, quality } = outputFormat(item);
   if (opened.includes(item.key)) return studio.export(item.key, { format, quality });
   const png = new Uint8Array(await item.master.arrayBuffer());
   if (format === 'png') return png;
@@ -412,7 +434,7 @@ $('#download').addEventListener('click', async () => {
   const item = selected;
   if (working || !downloadable(item) || !(await current(item))) return;
   try {
-    save(await outputBytes(item), outputName(item), $('#format').value === 'jpeg' ? 'image/jpeg' : 'image/png');
+    save(await outputBytes(item), outputName(item), outputFormat(item).type);
   } catch (e) {
     showMessage(`Could not save ${item.name}: ${e.message}`);
   }
@@ -464,6 +486,7 @@ function updateControls() {
   }
   $('#suggestion').textContent = item && !busy ? suggestionText(item) : '';
   $('#download').disabled = busy || !downloadable(item);
+  showQuality();
   $('#hints-toggle').disabled = !studio;
   $('#download-all').disabled = busy || !items.some((i) => i.done && i.status === 'done');
   $('#clear').disabled = busy || !items.length;

@@ -3,6 +3,8 @@
 // and console error so a test can check the page stayed on its origin and quiet.
 import { spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -49,4 +51,18 @@ export async function pageFor(t, serveArgs = [], pageOptions = {}) {
   const browser = await launch();
   t.after(async () => { await browser.close(); server.stop(); });
   return { ...(await openPage(browser, server.url, pageOptions)), url: server.url };
+}
+
+/** Wait until the queue item whose text has `name` is in one of the states `want`. */
+export async function waitState(page, name, want, timeout = 120000) {
+  await page.waitForFunction(([n, w]) => [...document.querySelectorAll('#queue li')].some((li) => li.textContent.includes(n) && w.includes(li.dataset.state)),
+    [name, want], { timeout });
+}
+
+/** Click the button named `button` and keep the file it downloads: {name, file, bytes}. */
+export async function download(page, button = 'Download') {
+  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 60000 }), page.getByRole('button', { name: button, exact: true }).click()]);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'studio-dl-')), dl.suggestedFilename());
+  await dl.saveAs(file);
+  return { name: dl.suggestedFilename(), file, bytes: fs.readFileSync(file) };
 }

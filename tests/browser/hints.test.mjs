@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createStudio } from '../../web/studio.js';
-import { pageFor, CHROMIUM } from './browser.mjs';
+import { pageFor, CHROMIUM, download } from './browser.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BUILD = process.env.ES_BUILD || path.join(ROOT, 'build');
@@ -78,12 +78,6 @@ async function settled(page, n) {
   assert.equal(await page.locator('#hint-list .hint-item').count(), n);
 }
 
-async function download(page, button = 'Download') {
-  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 60000 }), page.getByRole('button', { name: button, exact: true }).click()]);
-  const file = tmp(dl.suggestedFilename());
-  await dl.saveAs(file);
-  return { name: dl.suggestedFilename(), file, bytes: fs.readFileSync(file) };
-}
 
 const decode = async (bytes) => (await studio()).decode(bytes);
 const pixel = (img, x, y) => [...img.data.subarray((y * img.width + x) * img.channels, (y * img.width + x) * img.channels + 3)];

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createStudio } from '../../web/studio.js';
-import { pageFor, CHROMIUM } from './browser.mjs';
+import { pageFor, CHROMIUM, download, waitState } from './browser.mjs';
 import { headerBomb } from '../node/helpers.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -22,17 +22,7 @@ const SHOTS = path.join(BUILD, 'screenshots');
 const data = (f) => path.join(SHARED, 'datasets', f);
 const DARK = data('lowlight/dicm/01.jpg');
 
-async function waitState(page, name, want, timeout = 120000) {
-  await page.waitForFunction(([n, w]) => [...document.querySelectorAll('#queue li')].some((li) => li.textContent.includes(n) && w.includes(li.dataset.state)),
-    [name, want], { timeout });
-}
 
-async function download(page, button = 'Download') {
-  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button, exact: true }).click()]);
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'studio-dl-')), dl.suggestedFilename());
-  await dl.saveAs(file);
-  return { name: dl.suggestedFilename(), bytes: fs.readFileSync(file) };
-}
 
 function shot(page, name) {
   fs.mkdirSync(SHOTS, { recursive: true });
@@ -105,6 +95,10 @@ test('open a dark photo, Enhance low-light: brighter, downloadable as PNG and JP
   assert.ok(parseInt(await page.textContent('#zoom-level'), 10) > parseInt(fit, 10), 'the wheel did not zoom in');
   await page.getByRole('button', { name: 'Fit' }).click();
 
+  const auto = await download(page); // by default a JPEG photo stays JPEG
+  assert.equal(auto.name, '01-enhanced.jpg');
+  assert.deepEqual([...auto.bytes.subarray(0, 3)], [0xff, 0xd8, 0xff]);
+  await page.selectOption('#format', 'png');
   const png = await download(page);
   assert.equal(png.name, '01-enhanced.png');
   const studio = await decoder();
@@ -197,7 +191,7 @@ test('a batch of three with a corrupt file: two results, one clear error, Downlo
   // an independent reader: Python's zipfile checks every CRC
   const listing = execFileSync('/usr/bin/python3', ['-c', 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print("\\n".join(z.namelist()))',
     writeTemp(zip.bytes)]).toString().trim().split('\n');
-  assert.deepEqual(listing.sort(), ['01-enhanced.png', 'kodim05-enhanced.png']);
+  assert.deepEqual(listing.sort(), ['01-enhanced.jpg', 'kodim05-enhanced.png']); // each in its photo's format
   check();
 });
 
