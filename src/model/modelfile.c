@@ -158,7 +158,12 @@ studio_status es_model_read(studio_ctx *ctx, const uint8_t *d, size_t len, es_ca
     es_blob *bl = &l->blobs[l->nblobs++];
     bl->ndim = (int)nd;
     bl->count = 1;
-    for (uint32_t k = 0; k < nd; k++) { bl->dims[k] = get32(e + 108 + 4 * k); bl->count *= (size_t)bl->dims[k]; }
+    for (uint32_t k = 0; k < nd; k++) {
+      bl->dims[k] = get32(e + 108 + 4 * k);
+      /* no more values than the file has bytes: the product (and the sizes below) cannot wrap */
+      if (bl->dims[k] && bl->count > len / (size_t)bl->dims[k]) { es_caffe_free(net); return es_fail(ctx, STUDIO_E_CORRUPT, "corrupt model file: %s has the wrong size", name); }
+      bl->count *= (size_t)bl->dims[k];
+    }
     size_t ch = nd ? (size_t)bl->dims[channel_axis(l)] : 1;
     size_t want = dt == DT_F32 ? bl->count * 4 : dt == DT_F16 ? bl->count * 2 : 4 * ch + bl->count;
     if (want != bytes || (dt == DT_I8 && nd != 4)) { es_caffe_free(net); return es_fail(ctx, STUDIO_E_CORRUPT, "corrupt model file: %s has the wrong size", name); }

@@ -75,20 +75,31 @@ build_all() {
   say "built native + wasm-st + wasm-mt in $((SECONDS - t0)) s"
 }
 
-# `tools/studio fuzz [SECONDS]`: the decoder under libFuzzer with ASan + UBSan, seeded with
-# ../shared's conformance files; crashes are written to build/fuzz/ with the input that did it.
+# `tools/studio fuzz [SECONDS]`: the C tests under ASan + UBSan, then every fuzz_* target
+# under libFuzzer for SECONDS each, each on its own corpus (build/fuzz/corpus/NAME): the
+# decoder's seeded with ../shared's conformance files, the model and hints readers' with the
+# small valid files tests/fuzz/make_seeds.py writes; a crash is written to build/fuzz/ as
+# NAME-crash-* with the input that did it.
 run_fuzz() {
   local seconds=${1:-120} dir="$ES_BUILD/fuzz"
   ensure_toolchain; ensure_apt clang libclang-rt-14-dev
   CC=clang cmake_tree "$dir" "$(third_party_prefix native)" -- -DES_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
-  mkdir -p "$dir/corpus"
-  local src
+  mkdir -p "$dir/corpus/decode"
+  local src t failed=0
   for src in "$ES_SHARED/datasets/conformance/pngsuite" "$ES_SHARED/datasets/conformance/jpeg" \
              "$ES_SHARED/datasets/conformance/exif-orientation"; do
-    [ -d "$src" ] && find "$src" -maxdepth 1 -type f -size -200k \( -name '*.png' -o -name '*.jpg' -o -name '*.bmp' \) -exec cp -n {} "$dir/corpus/" \;
+    [ -d "$src" ] && find "$src" -maxdepth 1 -type f -size -200k \( -name '*.png' -o -name '*.jpg' -o -name '*.bmp' \) -exec cp -n {} "$dir/corpus/decode/" \;
   done
+  "$ES_PY" "$ES_ROOT/tests/fuzz/make_seeds.py" "$dir/corpus" "$ES_SHARED" "$ES_BUILD/test-models" || die "could not write the fuzz seeds"
   say "C tests under ASan + UBSan"
   (cd "$dir" && ES_REF="$ES_BUILD/ref" ctest --output-on-failure -j "$ES_JOBS") || die "C tests failed under the sanitizers"
-  say "fuzzing the decoder for $seconds s (corpus: $dir/corpus)"
-  (cd "$dir" && ./fuzz_decode -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=4096 -print_final_stats=1 corpus)
+  for t in "$dir"/fuzz_*; do
+    [ -x "$t" ] && [ -f "$t" ] || continue
+    t=${t##*/fuzz_}
+    say "fuzzing $t for $seconds s (corpus: $dir/corpus/$t)"
+    mkdir -p "$dir/corpus/$t"
+    (cd "$dir" && "./fuzz_$t" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=4096 -print_final_stats=1 \
+       -artifact_prefix="$dir/$t-" "corpus/$t") || { failed=1; say "fuzz_$t found a crash: see $dir/$t-*"; }
+  done
+  [ "$failed" = 0 ] || die "fuzzing found crashes (inputs in $dir)"
 }
