@@ -30,9 +30,19 @@ static inline uint8_t es_srgb8(const es_srgb8_encoder *e, float v) {
   return (uint8_t)(c + (v >= e->edge[c + 1]));
 }
 
-void es_rgb_to_lab(const float *rgb, float *lab, size_t n);
+/* L of 8-bit pixels by table: linear light per code, and L per grey code (most photos that
+ * want colour are black and white, so most pixels take the table alone). */
+typedef struct { float lin[256], grey[256]; } es_l8_table;
+void es_l8_init(es_l8_table *t);
 /* L alone (0..100) of one linear-light RGB value, as es_rgb_to_lab computes it. */
 float es_lab_lightness(float r, float g, float b);
+/* L (0..100) of the pixel p of an image with `channels` channels (1..4). */
+static inline float es_l8(const es_l8_table *t, const uint8_t *p, int channels) {
+  if (channels < 3 || (p[0] == p[1] && p[1] == p[2])) return t->grey[p[0]];
+  return es_lab_lightness(t->lin[p[0]], t->lin[p[1]], t->lin[p[2]]);
+}
+
+void es_rgb_to_lab(const float *rgb, float *lab, size_t n);
 void es_lab_to_rgb(const float *lab, float *rgb, size_t n);
 /* The first half of es_lab_to_rgb: linear-light RGB, not clamped (encode with es_srgb8). */
 void es_lab_to_linear(const float *lab, float *rgb, size_t n);

@@ -27,6 +27,13 @@ float es_lab_lightness(float r, float g, float b) {
   return lightness(y, f_lab(y));
 }
 
+void es_l8_init(es_l8_table *t) {
+  for (int i = 0; i < 256; i++) {
+    t->lin[i] = es_srgb_to_linear(i / 255.f);
+    t->grey[i] = es_lab_lightness(t->lin[i], t->lin[i], t->lin[i]);
+  }
+}
+
 void es_rgb_to_lab(const float *rgb, float *lab, size_t n) {
   for (size_t i = 0; i < n; i++, rgb += 3, lab += 3) {
     float r = es_srgb_to_linear(rgb[0]), g = es_srgb_to_linear(rgb[1]), b = es_srgb_to_linear(rgb[2]);

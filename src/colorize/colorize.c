@@ -98,8 +98,7 @@ typedef struct {
   const studio_image *in;
   studio_image *out;
   field_job base, corr;
-  float lin[256];    /* 8-bit sRGB -> linear */
-  float grey_l[256]; /* 8-bit grey -> L: most inputs here are black and white */
+  es_l8_table l8;
   es_srgb8_encoder enc;
 } out_job;
 
@@ -150,11 +149,7 @@ static void out_rows(void *arg, size_t start, size_t count) {
     uint8_t *o = j->out->pixels + y * j->out->stride;
     for (int x0 = 0; x0 < w; x0 += 64) {
       int n = w - x0 < 64 ? w - x0 : 64;
-      for (int i = 0; i < n; i++) {
-        const uint8_t *p = src + (size_t)(x0 + i) * ic;
-        if (ic < 3 || (p[0] == p[1] && p[1] == p[2])) lab[3 * i] = j->grey_l[p[0]];
-        else lab[3 * i] = es_lab_lightness(j->lin[p[0]], j->lin[p[1]], j->lin[p[2]]);
-      }
+      for (int i = 0; i < n; i++) lab[3 * i] = es_l8(&j->l8, src + (size_t)(x0 + i) * ic, ic);
       field_row(&j->base, (int)y, x0, n, lab, 0);
       if (j->corr.f) field_row(&j->corr, (int)y, x0, n, lab, 1);
       es_lab_to_linear(lab, lab, (size_t)n);
@@ -177,8 +172,7 @@ studio_status es_colorize_render(studio_ctx *ctx, const studio_image *in, const 
   } else {
     oj->in = in; oj->out = out;
     if (!corr) oj->corr.f = NULL;
-    for (int i = 0; i < 256; i++) oj->lin[i] = es_srgb_to_linear(i / 255.f);
-    for (int i = 0; i < 256; i++) oj->grey_l[i] = es_lab_lightness(oj->lin[i], oj->lin[i], oj->lin[i]);
+    es_l8_init(&oj->l8);
     es_srgb8_init(&oj->enc);
     es_parallel_tiles(ctx->pool, (size_t)h, 16, out_rows, oj);
     s = es_ok(ctx);

@@ -91,13 +91,12 @@ void studio_hints_stats(const studio_hint_session *s, int *work_w, int *work_h, 
 
 /* The working grid's lightness, from the photo shrunk with the area filter. */
 static void lightness(const studio_image *img, float *L) {
-  float lin[256], grey[256];
-  for (int i = 0; i < 256; i++) { lin[i] = es_srgb_to_linear(i / 255.f); grey[i] = es_lab_lightness(lin[i], lin[i], lin[i]); }
+  es_l8_table t;
+  es_l8_init(&t);
   const int c = img->channels;
   for (int y = 0; y < img->height; y++) {
     const uint8_t *p = img->pixels + (size_t)y * img->stride;
-    for (int x = 0; x < img->width; x++, p += c)
-      L[(size_t)y * img->width + x] = c < 3 || (p[0] == p[1] && p[1] == p[2]) ? grey[p[0]] : es_lab_lightness(lin[p[0]], lin[p[1]], lin[p[2]]);
+    for (int x = 0; x < img->width; x++, p += c) L[(size_t)y * img->width + x] = es_l8(&t, p, c);
   }
 }
 

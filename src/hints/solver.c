@@ -20,8 +20,8 @@
 typedef struct {
   es_solver *s;
   es_mg_level *f, *c;   /* a level and the next coarser one */
-  int colour;           /* red-black: cells with (x + y) % 2 == colour */
-  float alpha, beta;
+  int colour;           /* Gauss-Seidel: cells with (x % 2) + 2 (y % 2) == colour */
+  float scale;          /* prolongation: the coarse correction's factor */
 } job_t;
 
 static void rows(const es_solver *s, int h, size_t cells, es_tile_fn fn, void *arg) {
@@ -271,7 +271,7 @@ static void gs_rows(void *arg, size_t y0, size_t count) {
 }
 
 static void sweep(es_solver *s, es_mg_level *l, int colour) {
-  job_t j = {s, l, NULL, colour, 0, 0};
+  job_t j = {s, l, NULL, colour, 0};
   rows(s, l->h, (size_t)l->w * l->h, gs_rows, &j);
 }
 
@@ -312,7 +312,7 @@ static void prolong_rows(void *arg, size_t y0, size_t count) {
   for (size_t y = y0; y < y0 + count; y++) {
     const float *cx = c->x + 2 * (y / 2) * c->w;
     float *fx = f->x + 2 * y * f->w;
-    for (int x = 0; x < f->w; x++) { fx[2 * x] += j->alpha * cx[2 * (x / 2)]; fx[2 * x + 1] += j->alpha * cx[2 * (x / 2) + 1]; }
+    for (int x = 0; x < f->w; x++) { fx[2 * x] += j->scale * cx[2 * (x / 2)]; fx[2 * x + 1] += j->scale * cx[2 * (x / 2) + 1]; }
   }
 }
 
@@ -322,7 +322,7 @@ static void vcycle(es_solver *s, int k) {
   es_mg_level *c = &s->lv[k + 1];
   memset(f->x, 0, sizeof(float) * 2 * f->w * f->h);
   for (int i = 0; i < SMOOTH; i++) for (int colour = 0; colour < 4; colour++) sweep(s, f, colour);
-  job_t j = {s, f, c, 0, OVERCORRECT, 0};
+  job_t j = {s, f, c, 0, OVERCORRECT};
   rows(s, c->h, (size_t)f->w * f->h, restrict_rows, &j);
   vcycle(s, k + 1);
   rows(s, f->h, (size_t)f->w * f->h, prolong_rows, &j);
@@ -398,7 +398,7 @@ static float precondition(es_solver *s, float *in, float *out) {
 }
 
 /* element-wise vector updates, each one pass over the grid */
-typedef enum { R_INIT, P_UPDATE, S_UPDATE, XR_UPDATE, DOT_RR } vec_op;
+typedef enum { R_INIT, P_UPDATE, S_UPDATE, XR_UPDATE } vec_op;
 typedef struct { es_solver *s; vec_op op; float alpha, beta, omega; } vec_job;
 
 static void vec_rows(void *arg, size_t y0, size_t count) {
@@ -419,9 +419,6 @@ static void vec_rows(void *arg, size_t y0, size_t count) {
       break;
     case S_UPDATE: /* x += alpha y (y = M^-1 p); s = r - alpha v, in r */
       for (size_t i = a; i < b; i++) { s->x[i] += j->alpha * s->y[i]; s->r[i] -= j->alpha * s->v[i]; }
-      break;
-    case DOT_RR:
-      for (size_t i = a; i < b; i++) dot += (double)s->r[i] * s->r[i];
       break;
     case XR_UPDATE: /* x += omega z (z = M^-1 s, in y); r = s - omega t; partial r0.r */
       for (size_t i = a; i < b; i++) {
