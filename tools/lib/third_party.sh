@@ -1,34 +1,44 @@
-# The third-party recipe: fetch XNNPACK and its dependencies as Debian's upstream tarballs,
-# verify, unpack, patch, configure and build them for one target, and cache the result
-# outside the repo. Sourced by tools/studio; `third_party_prefix TARGET` prints the prefix
-# (include/ + lib/) of a ready build, building it first when the cache has none.
+# The third-party recipe: fetch each library as Debian's upstream tarball, verify it, unpack,
+# patch, build it for one target and cache the result outside the repo. Sourced by
+# tools/studio; `third_party_prefix TARGET` prints the prefix (include/ + lib/) holding every
+# component, building what the cache lacks first.
 #
 # Targets: native | wasm-st (WASM SIMD, one thread) | wasm-mt (WASM SIMD + pthreads).
+# Components, one file each in tools/lib/third_party/: xnnpack (with pthreadpool, cpuinfo,
+# fxdiv), cjson (the colour hints file), libdeflate (PNG output). Each is cached on its own,
+# keyed by its pins, the target's flags and its own recipe, so changing one component never
+# rebuilds another; the prefix a build uses is the components' outputs copied side by side.
 # No third-party source is ever written into the repo: everything lives under $ES_CACHE.
-# cJSON (the colour hints file's parser) comes the same way and lands in the same prefix.
+#
+# A component file adds:
+#   TP_PINS+=("name version sha256-of-NAME_VERSION.orig.tar.EXT EXT [SUITE]")   one per tarball;
+#                                     SUITE: the Debian suite to fetch it from (default sid)
+#   TP_COMPONENTS+=(name)             TP_SOURCES_name="tarballs it unpacks" (default: name)
+#   tp_build_name TARGET SRC WORK PREFIX FLAGS   build from SRC/<tarball name>/, install into
+#                                                PREFIX/{lib,include}; any tp_name_* helper
+#                                                functions and the files TP_FILES_name lists
+#                                                (in tools/lib/third_party/) are part of its key.
 
-# name  version (Debian's upstream version)  sha256 of NAME_VERSION.orig.tar.EXT  EXT
-TP_PINS=(
-  "xnnpack     0.0~git20241108.4ea82e5 90bde2caef0f880f627bab0dc805a86c4b8070cd98e3243db3046ab3f3be1a99 xz"
-  "pthreadpool 0.0~git20251020.0e6ca13 7a385b6585abe8f8658952c50b44a1dabe200de2c88eabe65d15168b8a82295c xz"
-  "cpuinfo     0.0~git20250905.877328f 557ca404a3836b9f335a3a06b65ff9fe9dbaaefab7fb5c0185f53d9f33615a10 xz"
-  "fxdiv       0.0~git20200417.b408327 7953482badaf4cb34026c3487c257b8e4ab2df061c019bd6fabbbc12ad52c44b xz"
-  "cjson       1.7.19                  7fa616e3046edfa7a28a32d5f9eacfd23f92900fe1f8ccd988c1662f30454562 gz"
-)
-TP_NAMES=(xnnpack pthreadpool cpuinfo fxdiv cjson)
+TP_PINS=() TP_COMPONENTS=()
+TP_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/third_party" && pwd)
+for _tp in "$TP_DIR"/*.sh; do source "$_tp"; done; unset _tp
 TP_SID_LIST=/etc/apt/sources.list.d/enhancement-studio-sid-src.sources
 
-tp_field() { local n=$1 f=$2 row; for row in "${TP_PINS[@]}"; do set -- $row; [ "$1" = "$n" ] && { case $f in v) echo "$2";; s) echo "$3";; e) echo "$4";; esac; return; }; done; }
+tp_field() { local n=$1 f=$2 row; for row in "${TP_PINS[@]}"; do set -- $row; [ "$1" = "$n" ] && { case $f in v) echo "$2";; s) echo "$3";; e) echo "$4";; u) echo "${5:-sid}";; esac; return; }; done; }
 tp_tarball() { echo "$ES_CACHE/tarballs/${1}_$(tp_field "$1" v).orig.tar.$(tp_field "$1" e)"; }
+tp_sources() { local v="TP_SOURCES_$1"; echo "${!v:-$1}"; }
 
-# Only sid carries these packages (cJSON: the version pinned here); the .orig.tar.* downloads, the .dsc/.debian.tar do not,
-# so apt-get source exits non-zero even when the one file we need arrived.
-tp_enable_sid_sources() {
-  [ -f "$TP_SID_LIST" ] && return 0
-  say "adding Debian sid source index (deb-src only) for the XNNPACK tarballs"
-  printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: sid\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+# Source indexes (deb-src only) for the suites the pins name: sid carries most of these
+# versions; libdeflate's sid tarball is listed but not served, so it comes from bookworm.
+# The .orig.tar.* downloads, the .dsc/.debian.tar may not, so apt-get source exits non-zero
+# even when the one file we need arrived.
+TP_SUITES="sid bookworm"
+tp_enable_sources() {
+  grep -qs "^Suites: $TP_SUITES\$" "$TP_SID_LIST" && return 0
+  say "adding Debian source indexes (deb-src only: $TP_SUITES) for the third-party tarballs"
+  printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' "$TP_SUITES" \
     | as_root tee "$TP_SID_LIST" >/dev/null
-  as_root apt-get update -q >/dev/null || die "apt-get update (with sid sources) failed"
+  as_root apt-get update -q >/dev/null || die "apt-get update (with the source indexes) failed"
 }
 
 # The sha256 Debian's source index publishes for the tarball, or nothing when it is not listed.
@@ -40,15 +50,15 @@ tp_published_sha() {
 tp_fetch() {
   local n=$1 tb want got pub; tb=$(tp_tarball "$n"); want=$(tp_field "$n" s)
   if [ -f "$tb" ] && [ "$(sha256sum "$tb" | cut -d' ' -f1)" = "$want" ]; then return 0; fi
-  tp_enable_sid_sources
+  tp_enable_sources
   pub=$(tp_published_sha "$n")
-  [ -n "$pub" ] || die "Debian's source index no longer lists $(basename "$tb"); update the pin in tools/lib/third_party.sh"
+  [ -n "$pub" ] || die "Debian's source index no longer lists $(basename "$tb"); update the pin in $TP_DIR"
   [ "$pub" = "$want" ] || die "sha256 mismatch for $(basename "$tb"): pinned $want, Debian publishes $pub; refusing to build"
   mkdir -p "$ES_CACHE/tarballs"
   local tmp; tmp=$(mktemp -d)
   say "fetching $(basename "$tb") from Debian's archive"
-  (cd "$tmp" && timeout 600 apt-get source --download-only "$n/sid" >/dev/null 2>&1) || true
-  [ -f "$tmp/$(basename "$tb")" ] || { rm -rf "$tmp"; die "apt-get source $n/sid did not deliver $(basename "$tb")"; }
+  (cd "$tmp" && timeout 600 apt-get source --download-only "$n/$(tp_field "$n" u)" >/dev/null 2>&1) || true
+  [ -f "$tmp/$(basename "$tb")" ] || { rm -rf "$tmp"; die "apt-get source $n/$(tp_field "$n" u) did not deliver $(basename "$tb")"; }
   got=$(sha256sum "$tmp/$(basename "$tb")" | cut -d' ' -f1)
   [ "$got" = "$want" ] || { rm -rf "$tmp"; die "sha256 mismatch for $(basename "$tb"): got $got, want $want; refusing to build"; }
   mv "$tmp/$(basename "$tb")" "$tb"; rm -rf "$tmp"
@@ -63,34 +73,11 @@ tp_unpack() {
   if [ ${#entries[@]} = 1 ] && [ -d "${entries[0]}" ]; then mv "${entries[0]}" "$dir/$n"; rmdir "$dir/$n.tmp"; else mv "$dir/$n.tmp" "$dir/$n"; fi
 }
 
-# apply_edit FILE DESCRIPTION SED-EXPR CHECK-REGEX: a sed edit that must visibly take.
+# tp_edit FILE DESCRIPTION SED-EXPR CHECK-REGEX: a sed edit that must visibly take.
 tp_edit() {
   local f=$1 what=$2 expr=$3 check=$4
   sed -i -e "$expr" "$f"
   grep -q -e "$check" "$f" || die "patch did not apply ($what) in $f"
-}
-
-# Patches for the WASM builds only; the native build uses the tarballs as they are.
-tp_patch_wasm() {
-  local src=$1 f
-  # 1. Emscripten is a system XNNPACK does not know; its toolchain reports an x86 processor,
-  #    so name the processor wasm ourselves and add the production wasm + wasmsimd kernels.
-  tp_edit "$src/xnnpack/CMakeLists.txt" "accept Emscripten" \
-    's/\^(Android|Darwin|iOS|Linux|Windows|CYGWIN|MSYS|QURT)\$/^(Android|Darwin|iOS|Linux|Windows|CYGWIN|MSYS|QURT|Emscripten)$/' 'QURT|Emscripten'
-  tp_edit "$src/xnnpack/CMakeLists.txt" "processor wasm" \
-    's/^IF(CMAKE_OSX_ARCHITECTURES)$/IF(CMAKE_SYSTEM_NAME STREQUAL "Emscripten")\n  SET(XNNPACK_TARGET_PROCESSOR "wasm")\nELSEIF(CMAKE_OSX_ARCHITECTURES)/' 'SET(XNNPACK_TARGET_PROCESSOR "wasm")'
-  tp_edit "$src/xnnpack/CMakeLists.txt" "wasm kernel lists" \
-    's/^IF(XNNPACK_TARGET_PROCESSOR MATCHES "Hexagon")$/IF(XNNPACK_TARGET_PROCESSOR STREQUAL "wasm")\n  LIST(APPEND PROD_MICROKERNEL_SRCS ${PROD_WASM_MICROKERNEL_SRCS} ${PROD_WASMSIMD_MICROKERNEL_SRCS})\nENDIF()\n&/' 'PROD_WASMSIMD_MICROKERNEL_SRCS}'
-  # 2. Generated wasmsimd float->int8 converters include <arm_neon.h>, which Debian's
-  #    Emscripten cannot compile; they only use wasm intrinsics.
-  for f in $(grep -rl '#include <arm_neon.h>' "$src"/xnnpack/src/f32-q[su]8-vcvt/ | grep wasmsimd); do
-    sed -i 's/#include <arm_neon.h>/#include <wasm_simd128.h>/' "$f"
-  done
-  ! grep -rl '#include <arm_neon.h>' "$src"/xnnpack/src/f32-q[su]8-vcvt/ | grep -q wasmsimd || die "arm_neon.h patch did not apply"
-  # 3. pthreadpool always builds its single-thread shim under Emscripten; with -pthread the
-  #    real pool must be built instead.
-  tp_edit "$src/pthreadpool/CMakeLists.txt" "threaded pool under Emscripten" \
-    's/^IF(EMSCRIPTEN)$/IF(EMSCRIPTEN AND NOT CMAKE_C_FLAGS MATCHES "-pthread")/' 'EMSCRIPTEN AND NOT CMAKE_C_FLAGS'
 }
 
 tp_flags() {
@@ -101,65 +88,66 @@ tp_flags() {
     *) die "unknown third-party target '$1'" ;;
   esac
 }
+tp_cc() { if [ "$1" = native ]; then echo cc; else echo emcc; fi; }
+tp_ar() { if [ "$1" = native ]; then echo ar; else echo emar; fi; }
 
-# The cache key covers the pinned versions, the flags and this recipe itself, so any change
-# to how we build gives a fresh prefix and a second run with nothing changed reuses it.
+# A component's cache key: its tarballs' pins, the target's flags, its recipe (the build
+# function, its own helpers, its files) and tp_variant_NAME's answer when it has one.
 tp_key() {
-  { printf '%s\n' "${TP_PINS[@]}"; tp_flags "$1"; cat "${BASH_SOURCE[0]}"; } | sha256sum | cut -c1-12
+  local target=$1 n=$2 s f files="TP_FILES_$2"
+  {
+    for s in $(tp_sources "$n"); do tp_field "$s" v; tp_field "$s" s; done
+    tp_flags "$target"
+    declare -f "tp_build_$n" $(compgen -A function "tp_${n}_" || true)
+    for f in ${!files:-}; do cat "$TP_DIR/$f"; done
+    ! declare -F "tp_variant_$n" >/dev/null || "tp_variant_$n"
+  } | sha256sum | cut -c1-12
 }
 
-tp_build() {
-  local target=$1 prefix=$2 flags work t0=$SECONDS
-  flags=$(tp_flags "$target")
-  local n; for n in "${TP_NAMES[@]}"; do tp_fetch "$n"; done
-  command -v cmake >/dev/null || ensure_apt cmake
-  work="$ES_CACHE/work/$target"; rm -rf "$work"; mkdir -p "$work/src"
-  for n in "${TP_NAMES[@]}"; do tp_unpack "$n" "$work/src"; done
-  local cmake=(cmake) common=(
-    -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags"
-    -DXNNPACK_USE_SYSTEM_LIBS=OFF -DXNNPACK_LIBRARY_TYPE=static -DXNNPACK_BUILD_TESTS=OFF
-    -DXNNPACK_BUILD_BENCHMARKS=OFF -DXNNPACK_BUILD_ALL_MICROKERNELS=OFF -DXNNPACK_ENABLE_ASSEMBLY=OFF
-    -DPTHREADPOOL_SOURCE_DIR="$work/src/pthreadpool" -DCPUINFO_SOURCE_DIR="$work/src/cpuinfo"
-    -DFXDIV_SOURCE_DIR="$work/src/fxdiv" -DPTHREADPOOL_LIBRARY_TYPE=static -DCPUINFO_LIBRARY_TYPE=static
-    -DCPUINFO_BUILD_TOOLS=OFF -DCPUINFO_BUILD_UNIT_TESTS=OFF -DCPUINFO_BUILD_MOCK_TESTS=OFF -DCPUINFO_BUILD_BENCHMARKS=OFF)
-  local targets=(XNNPACK microkernels-prod pthreadpool)
-  if [ "$target" = native ]; then
-    targets+=(cpuinfo)
-  else
-    ensure_emscripten; tp_patch_wasm "$work/src"; cmake=(emcmake cmake)
+# tp_part TARGET NAME: the cached build of one component, built first when missing.
+tp_part() {
+  local target=$1 n=$2 part work flags s t0=$SECONDS
+  part="$ES_CACHE/third_party/parts/$target-$n-$(tp_key "$target" "$n")"
+  if [ ! -f "$part/BUILDINFO" ]; then
+    tp_lock  # another tools/studio (a test calling the CLI, say) may be building it now
   fi
-  say "building XNNPACK for $target (flags: $flags); a clean build takes a few minutes"
-  "${cmake[@]}" -S "$work/src/xnnpack" -B "$work/build" "${common[@]}" >"$work/configure.log" 2>&1 \
-    || die "configuring XNNPACK ($target) failed; see $work/configure.log"
-  cmake --build "$work/build" -j "$ES_JOBS" --target "${targets[@]}" >"$work/build.log" 2>&1 \
-    || die "building XNNPACK ($target) failed; see $work/build.log"
-  rm -rf "$prefix.tmp"; mkdir -p "$prefix.tmp/lib" "$prefix.tmp/include"
-  find "$work/build" -name '*.a' \( -name 'libXNNPACK.a' -o -name 'libmicrokernels-prod.a' -o -name 'libpthreadpool.a' -o -name 'libcpuinfo.a' \) \
-    -exec cp {} "$prefix.tmp/lib/" \;
-  cp "$work/src/xnnpack/include/xnnpack.h" "$work/src/xnnpack/include/experiments-config.h" "$prefix.tmp/include/" 2>/dev/null || cp "$work/src/xnnpack/include/xnnpack.h" "$prefix.tmp/include/"
-  cp "$work/src/pthreadpool/include/pthreadpool.h" "$prefix.tmp/include/"
-  tp_build_cjson "$target" "$work" "$prefix.tmp" "$flags"
-  printf 'target=%s\nflags=%s\nbuild_seconds=%s\n' "$target" "$flags" "$((SECONDS - t0))" >"$prefix.tmp/BUILDINFO"
-  printf '%s\n' "${TP_PINS[@]}" >>"$prefix.tmp/BUILDINFO"
-  rm -rf "$prefix"; mv "$prefix.tmp" "$prefix"; rm -rf "$work"
-  say "XNNPACK for $target built in $((SECONDS - t0)) s, cached at $prefix"
+  if [ ! -f "$part/BUILDINFO" ]; then
+    flags=$(tp_flags "$target")
+    for s in $(tp_sources "$n"); do tp_fetch "$s"; done
+    [ "$target" = native ] || ensure_emscripten
+    work="$ES_CACHE/work/$target-$n"; rm -rf "$work" "$part.tmp"; mkdir -p "$work/src" "$part.tmp/lib" "$part.tmp/include"
+    for s in $(tp_sources "$n"); do tp_unpack "$s" "$work/src"; done
+    say "building $n for $target (flags: $flags)"
+    "tp_build_$n" "$target" "$work/src" "$work" "$part.tmp" "$flags" >&2
+    { printf 'component=%s\ntarget=%s\nflags=%s\nbuild_seconds=%s\n' "$n" "$target" "$flags" "$((SECONDS - t0))"
+      for s in $(tp_sources "$n"); do echo "$s $(tp_field "$s" v) $(tp_field "$s" s)"; done; } >"$part.tmp/BUILDINFO"
+    rm -rf "$part"; mv "$part.tmp" "$part"; rm -rf "$work"
+    say "$n for $target built in $((SECONDS - t0)) s, cached at $part"
+  fi
+  echo "$part"
 }
 
-# cJSON is one C file: compiled as it is (C89, the project's flags) into libcjson.a.
-tp_build_cjson() {
-  local target=$1 work=$2 prefix=$3 flags=$4 cc=cc ar=ar
-  [ "$target" = native ] || { cc=emcc; ar=emar; }
-  mkdir -p "$work/cjson-build"
-  $cc $flags -std=c89 -c "$work/src/cjson/cJSON.c" -o "$work/cjson-build/cJSON.o" >"$work/cjson.log" 2>&1 \
-    || die "building cJSON ($target) failed; see $work/cjson.log"
-  $ar rcs "$prefix/lib/libcjson.a" "$work/cjson-build/cJSON.o" || die "archiving cJSON ($target) failed"
-  cp "$work/src/cjson/cJSON.h" "$prefix/include/"
-}
-
+# The prefix a tree builds against: every component's include/ and lib/ side by side.
 third_party_prefix() {
-  local target=$1 prefix; prefix="$ES_CACHE/third_party/$target-$(tp_key "$target")"
-  [ -f "$prefix/BUILDINFO" ] || tp_build "$target" "$prefix" >&2
+  local target=$1 n parts=() key prefix
+  for n in "${TP_COMPONENTS[@]}"; do n=$(tp_part "$target" "$n") || exit 1; parts+=("$n"); done
+  key=$(printf '%s\n' "${parts[@]}" | sha256sum | cut -c1-12)
+  prefix="$ES_CACHE/third_party/$target-$key"
+  [ -f "$prefix/BUILDINFO" ] || tp_lock
+  if [ ! -f "$prefix/BUILDINFO" ]; then
+    rm -rf "$prefix.tmp"; mkdir -p "$prefix.tmp"
+    for n in "${parts[@]}"; do cp -r "$n"/. "$prefix.tmp/"; done
+    { printf 'target=%s\n' "$target"; for n in "${parts[@]}"; do echo "part ${n##*/}"; done; } >"$prefix.tmp/BUILDINFO"
+    rm -rf "$prefix"; mv "$prefix.tmp" "$prefix"
+  fi
   echo "$prefix"
+}
+
+# One builder at a time in the cache; held until the (sub)shell that took it exits.
+tp_lock() {
+  mkdir -p "$ES_CACHE/third_party"
+  exec 9>"$ES_CACHE/third_party/.lock"
+  flock 9 || die "could not lock $ES_CACHE/third_party"
 }
 
 ensure_emscripten() {
