@@ -7,41 +7,60 @@ ensure_toolchain() {
   command -v node >/dev/null || ensure_apt nodejs
 }
 
+# What a build tree is made from: when none of it is newer than the tree's stamp (written
+# after its last good build) the tree is current, and the CLI runs it without asking cmake,
+# make or apt anything (find -newer also sees files added or removed: their folder changes).
+ES_INPUTS=(src tests/c tests/bench tests/fuzz CMakeLists.txt tools/stb_patch.cmake tools/lib)
+tree_current() { # TREE (native | wasm-st | wasm-mt)
+  local stamp="$ES_BUILD/$1/.es-built" newer
+  [ -f "$stamp" ] || return 1
+  newer=$(cd "$ES_ROOT" && find "${ES_INPUTS[@]}" -newer "$stamp" -print -quit 2>/dev/null) || return 1
+  [ -z "$newer" ] && [ -d "$(cat "$stamp")" ]
+}
+
 # cmake_tree DIR PREFIX [configure-prefix-command...] -- [cmake args...]: configure when the
-# tree is new or its third-party prefix changed, then build.
+# tree is new or its third-party prefix changed, then build and stamp it. Settings only the
+# tests read (ES_SHARED, ES_REF) are read when the tests run, so they never reconfigure.
 cmake_tree() {
   local dir=$1 prefix=$2; shift 2
   local wrap=() args=()
   while [ $# -gt 0 ] && [ "$1" != -- ]; do wrap+=("$1"); shift; done
   [ "${1:-}" = -- ] && shift
-  # the C tests find the datasets where the test runner does ($ES_SHARED), not only at ../shared
-  args=("$@" -DES_TEST_SHARED="$ES_SHARED")
+  args=("$@")
+  mkdir -p "$ES_BUILD"; exec 8>"$ES_BUILD/.lock-$(basename "$dir")"; flock 8  # one build of a tree at a time
   grep -qs "ES_THIRD_PARTY:PATH=$prefix\$" "$dir/CMakeCache.txt" || rm -rf "$dir"
-  if ! grep -qs "ES_TEST_SHARED:PATH=$ES_SHARED\$" "$dir/CMakeCache.txt"; then
+  if [ ! -f "$dir/Makefile" ]; then  # new, or a configure that did not finish
     "${wrap[@]}" cmake -S "$ES_ROOT" -B "$dir" -DES_THIRD_PARTY="$prefix" "${args[@]}" >"$ES_BUILD/configure-$(basename "$dir").log" 2>&1 \
       || die "configuring $(basename "$dir") failed; see $ES_BUILD/configure-$(basename "$dir").log"
   fi
-  cmake --build "$dir" -j "$ES_JOBS" >"$ES_BUILD/build-$(basename "$dir").log" 2>&1 || {
-    grep -E 'error|Error' "$ES_BUILD/build-$(basename "$dir").log" | head -20 >&2
+  rm -f "$dir/.es-built"; echo "$prefix" >"$dir/.es-building"  # its time: when the build began
+  # ES_TREE_TARGETS: build only these (the page's module for serve); such a tree is not stamped.
+  cmake --build "$dir" -j "$ES_JOBS" ${ES_TREE_TARGETS:+--target $ES_TREE_TARGETS} >"$ES_BUILD/build-$(basename "$dir").log" 2>&1 || {
+    grep -E 'error|Error' "$ES_BUILD/build-$(basename "$dir").log" | head -20 >&2 || true
     die "building $(basename "$dir") failed; see $ES_BUILD/build-$(basename "$dir").log"
   }
+  if [ -z "${ES_TREE_TARGETS:-}" ]; then mv "$dir/.es-building" "$dir/.es-built"; else rm "$dir/.es-building"; fi
+  exec 8>&-
 }
 
 build_native() {
+  tree_current native && return 0
   mkdir -p "$ES_BUILD"
   cmake_tree "$ES_BUILD/native" "$(third_party_prefix native)"
 }
 
 build_wasm() { # st | mt
   local v=$1 flags=() prefix
-  ensure_emscripten
-  prefix=$(third_party_prefix "wasm-$v")
-  [ "$v" = mt ] && flags=(-DES_WASM_THREADS=ON)
-  mkdir -p "$ES_BUILD"
-  cmake_tree "$ES_BUILD/wasm-$v" "$prefix" emcmake -- "${flags[@]}"
+  if ! tree_current "wasm-$v"; then
+    ensure_emscripten
+    prefix=$(third_party_prefix "wasm-$v")
+    [ "$v" = mt ] && flags=(-DES_WASM_THREADS=ON)
+    mkdir -p "$ES_BUILD"
+    cmake_tree "$ES_BUILD/wasm-$v" "$prefix" emcmake -- "${flags[@]}"
+  fi
   mkdir -p "$ES_ROOT/web/gen"
-  cp "$ES_BUILD/wasm-$v"/studio-"$v".{mjs,wasm} "$ES_ROOT/web/gen/"
-  [ "$v" = mt ] && cp "$ES_BUILD/wasm-mt/studio-mt.worker.js" "$ES_ROOT/web/gen/"
+  cp -p "$ES_BUILD/wasm-$v"/studio-"$v".{mjs,wasm} "$ES_ROOT/web/gen/"
+  [ "$v" = mt ] && cp -p "$ES_BUILD/wasm-mt/studio-mt.worker.js" "$ES_ROOT/web/gen/"
   # The pthread worker glue is CommonJS; web/package.json makes .js files ES modules.
   printf '{ "type": "commonjs" }\n' >"$ES_ROOT/web/gen/package.json"
 }
@@ -63,6 +82,15 @@ write_pwa_assets() {
     echo "];"
   } >"$web/gen/assets.js.tmp"
   cmp -s "$web/gen/assets.js.tmp" "$web/gen/assets.js" && rm "$web/gen/assets.js.tmp" || mv "$web/gen/assets.js.tmp" "$web/gen/assets.js"
+}
+
+# `tools/studio serve` on a fresh machine: the two WASM modules and nothing else (no native
+# build, no tests), unless a full build is already current.
+build_page() {
+  ensure_toolchain
+  tree_current wasm-st || ES_TREE_TARGETS=studio_wasm build_wasm st
+  tree_current wasm-mt || ES_TREE_TARGETS=studio_wasm build_wasm mt
+  write_pwa_assets
 }
 
 build_all() {
