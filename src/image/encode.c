@@ -1,7 +1,8 @@
-/* encode.c - studio_encode: PNG (alpha kept) and JPEG (alpha flattened over white, since
+/* encode.c - studio_encode: PNG (alpha kept; png_write.c) and JPEG (alpha flattened over white, since
  * JPEG has no alpha; nothing of the input's metadata is written, so the pixels, already
  * turned by the EXIF orientation, are the only orientation a viewer sees). */
 #include "formats.h"
+#include "png_write.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +52,9 @@ studio_status studio_encode(studio_ctx *ctx, const studio_image *img, studio_for
   sink s = {0};
   int ok;
   if (format == STUDIO_FORMAT_PNG) {
-    ok = stbi_write_png_to_func(sink_write, &s, img->width, img->height, img->channels, img->pixels, (int)img->stride);
+    studio_status st = es_png_write(ctx, img, ES_PNG_LEVEL, &s.data, &s.len);
+    if (st != STUDIO_OK) return st;
+    ok = 1;
   } else if (format == STUDIO_FORMAT_JPEG) {
     if (quality < 1 || quality > 100) return es_fail(ctx, STUDIO_E_ARGUMENT, "JPEG quality must be 1..100, not %d", quality);
     const uint8_t *px = img->pixels;

@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <stb_image.h> /* stbi_zlib_decode_malloc: to read back which filters a PNG uses */
 
 static studio_ctx *ctx;
 
@@ -34,6 +35,56 @@ static void png_roundtrip(void) {
     CHECKF(memcmp(back.pixels, img.pixels, (size_t)37 * 23 * c) == 0, "PNG round trip with %d channels changed pixels", c);
     studio_image_free(&back); studio_free(png); free(img.pixels);
   }
+}
+
+/* PNG output (png_write.c) on a made photo-like texture whose row bands each favour one PNG
+ * filter (None, Sub, Up, Average, Paeth), 1..4 channels, padded rows; 1x1, one pixel wide, a
+ * wide strip: the pixels come back exactly, and the big one uses every filter type (read
+ * from the IDAT through stb_image's inflate, which the core compiles anyway). */
+static void png_writer_exact(void) {
+  static const int sizes[][2] = {{1, 1}, {1, 57}, {301, 203}, {4099, 3}};
+  uint32_t rng = 12345;
+#define NEXT() (rng = rng * 1664525u + 1013904223u, rng >> 24)
+  for (int s = 0; s < 4; s++)
+    for (int c = 1; c <= 4; c++) {
+      int w = sizes[s][0], h = sizes[s][1];
+      size_t stride = (size_t)w * c + 5;
+      uint8_t *px = malloc(stride * h), *tex = malloc((size_t)w * c);
+      for (int i = 0; i < w * c; i++) tex[i] = (uint8_t)NEXT();
+      for (int y = 0; y < h; y++) {
+        int slope = 1 + (int)(NEXT() % 3);
+        for (int x = 0; x < w; x++)
+          for (int k = 0; k < c; k++) {
+            uint8_t *q = px + y * stride + (size_t)x * c + k, n = (uint8_t)(NEXT() % 13);
+            switch ((y / 6) % 5) {
+            case 0: *q = (uint8_t)(n % 3 == 2 ? 255 : n % 3); break;          /* near 0: None */
+            case 1: *q = (uint8_t)(x * slope + k * 50 + n % 2); break;        /* ramps per row: Sub */
+            case 2: *q = (uint8_t)(tex[x * c + k] + (y & 1)); break;          /* repeats the row above: Up */
+            case 3: *q = (uint8_t)(120 + k * 9 + n); break;                   /* flat + noise: Average */
+            default: *q = (uint8_t)(x * 5 + y * 7 + k * 30); break;           /* a plane: Paeth */
+            }
+          }
+        memset(px + y * stride + (size_t)w * c, 0xEE, 5); /* padding must not leak into the file */
+      }
+      studio_image img = {w, h, c, stride, px}, back;
+      uint8_t *png; size_t len;
+      CHECKF(studio_encode(ctx, &img, STUDIO_FORMAT_PNG, 0, &png, &len) == STUDIO_OK, "encode %dx%dx%d: %s", w, h, c, studio_error(ctx));
+      CHECKF(studio_decode(ctx, png, len, &back) == STUDIO_OK, "decode %dx%dx%d: %s", w, h, c, studio_error(ctx));
+      int same = back.width == w && back.height == h && back.channels == c;
+      for (int y = 0; same && y < h; y++) same = memcmp(back.pixels + y * back.stride, px + y * stride, (size_t)w * c) == 0;
+      CHECKF(same, "PNG round trip of %dx%d with %d channels changed pixels", w, h, c);
+      if (s == 2) {
+        uint32_t idat = (uint32_t)png[33] << 24 | png[34] << 16 | png[35] << 8 | png[36];
+        int raw_len = 0, used[5] = {0};
+        char *raw = memcmp(png + 37, "IDAT", 4) == 0 ? stbi_zlib_decode_malloc((const char *)png + 41, (int)idat, &raw_len) : NULL;
+        CHECKF(raw && raw_len == (w * c + 1) * h, "%d channels: IDAT does not inflate to the rows", c);
+        for (int y = 0; raw && raw_len == (w * c + 1) * h && y < h; y++) used[raw[(size_t)y * (w * c + 1)] % 5]++;
+        CHECKF(used[0] && used[1] && used[2] && used[3] && used[4], "%d channels: filters used %d %d %d %d %d", c, used[0], used[1], used[2], used[3], used[4]);
+        free(raw);
+      }
+      studio_image_free(&back); studio_free(png); free(px); free(tex);
+    }
+#undef NEXT
 }
 
 static void jpeg_roundtrip(void) {
@@ -216,9 +267,32 @@ static void progress_and_cancel(void) {
   studio_free(png); free(img.pixels); studio_destroy(c);
 }
 
+/* Formats the core does not read are named, with the formats it does; status FORMAT, so the
+ * page knows to try the browser's decoder. Unknown bytes keep the plain sentence. */
+static void other_formats_named(void) {
+  static const struct { const char *bytes; size_t len; const char *name; } cases[] = {
+    {"GIF87a\x01\0\x01\0\0\0\0", 13, "GIF image"},
+    {"RIFF\x1a\0\0\0WEBPVP8L", 16, "WebP image"},
+    {"\0\0\0\x1c" "ftypavif\0\0\0\0avifmif1miaf", 28, "AVIF image"},
+    {"\0\0\0\x18" "ftypmif1\0\0\0\0mif1avif", 24, "AVIF image"},
+    {"\0\0\0\x18" "ftypheic\0\0\0\0mif1heic", 24, "HEIC image"},
+    {"II*\0\x08\0\0\0", 8, "TIFF image"},
+    {"MM\0*\0\0\0\x08", 8, "TIFF image"},
+    {"\xff\x0a\xfa\x7f", 4, "JPEG XL image"},
+  };
+  studio_info info;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    studio_status s = studio_probe(ctx, (const uint8_t *)cases[i].bytes, cases[i].len, &info);
+    CHECKF(s == STUDIO_E_FORMAT && has(cases[i].name) && has("not a JPEG, PNG or BMP file"), "%s: %s", cases[i].name, studio_error(ctx));
+  }
+  CHECK(studio_probe(ctx, (const uint8_t *)"\0\0\0\x18" "ftypisom\0\0\0\0isommp41", 24, &info) == STUDIO_E_FORMAT &&
+        strcmp(studio_error(ctx), "not a JPEG, PNG or BMP file") == 0); /* an MP4 video: nothing to name */
+}
+
 int main(void) {
   ctx = studio_create(NULL);
   png_roundtrip();
+  png_writer_exact();
   jpeg_roundtrip();
   exif_orientations();
   png_variants();
@@ -227,6 +301,7 @@ int main(void) {
   hostile_jpeg_tables();
   limits_are_configurable();
   progress_and_cancel();
+  other_formats_named();
   studio_destroy(ctx);
   return check_summary("test_io");
 }
