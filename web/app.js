@@ -6,15 +6,22 @@ import { Viewer } from './ui/viewer.js';
 import { ModelPanel } from './ui/model.js';
 import { HintsMode } from './ui/hints.js';
 import { registerServiceWorker } from './ui/pwa.js';
+import { formatFromName } from './formats.js';
 
 const $ = (s) => document.querySelector(s);
-const TYPES = { 'image/jpeg': 'JPEG', 'image/png': 'PNG', 'image/bmp': 'BMP', 'image/x-ms-bmp': 'BMP' };
 const EXT = /\.(jpe?g|png|bmp)$/i;
+// JPEG, PNG and BMP are the core's; any other image goes to the worker too, which asks the
+// browser's decoder (WebP, AVIF, GIF, HEIC where it can). Only a file that says it is not an
+// image is refused here.
+const maybeImage = (file) => !file.type || file.type.startsWith('image/') || EXT.test(file.name) || !!formatFromName(file.name);
 const SUFFIX = { colorize: 'colorized', enhance: 'enhanced' };
 const VERB = { colorize: 'Colorizing', enhance: 'Enhancing' };
 // the core's stage names (es_progress) as the progress line shows them
 const STAGES = { decode: 'Decoding', analyse: 'Measuring exposure and noise', enhance: 'Brightening, denoising, local contrast',
   network: 'Running the colorization network', encode: 'Encoding' };
+// Photos a mode can run on: open, finished, cancelled, or whose last run failed (out of
+// memory, say: the photo itself is fine, and another try may work).
+const RUNNABLE = ['ready', 'done', 'cancelled', 'failed'];
 const OPEN_IN_WORKER = 3; // decoded photos the worker keeps (12 MP: ~36 MB each, plus results)
 
 let studio = null, model = null, mode = null, selected = null, working = null, restarting = false, nextKey = 1;
@@ -101,7 +108,7 @@ function add(file) {
   item.el = li;
   $('#queue').append(li);
   items.push(item);
-  if (!EXT.test(item.name) && !TYPES[file.type]) fail(item, `${item.name}: not a JPEG, PNG or BMP file${file.type ? ` (${file.type})` : ''}`);
+  if (!maybeImage(file)) fail(item, `${item.name}: not a JPEG, PNG or BMP file (${file.type}), nor any other image`);
   else state(item, 'queued', 'Waiting');
   if (!selected) select(item);
   updateControls();
@@ -111,11 +118,13 @@ function state(item, status, text) {
   item.status = status;
   item.el.dataset.state = status;
   item.el.querySelector('.state').textContent = text;
+  item.el.querySelector('.state').removeAttribute('role'); // fail() sets it again; a photo run again is no alert
 }
 
-function fail(item, message) {
+// 'error': the photo cannot be opened; 'failed': a run on it failed (it can run again).
+function fail(item, message, status = 'error') {
   item.error = message;
-  state(item, 'error', message);
+  state(item, status, message);
   item.el.querySelector('.state').setAttribute('role', 'alert');
   if (item === selected) showMessage(message);
 }
@@ -131,7 +140,7 @@ async function ensureOpen(item) {
     await studio.close(old?.key ?? '').catch(() => {});
   }
   const t0 = performance.now();
-  const r = await studio.open(item.key, new Uint8Array(await item.file.arrayBuffer()), { thumb: 160 });
+  const r = await studio.open(item.key, new Uint8Array(await item.file.arrayBuffer()), { thumb: 160, name: item.name, type: item.file.type });
   opened.push(item.key);
   item.info = r.info; item.suggestion = r.suggestion;
   item.el.dataset.openMs = Math.round(performance.now() - t0);
@@ -187,7 +196,7 @@ async function select(item) {
   for (const i of items) i.el.classList.toggle('selected', i === item);
   item.el.querySelector('button').setAttribute('aria-current', 'true');
   for (const i of items) if (i !== item) i.el.querySelector('button').removeAttribute('aria-current');
-  showMessage(item.status === 'error' ? item.error : '');
+  showMessage(item.status === 'error' || item.status === 'failed' ? item.error : '');
   updateControls();
   if (item.status === 'error' || item.status === 'queued' || item.status === 'opening') { viewer.clear(); hints.select(item); return; }
   if (restarting) return; // the worker is being replaced after a cancel: pump() shows it after
@@ -256,7 +265,7 @@ async function batch() {
   const first = selected;
   // without the model, only photos with colour hints can be colorized
   const can = (i) => want !== 'colorize' || model?.ready || hints.count(i) > 0;
-  const next = () => [first, ...items].find((i) => i && !tried.has(i) && ['ready', 'done', 'cancelled'].includes(i.status) && can(i) &&
+  const next = () => [first, ...items].find((i) => i && !tried.has(i) && RUNNABLE.includes(i.status) && can(i) &&
     (i === first ? !(i.done?.mode === want && i.done.options === opts && !hints.stale(i)) : !i.done));
   while (mode === want) {
     const item = next();
@@ -300,7 +309,7 @@ async function run(item, m) {
     return true;
   } catch (e) {
     if (e.code === 'cancelled') { state(item, 'cancelled', 'Cancelled'); return false; }
-    fail(item, `${item.name}: ${e.message}`);
+    fail(item, `${item.name}: ${e.message}`, 'failed');
     return true; // one photo failing never stops the batch
   } finally {
     working = null;
@@ -420,7 +429,7 @@ function save(bytes, name, type) {
 
 // A result to save, or colour hints changed since it and to be rendered first.
 function downloadable(item) {
-  if (!item || !['ready', 'done', 'cancelled'].includes(item.status)) return false;
+  if (!item || !RUNNABLE.includes(item.status)) return false;
   return hints.stale(item) ? hints.count(item) > 0 || !!model?.ready : !!item.done && item.status === 'done';
 }
 
@@ -481,7 +490,7 @@ function showMessage(text) { $('#message').textContent = text; }
 function updateControls() {
   const busy = !!working || restarting, item = selected;
   for (const b of document.querySelectorAll('.mode')) {
-    b.disabled = busy || !studio || !item || !['ready', 'done', 'cancelled'].includes(item.status);
+    b.disabled = busy || !studio || !item || !RUNNABLE.includes(item.status);
     b.classList.toggle('suggested', !!item && item.suggestion === b.dataset.mode);
   }
   $('#suggestion').textContent = item && !busy ? suggestionText(item) : '';

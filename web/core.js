@@ -15,6 +15,10 @@ export class StudioError extends Error {
 }
 
 const isNode = typeof process === 'object' && !!process.versions?.node;
+// The module addresses up to 4 GB, and its exports return addresses as signed 32-bit
+// numbers: one above 2 GB arrives negative. Every address JS indexes the heap with goes
+// through this (the glue's own helpers do the same).
+const addr = (p) => p >>> 0;
 
 async function readBytes(url) {
   if (isNode && url.protocol === 'file:') {
@@ -75,7 +79,7 @@ class Core {
   // Copy bytes into the module heap for the duration of fn(ptr, len).
   withBytes(bytes, fn) {
     const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-    const p = this.M._malloc(Math.max(u8.length, 1));
+    const p = addr(this.M._malloc(Math.max(u8.length, 1)));
     if (!p) throw new StudioError('nomem', `out of memory for a ${u8.length}-byte file`);
     try {
       this.M.HEAPU8.set(u8, p);
@@ -87,7 +91,7 @@ class Core {
 
   probe(bytes) {
     const M = this.M;
-    const out = M._malloc(9 * 4), desc = M._malloc(256);
+    const out = addr(M._malloc(9 * 4)), desc = addr(M._malloc(256));
     try {
       const s = this.withBytes(bytes, (p, n) => M._es_wasm_probe(this.ctx, p, n, out, desc, 256));
       if (s) this.fail();
@@ -101,13 +105,35 @@ class Core {
     }
   }
 
+  /** Throw the core's own refusal if a width x height image is over its limits (64 MP, 32768
+   *  a side by default): for sizes read from headers the core does not parse itself. */
+  checkSize(width, height) {
+    if (this.M._es_wasm_check_size(this.ctx, width, height)) this.fail();
+  }
+
+  /** Bytes of memory the module holds: it grows as work needs and never shrinks, so this is
+   *  also the peak so far. */
+  heapBytes() { return this.M.HEAPU8.byteLength; }
+
+  /** Test-only: take all of the module's memory that it can still grow to, but about
+   *  `spare` bytes, so the next large allocation fails for real (see studio-worker.js's
+   *  testStarveNext). Returns release(), which gives it back. */
+  fillHeap(spare = 1 << 20) {
+    const M = this.M, taken = [];
+    for (const chunk of [256 << 20, 16 << 20, 1 << 20]) {
+      for (let p; (p = M._malloc(chunk));) taken.push(p);
+    }
+    for (let left = spare; left > 0 && taken.length; left -= 1 << 20) M._free(taken.pop());
+    return () => { for (const p of taken) M._free(p); taken.length = 0; };
+  }
+
   // A studio_image handle -> a plain {width, height, channels, data} copy; frees the handle.
   take(img, { digest = false } = {}) {
     const M = this.M;
     try {
       const width = M._es_wasm_image_width(img), height = M._es_wasm_image_height(img), channels = M._es_wasm_image_channels(img);
-      const ptr = M._es_wasm_image_pixels(img);
-      const out = { width, height, channels, data: M.HEAPU8.slice(ptr, ptr + width * height * channels) };
+      const at = addr(M._es_wasm_image_pixels(img));
+      const out = { width, height, channels, data: M.HEAPU8.slice(at, at + width * height * channels) };
       if (digest) {
         const hex = M._malloc(17);
         M._es_wasm_image_digest(img, hex);
@@ -122,9 +148,9 @@ class Core {
 
   // fn(lenPtr) returns a malloc'd buffer and stores its length: copy it out and free it.
   takeBuffer(fn) {
-    const M = this.M, lenp = M._malloc(4);
+    const M = this.M, lenp = addr(M._malloc(4));
     try {
-      const p = fn(lenp);
+      const p = addr(fn(lenp));
       if (!p) this.fail();
       const out = M.HEAPU8.slice(p, p + new Uint32Array(M.HEAPU8.buffer, lenp, 1)[0]);
       M._free(p);
@@ -151,7 +177,7 @@ class Core {
       throw new StudioError('argument', `image data has ${data?.length} bytes, expected ${width}x${height}x${channels}`);
     const img = this.M._es_wasm_image_new(this.ctx, width, height, channels);
     if (!img) this.fail();
-    this.M.HEAPU8.set(data, this.M._es_wasm_image_pixels(img));
+    this.M.HEAPU8.set(data, addr(this.M._es_wasm_image_pixels(img)));
     return img;
   }
 
@@ -172,7 +198,7 @@ class Core {
 
   // Copy a JS string into the heap (NUL-terminated) for the duration of fn(ptr).
   withString(str, fn) {
-    const n = this.M.lengthBytesUTF8(str) + 1, p = this.M._malloc(n);
+    const n = this.M.lengthBytesUTF8(str) + 1, p = addr(this.M._malloc(n));
     try {
       this.M.stringToUTF8(str, p, n);
       return fn(p);
@@ -274,11 +300,11 @@ class Core {
   suggest(x, y, max = 5) {
     const M = this.M;
     if (!this.model) return [];
-    const rgb = M._malloc(3 * max), prob = M._malloc(4 * max);
+    const rgb = addr(M._malloc(3 * max)), prob = addr(M._malloc(4 * max));
     try {
       const n = M._es_wasm_colorize_suggest(this.model, x, y, max, rgb, prob);
       return Array.from({ length: n }, (_, i) => ({
-        rgb: [...M.HEAPU8.subarray(rgb + 3 * i, rgb + 3 * i + 3)], p: M.HEAPF32[(prob >> 2) + i],
+        rgb: [...M.HEAPU8.subarray(rgb + 3 * i, rgb + 3 * i + 3)], p: M.HEAPF32[prob / 4 + i],
       }));
     } finally {
       M._free(rgb); M._free(prob);
@@ -290,11 +316,11 @@ class Core {
   confidence() {
     const M = this.M;
     if (!this.model) return null;
-    const side = M._malloc(4);
+    const side = addr(M._malloc(4));
     try {
-      const p = M._es_wasm_colorize_confidence(this.model, side);
-      const n = M.HEAP32[side >> 2];
-      return p ? { width: n, height: n, data: new Float32Array(M.HEAPF32.subarray(p >> 2, (p >> 2) + n * n)) } : null;
+      const p = addr(M._es_wasm_colorize_confidence(this.model, side));
+      const n = M.HEAP32[side / 4];
+      return p ? { width: n, height: n, data: new Float32Array(M.HEAPF32.subarray(p / 4, p / 4 + n * n)) } : null;
     } finally {
       M._free(side);
     }
@@ -352,10 +378,10 @@ class HintSession {
 
   /** { workWidth, workHeight, iterations, error } of the last solve. */
   stats() {
-    const M = this.core.M, p = M._malloc(16);
+    const M = this.core.M, p = addr(M._malloc(16));
     try {
       M._es_wasm_hints_stats(this.ptr, p);
-      const [workWidth, workHeight, iterations, error] = M.HEAPF32.subarray(p >> 2, (p >> 2) + 4);
+      const [workWidth, workHeight, iterations, error] = M.HEAPF32.subarray(p / 4, p / 4 + 4);
       return { workWidth, workHeight, iterations, error };
     } finally {
       M._free(p);

@@ -4,6 +4,7 @@
 // cached distribution) instead of shipping 36 MB per 12 MP image across threads.
 import { zip } from './zip.js';
 import { StudioError } from './core.js';
+import { sniff, formatFromName, NAMES, MIME } from './formats.js';
 
 // How a photo looks, from every 16th pixel: mean lightness 0..1 and mean chroma.
 function looks({ width, height, channels, data }) {
@@ -46,6 +47,78 @@ function rgba({ width, height, channels, data }) {
 function bitmap(image) {
   if (typeof createImageBitmap !== 'function') return null; // Node: no bitmaps, the tests read pixels
   return createImageBitmap(new ImageData(rgba(image), image.width, image.height));
+}
+
+// A file as the core reads it (JPEG, PNG, BMP) or, when the core says it is another format,
+// as the browser's own decoder does: {info, input}. file: {name, type}, to name the format
+// when neither can read it.
+async function read(core, bytes, file = {}) {
+  try {
+    const info = core.probe(bytes);
+    return { info, input: core.decode(bytes) };
+  } catch (e) {
+    if (e.code !== 'format' || !bytes.byteLength) throw e;
+    return browserDecode(core, bytes, file);
+  }
+}
+
+// WebP, AVIF, GIF (the first frame), HEIC where the browser has a decoder. The core's size
+// limits come first: from the header when it gives the size (formats.js), else from the
+// decoded bitmap before a pixel is copied out of it.
+async function browserDecode(core, bytes, { name, type }) {
+  const head = sniff(bytes), format = head?.format || formatFromName(name, type);
+  if (head?.width !== undefined) core.checkSize(head.width, head.height);
+  let bmp = null;
+  if (typeof createImageBitmap === 'function' && typeof OffscreenCanvas === 'function') {
+    bmp = await createImageBitmap(new Blob([bytes]), { imageOrientation: 'from-image', premultiplyAlpha: 'none' }).catch(() => null);
+  }
+  if (!bmp) throw await undecodable(format);
+  const { width, height } = bmp;
+  let rgba;
+  try {
+    core.checkSize(width, height);
+    const g = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
+    if (!g) throw new StudioError('too-large', `this browser cannot hold a ${width}x${height} image in a canvas`); // its own side limit
+    g.drawImage(bmp, 0, 0);
+    rgba = g.getImageData(0, 0, width, height).data;
+  } finally {
+    bmp.close();
+  }
+  const input = { width, height, ...pack(rgba) };
+  const model = ['grey', 'grey+alpha', 'RGB', 'RGBA'][input.channels - 1];
+  const description = `${NAMES[format] ?? 'Image'} ${width}x${height}, ${input.channels} channel${input.channels > 1 ? 's' : ''}, 8-bit ${model}` +
+    `, decoded by the browser${format === 'gif' ? ' (first frame)' : ''}`;
+  const info = { format: format ?? 'image', width, height, storedWidth: width, storedHeight: height, channels: input.channels,
+    bitDepth: 8, orientation: 1, progressive: false, description };
+  return { info, input };
+}
+
+// Canvas pixels are RGBA: keep only the channels the photo has (an opaque photo as RGB, a
+// grey one as grey), as the core's decoder does for its formats.
+function pack(rgba) {
+  let opaque = true, grey = true;
+  for (let i = 0; i < rgba.length && (opaque || grey); i += 4) {
+    if (rgba[i + 3] !== 255) opaque = false;
+    if (rgba[i] !== rgba[i + 1] || rgba[i] !== rgba[i + 2]) grey = false;
+  }
+  const channels = (grey ? 1 : 3) + (opaque ? 0 : 1);
+  if (channels === 4) return { channels, data: new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.length) };
+  const data = new Uint8Array((rgba.length / 4) * channels);
+  for (let i = 0, o = 0; i < rgba.length; i += 4) {
+    data[o++] = rgba[i];
+    if (!grey) { data[o++] = rgba[i + 1]; data[o++] = rgba[i + 2]; }
+    if (!opaque) data[o++] = rgba[i + 3];
+  }
+  return { channels, data };
+}
+
+// Why neither decoder could read the file, naming its format (by content, else by its name).
+async function undecodable(format) {
+  if (!format) return new StudioError('format', 'not a JPEG, PNG or BMP file, nor an image this browser can decode');
+  const supported = typeof ImageDecoder === 'function' && MIME[format]
+    ? await ImageDecoder.isTypeSupported(MIME[format]).catch(() => false) : false;
+  return supported ? new StudioError('corrupt', `damaged ${NAMES[format]} data: the browser could not decode it`)
+    : new StudioError('unsupported', `${NAMES[format]} images cannot be read by this browser: save the photo as JPEG or PNG first`);
 }
 
 // A photo's colour hints as the page edits them: a list of {id, kind: 'point' | 'stroke',
@@ -180,11 +253,12 @@ export function sessionOps(getCore) {
       if (networkFor !== p) { p.hints?.session?.end(); solve(p); }
       return core.suggest(x, y);
     },
-    /** Decode and keep a photo; its facts, a suggested mode and a thumbnail bitmap. */
-    async open(key, bytes, { thumb = 160 } = {}) {
+    /** Decode and keep a photo; its facts, a suggested mode and a thumbnail bitmap. name
+     *  and type (the file's) name the format when it cannot be read. */
+    async open(key, bytes, { thumb = 160, name, type } = {}) {
       const core = getCore();
-      const info = core.probe(bytes);
-      const input = core.decode(bytes), look = looks(input);
+      const { info, input } = await read(core, bytes, { name, type });
+      const look = looks(input);
       photos.set(key, { input, info, look, result: null, mode: null });
       const s = Math.min(1, thumb / Math.max(input.width, input.height));
       const small = s < 1 ? core.resize(input, Math.max(1, Math.round(input.width * s)), Math.max(1, Math.round(input.height * s)), { filter: 'area' }) : input;

@@ -28,9 +28,23 @@ const ops = {
   colorize: (input, opts) => core.colorize(input, opts),
   confidence: () => core.confidence(),
   readHints: (hints, size) => core.readHints(hints, size),
+  memory: () => ({ heap: core.heapBytes() }),
   dispose() { core?.dispose(); core = null; return true; },
   ...sessionOps(() => core),
+  // Test-only (the page never sends it; tests/browser/bigphoto.test.mjs posts it to the
+  // worker directly): the next of these operations runs with the module's memory all but
+  // taken, so a test sees a real allocation failure in the core and what the page does next.
+  testStarveNext(list = ['run']) { starveNext = list; return true; },
 };
+let starveNext = null;
+
+// A failure as the page shows it. The browser's own "allocation failed" (a JS buffer, the
+// canvas) says what ran out, like the core's "out of memory ..." sentences do.
+function failure(e) {
+  if (e instanceof RangeError && /alloc|memory|Invalid typed array length|Array buffer/i.test(e.message))
+    return { code: 'nomem', message: `the browser ran out of memory for this photo's pixels (${e.message})` };
+  return { code: e.code || 'internal', message: e.message || String(e) };
+}
 
 // Transfer big buffers and bitmaps back instead of copying them (the core made copies).
 const isBitmap = (x) => typeof ImageBitmap === 'function' && x instanceof ImageBitmap;
@@ -49,9 +63,15 @@ port.listen(async ({ id, op, args = [] }) => {
     if (!ops[op]) throw new StudioError('argument', `unknown operation '${op}'`);
     if (op !== 'init' && !core) throw new StudioError('internal', 'the worker has no module loaded');
     if (core) core.setProgress((stage, fraction) => { port.post({ id, progress: { stage, fraction } }); return 0; });
-    const result = await ops[op](...args);
+    const release = starveNext?.includes(op) ? (starveNext = null, core.fillHeap()) : null;
+    let result;
+    try {
+      result = await ops[op](...args);
+    } finally {
+      release?.();
+    }
     port.post({ id, result }, transferables(result));
   } catch (e) {
-    port.post({ id, error: { code: e.code || 'internal', message: e.message || String(e) } });
+    port.post({ id, error: failure(e) });
   }
 });

@@ -136,14 +136,21 @@ class Studio {
     return this.call('colorize', [arg, options], { onProgress });
   }
 
+  /** {heap}: bytes the worker's WASM memory holds, its peak so far (it never shrinks). */
+  memory() { return this.call('memory', []); }
+
   /** How sure the network was of the last colorize call's colours: { width, height, data }
    *  (Float32Array, 0..1 per cell of the network's output grid), or null. */
   confidence() { return this.call('confidence', []); }
 
   // ---- photos kept in the worker (the page's session; see session.js) ----
   /** Decode and keep a photo under key: {info, look, suggestion, thumb (ImageBitmap)}. The
-   *  bytes move to the worker. */
-  open(key, bytes, { thumb } = {}) { return this.call('open', [key, bytes, { thumb }], { transfer: bytes.buffer ? [bytes.buffer] : [] }); }
+   *  bytes move to the worker. JPEG, PNG and BMP are the core's; another format the
+   *  browser decodes (WebP, AVIF, GIF, HEIC in some) is read by the browser, under the
+   *  core's limits. name and type (the file's) name the format when nothing can read it. */
+  open(key, bytes, { thumb, name, type } = {}) {
+    return this.call('open', [key, bytes, { thumb, name, type }], { transfer: bytes.buffer ? [bytes.buffer] : [] });
+  }
   /** ImageBitmap of the kept photo ('input') or its latest result ('result'). */
   view(key, which = 'input') { return this.call('view', [key, which]); }
   /** Run 'enhance' or 'colorize' on the kept photo with options; keeps the result. */

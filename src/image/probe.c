@@ -53,6 +53,32 @@ static studio_status probe_bmp(studio_ctx *ctx, const uint8_t *d, size_t n, stud
   return STUDIO_OK;
 }
 
+/* Formats people try that the core does not read (with their article), named so that
+ * "photo.webp" is not answered with a bare "unknown format"; status FORMAT all the same, so
+ * the page knows to try the browser's decoder. AVIF and HEIC name themselves by ftyp brand. */
+static const char *other_format(const uint8_t *d, size_t n) {
+  if (n >= 6 && (memcmp(d, "GIF87a", 6) == 0 || memcmp(d, "GIF89a", 6) == 0)) return "a GIF";
+  if (n >= 12 && memcmp(d, "RIFF", 4) == 0 && memcmp(d + 8, "WEBP", 4) == 0) return "a WebP";
+  if (n >= 4 && (memcmp(d, "II*\0", 4) == 0 || memcmp(d, "MM\0*", 4) == 0)) return "a TIFF";
+  if (n >= 2 && d[0] == 0xFF && d[1] == 0x0A) return "a JPEG XL";
+  if (n >= 12 && memcmp(d, "\0\0\0\x0CJXL \r\n\x87\n", 12) == 0) return "a JPEG XL";
+  if (n >= 12 && memcmp(d, "\0\0\0\x0CjP  \r\n\x87\n", 12) == 0) return "a JPEG 2000";
+  if (n >= 4 && memcmp(d, "8BPS", 4) == 0) return "a Photoshop (PSD)";
+  if (n >= 12 && memcmp(d + 4, "ftyp", 4) == 0) {
+    size_t box = (size_t)d[0] << 24 | (size_t)d[1] << 16 | (size_t)d[2] << 8 | d[3];
+    const char *heif = NULL;
+    /* the major brand, then the compatible ones (an AVIF may say mif1 first) */
+    for (size_t i = 8; i + 4 <= n && i + 4 <= box; i += i == 8 ? 8 : 4) {
+      if (memcmp(d + i, "avif", 4) == 0 || memcmp(d + i, "avis", 4) == 0) return "an AVIF";
+      if (memcmp(d + i, "heic", 4) == 0 || memcmp(d + i, "heix", 4) == 0 || memcmp(d + i, "heim", 4) == 0 ||
+          memcmp(d + i, "heis", 4) == 0 || memcmp(d + i, "hevc", 4) == 0 || memcmp(d + i, "hevx", 4) == 0) heif = "a HEIC";
+      else if (!heif && (memcmp(d + i, "mif1", 4) == 0 || memcmp(d + i, "msf1", 4) == 0)) heif = "a HEIF";
+    }
+    return heif;
+  }
+  return NULL;
+}
+
 studio_status studio_probe(studio_ctx *ctx, const uint8_t *data, size_t len, studio_info *info) {
   if (!ctx || !info || (!data && len)) return ctx ? es_fail(ctx, STUDIO_E_ARGUMENT, "studio_probe: NULL argument") : STUDIO_E_ARGUMENT;
   memset(info, 0, sizeof *info);
@@ -64,7 +90,11 @@ studio_status studio_probe(studio_ctx *ctx, const uint8_t *data, size_t len, stu
     case STUDIO_FORMAT_PNG: s = probe_png(ctx, data, len, info); break;
     case STUDIO_FORMAT_JPEG: s = probe_jpeg(ctx, data, len, info); break;
     case STUDIO_FORMAT_BMP: s = probe_bmp(ctx, data, len, info); break;
-    default: s = es_png_scan(ctx, data, len, &(es_png_header){0}); break; /* names a damaged PNG signature */
+    default:
+      if (other_format(data, len))
+        return es_fail(ctx, STUDIO_E_FORMAT, "not a JPEG, PNG or BMP file (the only formats read here) but %s image", other_format(data, len));
+      s = es_png_scan(ctx, data, len, &(es_png_header){0}); /* names a damaged PNG signature */
+      break;
   }
   if (s) return s;
   int swap = info->orientation >= 5;

@@ -5,6 +5,7 @@
  * Build: emcmake cmake -S . -B build/wasm-st -DES_THIRD_PARTY=<prefix> && cmake --build build/wasm-st
  */
 #include "../api/studio.h"
+#include "../image/formats.h" /* es_check_size */
 
 #include <emscripten.h>
 #include <stdlib.h>
@@ -37,6 +38,12 @@ EMSCRIPTEN_KEEPALIVE int es_wasm_probe(studio_ctx *ctx, const uint8_t *data, siz
   studio_info_describe(&i, desc, desc_len);
   return 0;
 }
+
+/* The core's size limits (studio_config) on a width and height that the page read from a
+ * header the core does not parse (WebP, GIF, AVIF, HEIC), before the browser decodes a
+ * pixel: 0, or the status with the core's own sentence. Doubles: such headers hold up to 32
+ * bits per side, which an int would wrap. */
+EMSCRIPTEN_KEEPALIVE int es_wasm_check_size(studio_ctx *ctx, double w, double h) { return (int)es_check_size(ctx, (long long)w, (long long)h); }
 
 /* Images cross the boundary as heap-allocated studio_image handles. */
 static studio_image *boxed(studio_image img) {

@@ -92,7 +92,7 @@ export class HintsMode {
 
   current() {
     const item = this.photo();
-    return item && ['ready', 'done', 'cancelled'].includes(item.status) && this.viewer.width ? this.state(item) : null;
+    return item && ['ready', 'done', 'cancelled', 'failed'].includes(item.status) && this.viewer.width ? this.state(item) : null;
   }
 
   // ------------------------------------------------------------ what the page asks
