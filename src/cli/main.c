@@ -41,7 +41,8 @@ void es_usage(FILE *f) {
           "  --trust T           with a model and hints: how firmly confident colours hold (0..1, 0.5)\n"
           "  --work-size MP      the hints' solve resolution in megapixels (0.01..16, 0.15)\n"
           "  --tolerance E       the hints' solve stops at this estimated error, a*b* units (1e-6..1, 0.002)\n"
-          "       studio convert IN.caffemodel OUT [--pts pts_in_hull.npy] [--precision f32|f16|int8]\n");
+          "       studio convert IN.caffemodel OUT [--pts pts_in_hull.npy] [--precision f32|f16|int8]\n"
+          "       studio convert --print-prototxt | --print-bins   the network this build reads, its 313 ab bins\n");
 }
 
 int main(int argc, char **argv) {

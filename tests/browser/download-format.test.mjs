@@ -6,36 +6,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { createStudio } from '../../web/studio.js';
 import { pageFor, CHROMIUM, download, waitState } from './browser.mjs';
+import { photoFile } from '../node/photos.mjs';
 
 const JPEG_MAGIC = [0xff, 0xd8, 0xff], PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47];
 const magic = (bytes, m) => m.every((b, i) => bytes[i] === b);
 
 // A dark, textured photo (so Enhance has something to do), written as JPEG and as PNG.
-async function photos() {
-  const studio = await createStudio({ threads: 1 });
-  try {
-    const width = 320, height = 240, data = new Uint8Array(width * height * 3);
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        const i = (y * width + x) * 3, v = 20 + 15 * Math.sin(x / 7) * Math.cos(y / 5) + ((x * 31 + y * 17) % 11);
-        data[i] = v + x / 16; data[i + 1] = v; data[i + 2] = v + y / 16;
-      }
-    }
-    const image = { width, height, channels: 3, data }, dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-format-'));
-    const jpg = path.join(dir, 'street.jpg'), png = path.join(dir, 'chart.png');
-    fs.writeFileSync(jpg, await studio.encode(image, { format: 'jpeg', quality: 90 }));
-    fs.writeFileSync(png, await studio.encode(image, { format: 'png' }));
-    return { jpg, png };
-  } finally {
-    studio.terminate();
-  }
-}
-
-
+const photos = async () => ({
+  jpg: await photoFile('street.jpg', { width: 320, height: 240 }),
+  png: await photoFile('chart.png', { width: 320, height: 240 }),
+});
 
 async function enhance(page, files) {
   await page.getByLabel('Open images').setInputFiles(files);

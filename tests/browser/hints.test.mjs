@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createStudio } from '../../web/studio.js';
 import { pageFor, CHROMIUM, download } from './browser.mjs';
+import { MODELS } from '../node/helpers.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BUILD = process.env.ES_BUILD || path.join(ROOT, 'build');
@@ -248,7 +249,7 @@ test('colour hints by keyboard alone: place, move with the arrows, delete, undo'
 });
 
 test('colour hints with the model: a click also shows the suggested colours, which set the hint colour', async (t) => {
-  const caffemodel = path.join(BUILD, 'test-models', 'synthetic-1.caffemodel');
+  const caffemodel = path.join(MODELS, 'synthetic-1.caffemodel');
   const cli = path.join(BUILD, 'native', 'studio-cli');
   if (skip(t, caffemodel, cli)) return;
   const models = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-models-'));

@@ -1,9 +1,10 @@
 // The studio page end to end in a real browser (Debian's Chromium driven by playwright-core)
 // against tools/serve.mjs on localhost: enhance a dark photo and download it, colorize with a
 // (synthetic, test-only) model the server offers, a batch with a corrupt file, the threaded
-// build when cross-origin isolated, offline after the service worker is installed. Every
-// test also checks that no request left the origin and that the console stayed clean.
-// Screenshots go to build/screenshots/ for a person to look at.
+// build when cross-origin isolated, offline after the service worker is installed. The
+// photos are made by tests/node/photos.mjs, so no test here needs ../shared. Every test also
+// checks that no request left the origin and that the console stayed clean. Screenshots go
+// to build/screenshots/ for a person to look at.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -13,16 +14,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createStudio } from '../../web/studio.js';
 import { pageFor, CHROMIUM, download, waitState } from './browser.mjs';
-import { headerBomb } from '../node/helpers.mjs';
+import { headerBomb, MODELS } from '../node/helpers.mjs';
+import { photoFile } from '../node/photos.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BUILD = process.env.ES_BUILD || path.join(ROOT, 'build');
-const SHARED = process.env.ES_SHARED || path.resolve(ROOT, '../shared');
 const SHOTS = path.join(BUILD, 'screenshots');
-const data = (f) => path.join(SHARED, 'datasets', f);
-const DARK = data('lowlight/dicm/01.jpg');
-
-
+const MODEL = path.join(MODELS, 'synthetic-1.caffemodel');
+// The photos: a dark, noisy JPEG (Enhance), a grey PNG (Colorize), a well-exposed PNG.
+const dark = () => photoFile('dark.jpg');
+const grey = () => photoFile('grey.png', { kind: 'grey' });
+const scene = (name = 'scene.png', seed = 1) => photoFile(name, { kind: 'scene', seed });
 
 function shot(page, name) {
   fs.mkdirSync(SHOTS, { recursive: true });
@@ -32,7 +34,7 @@ function shot(page, name) {
 const skipWithout = (t, ...files) => {
   if (!fs.existsSync(CHROMIUM)) { t.skip(`${CHROMIUM} not installed`); return true; }
   const missing = files.filter((f) => !fs.existsSync(f));
-  if (missing.length) { t.skip(`missing: ${missing.join(', ')} (../shared or the synthetic models)`); return true; }
+  if (missing.length) { t.skip(`missing: ${missing.join(', ')} (the synthetic models: tools/studio test makes them)`); return true; }
   return false;
 };
 
@@ -62,11 +64,12 @@ for (const isolated of [true, false]) {
 }
 
 test('open a dark photo, Enhance low-light: brighter, downloadable as PNG and JPEG, original untouched', async (t) => {
-  if (skipWithout(t, DARK)) return;
+  if (skipWithout(t)) return;
+  const file = await dark();
   const { page, check } = await pageFor(t);
-  const original = fs.readFileSync(DARK);
-  await page.getByLabel('Open images').setInputFiles([DARK]);
-  await waitState(page, '01.jpg', ['ready']);
+  const original = fs.readFileSync(file);
+  await page.getByLabel('Open images').setInputFiles([file]);
+  await waitState(page, 'dark.jpg', ['ready']);
   await page.waitForFunction(() => /Suggested: Enhance low-light/.test(document.querySelector('#suggestion').textContent));
   // the main thread must stay responsive while the worker computes
   await page.evaluate(() => {
@@ -74,7 +77,7 @@ test('open a dark photo, Enhance low-light: brighter, downloadable as PNG and JP
     new PerformanceObserver((l) => window.longTasks.push(...l.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
   });
   await page.getByRole('button', { name: 'Enhance low-light' }).click();
-  await waitState(page, '01.jpg', ['done']);
+  await waitState(page, 'dark.jpg', ['done']);
   const [before, after] = await page.locator('#queue li').evaluate((li) => [Number(li.dataset.lightBefore), Number(li.dataset.lightAfter)]);
   assert.ok(after > before + 0.03, `mean lightness ${before} -> ${after}`);
   const longTasks = await page.evaluate(() => window.longTasks);
@@ -96,11 +99,11 @@ test('open a dark photo, Enhance low-light: brighter, downloadable as PNG and JP
   await page.getByRole('button', { name: 'Fit' }).click();
 
   const auto = await download(page); // by default a JPEG photo stays JPEG
-  assert.equal(auto.name, '01-enhanced.jpg');
+  assert.equal(auto.name, 'dark-enhanced.jpg');
   assert.deepEqual([...auto.bytes.subarray(0, 3)], [0xff, 0xd8, 0xff]);
   await page.selectOption('#format', 'png');
   const png = await download(page);
-  assert.equal(png.name, '01-enhanced.png');
+  assert.equal(png.name, 'dark-enhanced.png');
   const studio = await decoder();
   const [src, out] = [await studio.decode(original), await studio.decode(png.bytes)];
   const mean = (img) => img.data.reduce((s, v) => s + v, 0) / img.data.length;
@@ -109,26 +112,24 @@ test('open a dark photo, Enhance low-light: brighter, downloadable as PNG and JP
   await page.selectOption('#format', 'jpeg');
   await page.getByLabel('JPEG quality').fill('80');
   const jpg = await download(page);
-  assert.equal(jpg.name, '01-enhanced.jpg');
+  assert.equal(jpg.name, 'dark-enhanced.jpg');
   assert.deepEqual([...jpg.bytes.subarray(0, 3)], [0xff, 0xd8, 0xff]);
-  assert.ok(fs.readFileSync(DARK).equals(original), 'the original file changed');
+  assert.ok(fs.readFileSync(file).equals(original), 'the original file changed');
   check();
 });
 
 test('Colorize with a model the site serves: a grey photo gains colour; options re-read without the network', async (t) => {
-  const model = path.join(BUILD, 'test-models', 'synthetic-1.caffemodel');
-  const grey = path.join(BUILD, 'test-models', 'opencv', 'kodim23-grey.png');
-  if (skipWithout(t, model, grey)) return;
-  const { page, check } = await pageFor(t, ['--models', servedModel(model)]);
+  if (skipWithout(t, MODEL)) return;
+  const { page, check } = await pageFor(t, ['--models', servedModel(MODEL)]);
   await page.waitForFunction(() => /ready \(from this site, int8\)/.test(document.querySelector('#model-status').textContent), null, { timeout: 120000 });
-  await page.getByLabel('Open images').setInputFiles([grey]);
-  await waitState(page, 'kodim23-grey.png', ['ready']);
+  await page.getByLabel('Open images').setInputFiles([await grey()]);
+  await waitState(page, 'grey.png', ['ready']);
   await page.waitForFunction(() => /Suggested: Colorize/.test(document.querySelector('#suggestion').textContent));
   await page.getByRole('button', { name: 'Colorize' }).click();
-  await waitState(page, 'kodim23-grey.png', ['done']);
+  await waitState(page, 'grey.png', ['done']);
   const first = Number(await page.locator('#queue li').getAttribute('data-run-ms'));
   const png = await download(page);
-  assert.equal(png.name, 'kodim23-grey-colorized.png');
+  assert.equal(png.name, 'grey-colorized.png');
   const out = await (await decoder()).decode(png.bytes);
   let chroma = 0;
   for (let i = 0; i < out.data.length; i += out.channels) chroma += Math.abs(out.data[i] - out.data[i + 1]) + Math.abs(out.data[i + 2] - out.data[i + 1]);
@@ -141,7 +142,7 @@ test('Colorize with a model the site serves: a grey photo gains colour; options 
     .observe(document.querySelector('#stage'), { childList: true, characterData: true, subtree: true }));
   await page.getByLabel('Vibrance').fill('0.2');
   await page.waitForFunction(() => document.querySelector('#queue li').dataset.state === 'working', null, { timeout: 10000 }).catch(() => {});
-  await waitState(page, 'kodim23-grey.png', ['done']);
+  await waitState(page, 'grey.png', ['done']);
   const second = Number(await page.locator('#queue li').getAttribute('data-run-ms'));
   assert.ok(!stages.some((s) => /network/.test(s)), `the network ran again: ${stages.join(' | ')}`);
   t.diagnostic(`colorize 768x512: first run ${first} ms, vibrance change ${second} ms`);
@@ -152,12 +153,11 @@ test('Colorize with a model the site serves: a grey photo gains colour; options 
 });
 
 test('Colorize without a model or hints explains why and offers colour hints', async (t) => {
-  const grey = path.join(BUILD, 'test-models', 'opencv', 'kodim23-grey.png');
-  if (skipWithout(t, grey)) return;
+  if (skipWithout(t)) return;
   const { page, check } = await pageFor(t);
   await page.waitForFunction(() => /No colorization model yet/.test(document.querySelector('#model-status').textContent));
-  await page.getByLabel('Open images').setInputFiles([grey]);
-  await waitState(page, 'kodim23-grey.png', ['ready']);
+  await page.getByLabel('Open images').setInputFiles([await grey()]);
+  await waitState(page, 'grey.png', ['ready']);
   await page.getByRole('button', { name: 'Colorize' }).click();
   assert.match(await page.textContent('#message'), /Colorize needs colour hints or the colorization model/);
   assert.equal(await page.evaluate(() => document.activeElement.id), 'hints-toggle');
@@ -166,19 +166,19 @@ test('Colorize without a model or hints explains why and offers colour hints', a
 });
 
 test('a batch of three with a corrupt file: two results, one clear error, Download all gives a ZIP', async (t) => {
-  const files = [data('kodak/kodim05.png'), data('conformance/pngsuite/xcrn0g04.png'), DARK];
-  if (skipWithout(t, ...files)) return;
+  if (skipWithout(t)) return;
+  const files = [await scene(), await photoFile('damaged.png', { kind: 'damaged' }), await dark()];
   const { page, check } = await pageFor(t);
   await page.getByLabel('Open images').setInputFiles(files);
   // start as soon as the first photo is open: the ones still opening join the batch
-  await waitState(page, 'kodim05.png', ['ready']);
+  await waitState(page, 'scene.png', ['ready']);
   await page.getByRole('button', { name: 'Enhance low-light' }).click();
-  await waitState(page, 'xcrn0g04.png', ['error']);
-  await waitState(page, 'kodim05.png', ['done']);
-  await waitState(page, '01.jpg', ['done']);
+  await waitState(page, 'damaged.png', ['error']);
+  await waitState(page, 'scene.png', ['done']);
+  await waitState(page, 'dark.jpg', ['done']);
   const states = await page.$$eval('#queue li', (lis) => lis.map((li) => `${li.querySelector('.name').textContent}: ${li.dataset.state}: ${li.querySelector('.state').textContent}`));
   assert.equal(states.filter((s) => /: done:/.test(s)).length, 2, states.join('\n'));
-  assert.ok(states.some((s) => /xcrn0g04\.png: error: xcrn0g04\.png: .*(PNG|CRC|corrupt)/i.test(s)), states.join('\n'));
+  assert.ok(states.some((s) => /damaged\.png: error: damaged\.png: corrupt PNG: checksum mismatch in the IDAT chunk/.test(s)), states.join('\n'));
   assert.equal(await page.locator('#queue .thumb canvas').count(), 2);
   await shot(page, 'batch');
   await page.setViewportSize({ width: 3840, height: 2160 });
@@ -191,16 +191,17 @@ test('a batch of three with a corrupt file: two results, one clear error, Downlo
   // an independent reader: Python's zipfile checks every CRC
   const listing = execFileSync('/usr/bin/python3', ['-c', 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print("\\n".join(z.namelist()))',
     writeTemp(zip.bytes)]).toString().trim().split('\n');
-  assert.deepEqual(listing.sort(), ['01-enhanced.jpg', 'kodim05-enhanced.png']); // each in its photo's format
+  assert.deepEqual(listing.sort(), ['dark-enhanced.jpg', 'scene-enhanced.png']); // each in its photo's format
   check();
 });
 
 test('a batch larger than the worker keeps open: results of photos it let go still download, as JPEG', async (t) => {
-  const files = ['kodim01.png', 'kodim02.png', 'kodim03.png', 'kodim04.png', 'kodim05.png'].map((f) => data(`kodak/${f}`));
-  if (skipWithout(t, ...files)) return;
+  if (skipWithout(t)) return;
+  const files = [];
+  for (let i = 1; i <= 5; i++) files.push(await scene(`photo-${i}.png`, i));
   const { page, check } = await pageFor(t);
   await page.getByLabel('Open images').setInputFiles(files);
-  await waitState(page, 'kodim01.png', ['ready']);
+  await waitState(page, 'photo-1.png', ['ready']);
   await page.getByRole('button', { name: 'Enhance low-light' }).click();
   for (const f of files) await waitState(page, path.basename(f), ['done']);
   await page.selectOption('#format', 'jpeg');
@@ -220,10 +221,9 @@ function writeTemp(bytes) {
 }
 
 test('offline after the first visit: reload with no network, Enhance and Colorize (served model) still work', async (t) => {
-  const model = path.join(BUILD, 'test-models', 'synthetic-1.caffemodel');
-  const grey = path.join(BUILD, 'test-models', 'opencv', 'kodim23-grey.png');
-  if (skipWithout(t, DARK, model, grey)) return;
-  const { context, page } = await pageFor(t, ['--models', servedModel(model)]);
+  if (skipWithout(t, MODEL)) return;
+  const [darkFile, greyFile] = [await dark(), await grey()];
+  const { context, page } = await pageFor(t, ['--models', servedModel(MODEL)]);
   await page.waitForFunction(() => /ready \(from this site/.test(document.querySelector('#model-status').textContent), null, { timeout: 120000 });
   await page.evaluate(async () => { await navigator.serviceWorker.ready; });
   await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 30000 }).catch(() => page.reload());
@@ -232,26 +232,26 @@ test('offline after the first visit: reload with no network, Enhance and Coloriz
   await page.reload();
   await page.waitForFunction(() => document.documentElement.dataset.build, null, { timeout: 60000 });
   assert.equal(await page.evaluate(() => navigator.onLine), false);
-  await page.getByLabel('Open images').setInputFiles([DARK]);
-  await waitState(page, '01.jpg', ['ready']);
+  await page.getByLabel('Open images').setInputFiles([darkFile]);
+  await waitState(page, 'dark.jpg', ['ready']);
   await page.getByRole('button', { name: 'Enhance low-light' }).click();
-  await waitState(page, '01.jpg', ['done']);
+  await waitState(page, 'dark.jpg', ['done']);
   await page.waitForFunction(() => /ready \(from this site/.test(document.querySelector('#model-status').textContent), null, { timeout: 120000 });
-  await page.getByLabel('Open images').setInputFiles([grey]);
-  await waitState(page, 'kodim23-grey.png', ['ready']);
-  await page.locator('#queue li', { hasText: 'kodim23-grey.png' }).getByRole('button').click();
+  await page.getByLabel('Open images').setInputFiles([greyFile]);
+  await waitState(page, 'grey.png', ['ready']);
+  await page.locator('#queue li', { hasText: 'grey.png' }).getByRole('button').click();
   await page.getByRole('button', { name: 'Colorize' }).click();
-  await waitState(page, 'kodim23-grey.png', ['done']);
+  await waitState(page, 'grey.png', ['done']);
   // a photo already done in the other mode keeps its result
-  assert.equal(await page.locator('#queue li', { hasText: '01.jpg' }).locator('.state').textContent(), 'Enhanced');
+  assert.equal(await page.locator('#queue li', { hasText: 'dark.jpg' }).locator('.state').textContent(), 'Enhanced');
   await shot(page, 'offline-colorized');
 });
 
 test('phone width and dark theme: the layout holds, controls stay reachable by keyboard', async (t) => {
-  if (skipWithout(t, DARK)) return;
+  if (skipWithout(t)) return;
   const { page, check } = await pageFor(t, [], { viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
-  await page.getByLabel('Open images').setInputFiles([DARK]);
-  await waitState(page, '01.jpg', ['ready']);
+  await page.getByLabel('Open images').setInputFiles([await dark()]);
+  await waitState(page, 'dark.jpg', ['ready']);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `page scrolls sideways by ${overflow}px at phone width`);
   // every control has a name; the mode button is reachable with Tab and runs with Enter
@@ -265,13 +265,13 @@ test('phone width and dark theme: the layout holds, controls stay reachable by k
   }
   assert.ok(reached, 'Enhance low-light is not reachable with Tab');
   await page.keyboard.press('Enter');
-  await waitState(page, '01.jpg', ['done']);
+  await waitState(page, 'dark.jpg', ['done']);
   await shot(page, 'phone-dark');
   check();
 });
 
 test('input by drop and paste; a wrong type and an oversize image get a message naming the file', async (t) => {
-  if (skipWithout(t, DARK)) return;
+  if (skipWithout(t)) return;
   const { page, check } = await pageFor(t);
   const b64 = (f) => fs.readFileSync(f).toString('base64');
   // drop onto the page: the same DataTransfer a file manager gives
@@ -280,7 +280,7 @@ test('input by drop and paste; a wrong type and an oversize image get a message 
     dt.items.add(new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], 'dropped.jpg', { type: 'image/jpeg' }));
     dt.items.add(new File(['just text'], 'notes.txt', { type: 'text/plain' }));
     document.querySelector('#drop').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-  }, [b64(DARK)]);
+  }, [b64(await dark())]);
   await waitState(page, 'dropped.jpg', ['ready']);
   await waitState(page, 'notes.txt', ['error']);
   assert.match(await page.locator('#queue li', { hasText: 'notes.txt' }).textContent(), /notes\.txt: not a JPEG, PNG or BMP file \(text\/plain\)/);
@@ -292,7 +292,7 @@ test('input by drop and paste; a wrong type and an oversize image get a message 
     const big = new DataTransfer();
     big.items.add(new File([Uint8Array.from(atob(bomb), (c) => c.charCodeAt(0))], 'huge.png', { type: 'image/png' }));
     document.querySelector('#drop').dispatchEvent(new DragEvent('drop', { dataTransfer: big, bubbles: true, cancelable: true }));
-  }, [b64(path.join(BUILD, 'test-models', 'opencv', 'kodim23-grey.png')), headerBomb().toString('base64')]);
+  }, [b64(await grey()), headerBomb().toString('base64')]);
   await waitState(page, 'pasted-', ['ready']);
   await waitState(page, 'huge.png', ['error']);
   assert.match(await page.locator('#queue li', { hasText: 'huge.png' }).textContent(), /huge\.png: .*100000x100000.*limit/);
@@ -339,34 +339,29 @@ test('a new version: the page offers it, and "Update now" switches to it', async
 });
 
 test('Cancel stops a long run at once; the studio stays usable', async (t) => {
-  const src = data('kodak/kodim05.png');
-  if (skipWithout(t, src)) return;
-  // a 12 MP photo made here (kodim05 enlarged), so the run is long enough to cancel
-  const studio = await decoder();
-  const big = await studio.resize(await studio.decode(fs.readFileSync(src)), 4242, 2828);
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'studio-big-')), 'big.png');
-  fs.writeFileSync(file, await studio.encode(big, { format: 'png' }));
+  if (skipWithout(t)) return;
+  // a 12 MP photo, so the run is long enough to cancel
+  const file = await photoFile('big.jpg', { kind: 'dark', width: 4242, height: 2828 });
   const { page, check } = await pageFor(t);
   await page.getByLabel('Open images').setInputFiles([file]);
-  await waitState(page, 'big.png', ['ready']);
+  await waitState(page, 'big.jpg', ['ready']);
   await page.getByRole('button', { name: 'Enhance low-light' }).click();
-  await waitState(page, 'big.png', ['working']);
-  await page.waitForFunction(() => /: big\.png/.test(document.querySelector('#stage').textContent));
+  await waitState(page, 'big.jpg', ['working']);
+  await page.waitForFunction(() => /: big\.jpg/.test(document.querySelector('#stage').textContent));
   await shot(page, 'progress');
   const t0 = Date.now();
   await page.getByRole('button', { name: 'Cancel' }).click();
-  await waitState(page, 'big.png', ['cancelled'], 10000);
+  await waitState(page, 'big.jpg', ['cancelled'], 10000);
   t.diagnostic(`cancelled in ${Date.now() - t0} ms`);
   assert.match(await page.textContent('#message'), /Cancelled/);
   await page.waitForFunction(() => !document.querySelector('.mode').disabled);
   await page.getByRole('button', { name: 'Enhance low-light' }).click();
-  await waitState(page, 'big.png', ['done']);
+  await waitState(page, 'big.jpg', ['done']);
   check();
 });
 
 for (const storage of ['OPFS', 'IndexedDB']) test(`a model from disk: checked, converted in the worker, kept in this browser (${storage}); Forget removes it`, async (t) => {
-  const model = path.join(BUILD, 'test-models', 'synthetic-1.caffemodel');
-  const broken = path.join(BUILD, 'test-models', 'synthetic-3-broken-conv5_2.caffemodel');
+  const model = MODEL, broken = path.join(MODELS, 'synthetic-3-broken-conv5_2.caffemodel');
   if (skipWithout(t, model, broken)) return;
   // a browser without the Origin Private File System keeps the model in IndexedDB
   const init = storage === 'OPFS' ? undefined : () => { delete StorageManager.prototype.getDirectory; };

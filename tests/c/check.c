@@ -38,6 +38,12 @@ const char *check_shared(const char *sub, char *buf, size_t len) {
   return buf;
 }
 
+const char *check_models(const char *name, char *buf, size_t len) {
+  const char *root = getenv("ES_TEST_MODELS");
+  snprintf(buf, len, "%s/%s", root ? root : ES_TEST_MODELS, name);
+  return buf;
+}
+
 uint8_t *check_read(const char *path, size_t *len) {
   char why[256];
   uint8_t *d = es_read_file(path, len, why, sizeof why);

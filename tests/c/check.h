@@ -16,6 +16,9 @@ int check_summary(const char *suite);
 
 /* ../shared/<sub> if present, else NULL after printing why the caller skips. */
 const char *check_shared(const char *sub, char *buf, size_t len);
+/* <models>/<name>: the synthetic models and OpenCV's outputs on them (tools/studio test writes
+ * them, with or without ../shared), from $ES_TEST_MODELS or the build's default. */
+const char *check_models(const char *name, char *buf, size_t len);
 /* Whole file (malloc'd) or NULL. */
 uint8_t *check_read(const char *path, size_t *len);
 

@@ -677,10 +677,10 @@ static void session_no_model(void) {
 
 static void with_model(void) {
   char path[1024];
-  snprintf(path, sizeof path, "%s/synthetic-1.caffemodel", ES_TEST_MODELS);
+  check_models("synthetic-1.caffemodel", path, sizeof path);
   FILE *probe = fopen(path, "rb");
   if (probe) fclose(probe);
-  if (!probe) { printf("SKIP: %s missing (tools/studio test makes it when ../shared is present)\n", path); return; }
+  if (!probe) { printf("SKIP: %s missing (tools/studio test makes it)\n", path); return; }
   size_t len;
   uint8_t *data = check_read(path, &len);
   studio_model *m = NULL;

@@ -137,9 +137,8 @@ static void bins(void) {
   es_caffe_free(&net);
   /* a synthetic model written without bin centres loads with no .npy (the table) */
   char mpath[1024];
-  snprintf(mpath, sizeof mpath, "%s/synthetic-2-no-bins.caffemodel", ES_TEST_MODELS);
-  uint8_t *m = check_read(mpath, &len);
-  if (!m) printf("SKIP: synthetic models missing (tools/studio test makes them when ../shared is present)\n");
+  uint8_t *m = check_read(check_models("synthetic-2-no-bins.caffemodel", mpath, sizeof mpath), &len);
+  if (!m) printf("SKIP: synthetic models missing (tools/studio test makes them)\n");
   else {
     es_caffe_net nm;
     CHECKF(es_caffe_read(ctx, m, len, &nm) == STUDIO_OK && es_eccv16_check(ctx, &nm) == STUDIO_OK, "%s", studio_error(ctx));
@@ -157,19 +156,16 @@ static void bins(void) {
   free(m); free(o.data); free(short_.data);
 }
 
-static uint8_t *load(const char *dir, const char *name, size_t *len) {
+static uint8_t *load(const char *name, size_t *len) {
   char path[1024];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  return check_read(path, len);
+  return check_read(check_models(name, path, sizeof path), len);
 }
 
 static void synthetic_models(void) {
-  char dir[1024], pts_path[1024];
-  snprintf(dir, sizeof dir, "%s", ES_TEST_MODELS);
-  size_t la, lb, lc, lp;
-  uint8_t *a = load(dir, "synthetic-1.caffemodel", &la);
-  if (!a) { printf("SKIP: synthetic models missing (tools/studio test makes them when ../shared is present)\n"); return; }
-  uint8_t *b = load(dir, "synthetic-1-legacy-unpacked.caffemodel", &lb), *c = load(dir, "synthetic-3-broken-conv5_2.caffemodel", &lc);
+  size_t la, lb, lc;
+  uint8_t *a = load("synthetic-1.caffemodel", &la);
+  if (!a) { printf("SKIP: synthetic models missing (tools/studio test makes them)\n"); return; }
+  uint8_t *b = load("synthetic-1-legacy-unpacked.caffemodel", &lb), *c = load("synthetic-3-broken-conv5_2.caffemodel", &lc);
   es_caffe_net na, nb;
   CHECKF(es_caffe_read(ctx, a, la, &na) == STUDIO_OK, "%s", studio_error(ctx));
   CHECKF(es_eccv16_check(ctx, &na) == STUDIO_OK, "%s", studio_error(ctx));
@@ -186,17 +182,11 @@ static void synthetic_models(void) {
   CHECKF(same && compared >= 60, "packed/new-style and unpacked/legacy files differ (%d blobs compared)", compared);
   const es_caffe_layer *bn = es_caffe_find(&na, "conv4_3norm");
   CHECK(bn && bn->blobs[2].data[0] > 100.f); /* Caffe's factor, not 1 */
-  /* class8_ab carries the bin centres from pts_in_hull.npy, transposed */
-  const es_caffe_layer *ab = es_caffe_find(&na, "class8_ab");
-  uint8_t *p = check_shared("reference/pts_in_hull.npy", pts_path, sizeof pts_path) ? check_read(pts_path, &lp) : NULL;
-  es_npy pts;
-  if (p && CHECK(es_npy_read(ctx, p, lp, &pts) == STUDIO_OK && pts.count == 626)) {
-    int ok = ab && ab->nblobs >= 1;
-    for (int i = 0; ok && i < 313; i++) ok = ab->blobs[0].data[i] == pts.data[2 * i] && ab->blobs[0].data[313 + i] == pts.data[2 * i + 1];
-    CHECK(ok);
-    es_npy_free(&pts);
-  }
-  free(p);
+  /* class8_ab carries the bin centres it was written with (`studio-cli convert --print-bins`,
+   * equal to pts_in_hull.npy: bins() above), transposed */
+  float table[626];
+  for (int i = 0; i < 313; i++) { table[2 * i] = es_ab_bins[i][0]; table[2 * i + 1] = es_ab_bins[i][1]; }
+  CHECK(ab_is(&na, table));
   es_caffe_net nc;
   CHECK(c && es_caffe_read(ctx, c, lc, &nc) == STUDIO_OK);
   CHECKF(es_eccv16_check(ctx, &nc) == STUDIO_E_UNSUPPORTED && has("layer 'conv5_2' weights should be 512x512x3x3"), "%s", studio_error(ctx));

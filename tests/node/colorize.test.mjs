@@ -1,20 +1,21 @@
 // Colorization through WASM: the same result as the native build (within 1 level; XNNPACK's
 // WASM and x86 kernels sum in different orders), the JS API with model loading, cached
-// re-reads and clear refusals. Uses the synthetic models `tools/studio test` writes.
+// re-reads and clear refusals. Uses the synthetic models `tools/studio test` writes (with or
+// without ../shared) and a grey photo made here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createStudio } from '../../web/studio.js';
-import { BUILD, NATIVE_CLI, run } from './helpers.mjs';
+import { MODELS, NATIVE_CLI, run } from './helpers.mjs';
+import { photoFile } from './photos.mjs';
 
-const MODELS = path.join(BUILD, 'test-models');
 const model = path.join(MODELS, 'synthetic-1.caffemodel');
-const grey = path.join(MODELS, 'opencv', 'kodim23-grey.png');
 
 test('WASM colorize equals native colorize within 1 level, both builds', async (t) => {
-  if (!fs.existsSync(model)) { t.skip(`${model} missing (tools/studio test makes it when ../shared is present)`); return; }
+  if (!fs.existsSync(model)) { t.skip(`${model} missing (tools/studio test makes it)`); return; }
+  const grey = await photoFile('grey.png', { kind: 'grey' });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-col-'));
   const r = await run(NATIVE_CLI, ['colorize', grey, path.join(dir, 'native.png'), '--model', model, '--threads', '1']);
   assert.equal(r.code, 0, r.stderr);

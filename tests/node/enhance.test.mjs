@@ -9,21 +9,10 @@ import path from 'node:path';
 import { loadCore } from '../../web/core.js';
 import { createStudio } from '../../web/studio.js';
 import { NATIVE_CLI, ROOT, run } from './helpers.mjs';
+import { photoImage } from './photos.mjs';
 
-// A dark, noisy photo-like fixture: gradients, edges and seeded Gaussian noise.
-function fixture(w = 333, h = 217) {
-  let s = 12345;
-  const rand = () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-  const gauss = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
-  const data = new Uint8Array(w * h * 3);
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++)
-      for (let k = 0; k < 3; k++) {
-        const base = (x > w / 2 ? 40 : 18) + 20 * Math.sin(y / 17 + k) + (k === 2 ? 10 * x / w : 0);
-        data[(y * w + x) * 3 + k] = Math.max(0, Math.min(255, Math.round(base + 4 * gauss())));
-      }
-  return { width: w, height: h, channels: 3, data };
-}
+// The dark, noisy scene of photos.mjs, at odd sizes.
+const fixture = (width = 333, height = 217) => photoImage({ kind: 'dark', width, height });
 
 test('WASM enhance equals native enhance (within 1 level), both builds', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-enh-'));

@@ -1,16 +1,19 @@
 // helpers.mjs - shared by the Node tests: paths, the native CLI, ../shared lookup, and
-// bad-input files made on the spot.
+// bad-input files made on the spot. (The photos the tests run on: photos.mjs.)
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { crc32 } from '../../web/zip.js'; // PNG chunks and ZIP entries use the same CRC-32
+import { pngChunk as chunk } from './photos.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BUILD = process.env.ES_BUILD || path.join(ROOT, 'build');
 export const SHARED = process.env.ES_SHARED || path.resolve(ROOT, '../shared');
 export const NATIVE_CLI = path.join(BUILD, 'native', 'studio-cli');
+// The synthetic models and OpenCV's outputs on them (tools/studio test writes them, with or
+// without ../shared); ES_TEST_MODELS points elsewhere.
+export const MODELS = process.env.ES_TEST_MODELS || path.join(BUILD, 'test-models');
 
 /** ../shared/<sub>, or null after the test is marked skipped with the reason. */
 export function shared(t, sub) {
@@ -35,13 +38,6 @@ export function parseInfo(stdout, stderr) {
     if (m) out[m[1]] = m[2];
   }
   return out;
-}
-
-function chunk(type, data) {
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
-  const crc = Buffer.alloc(4); crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([len, body, crc]);
 }
 
 /** A valid PNG header claiming width x height, with a token IDAT: the classic header bomb. */

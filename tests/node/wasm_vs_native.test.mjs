@@ -1,13 +1,15 @@
-// Both WASM builds decode every conformance file to exactly the native build's pixels (the
-// native build is checked against Pillow in test_conformance), and refuse the same files
-// with the same sentences. stb_image runs without its SSE2 paths natively (STBI_NO_SIMD),
-// so there is no SIMD rounding difference to allow for: equality is byte for byte.
+// Both WASM builds decode every conformance file, and the photos of photos.mjs, to exactly
+// the native build's pixels (the native build is checked against Pillow in test_conformance),
+// and refuse the same files with the same sentences. stb_image runs without its SSE2 paths
+// natively (STBI_NO_SIMD), so there is no SIMD rounding difference to allow for: equality is
+// byte for byte.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadCore } from '../../web/core.js';
 import { NATIVE_CLI, run, parseInfo, shared, badFiles } from './helpers.mjs';
+import { photoFile } from './photos.mjs';
 
 const cores = {};
 async function core(build) {
@@ -18,7 +20,10 @@ async function core(build) {
 async function compareFolder(t, sub, filter = () => true) {
   const dir = shared(t, sub);
   if (!dir) return;
-  const files = fs.readdirSync(dir).filter((f) => /\.(png|jpe?g|bmp)$/i.test(f) && filter(f)).map((f) => path.join(dir, f));
+  await compareFiles(fs.readdirSync(dir).filter((f) => /\.(png|jpe?g|bmp)$/i.test(f) && filter(f)).map((f) => path.join(dir, f)));
+}
+
+async function compareFiles(files) {
   const native = parseInfo(...Object.values(await run(NATIVE_CLI, ['info', '--digest', ...files])).slice(1));
   for (const build of ['st', 'mt']) {
     const c = await core(build);
@@ -38,6 +43,11 @@ async function compareFolder(t, sub, filter = () => true) {
   }
 }
 
+test('photos made here (grey and RGB PNG, JPEG, a damaged PNG): wasm equals native', async () => {
+  await compareFiles([await photoFile('grey.png', { kind: 'grey' }), await photoFile('scene.png', { kind: 'scene' }), await photoFile('dark.jpg'),
+    await photoFile('damaged.png', { kind: 'damaged' })]);
+});
+
 test('PngSuite: wasm-st and wasm-mt equal native', (t) => compareFolder(t, 'datasets/conformance/pngsuite'));
 test('JPEG oddities: wasm equals native, refusals too', (t) => compareFolder(t, 'datasets/conformance/jpeg'));
 test('EXIF orientation examples: wasm equals native', (t) => compareFolder(t, 'datasets/conformance/exif-orientation'));
@@ -47,7 +57,7 @@ test('Kodak and LIME (BMP): wasm equals native', async (t) => {
 });
 
 test('bad inputs: same error from every build', async () => {
-  const { names } = badFiles();
+  const { names } = badFiles(await photoFile('scene.png', { kind: 'scene' }), await photoFile('dark.jpg'));
   const native = parseInfo(...Object.values(await run(NATIVE_CLI, ['info', '--digest', ...names])).slice(1));
   for (const build of ['st', 'mt']) {
     const c = await core(build);

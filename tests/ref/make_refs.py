@@ -1,7 +1,12 @@
 #!/usr/bin/python3
 """Reference data from the independent peers: Pillow for decoding, OpenCV for colour and
 resampling. Written to OUT (tools/studio passes build/ref); the C and Node tests compare
-against it. Needs Debian's python3-pil, python3-opencv, python3-numpy and ../shared.
+against it. Needs Debian's python3-pil, python3-opencv, python3-numpy. What needs no dataset
+is always written: the Lab table grid, and the colour and resize comparisons on a photo made
+by code (scene.py, named "scene"). What SHARED/datasets holds adds the rest: Pillow's pixels
+for PngSuite, the JPEG oddities and the EXIF set, and the same OpenCV comparisons on Kodak's
+kodim03 and kodim23 (Kodak parity).
+  make_refs.py SHARED OUT
 
 File format, shared by every reference: a text header line "W H C TYPE\n" (TYPE u8 or f32)
 then the raw interleaved samples, little-endian."""
@@ -11,6 +16,9 @@ import sys
 import cv2
 import numpy as np
 from PIL import Image, ImageOps
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from scene import scene_rgb  # noqa: E402
 
 SHARED, OUT = sys.argv[1], sys.argv[2]
 
@@ -48,9 +56,15 @@ def pillow_rgba(im, bit_depth=8):
     return np.array(im.convert("RGBA"))
 
 
+def dataset(sub):
+    """The dataset's directory, or an empty list of names when ../shared lacks it."""
+    d = os.path.join(SHARED, "datasets", sub)
+    return d, sorted(os.listdir(d)) if os.path.isdir(d) else []
+
+
 def pngsuite():
-    d = os.path.join(SHARED, "datasets/conformance/pngsuite")
-    for name in sorted(os.listdir(d)):
+    d, names = dataset("conformance/pngsuite")
+    for name in names:
         if not name.endswith(".png") or name.startswith("x") or name == "PngSuite.png":
             continue
         path = os.path.join(d, name)
@@ -61,8 +75,8 @@ def pngsuite():
 
 
 def jpegs():
-    d = os.path.join(SHARED, "datasets/conformance/jpeg")
-    for name in sorted(os.listdir(d)):
+    d, names = dataset("conformance/jpeg")
+    for name in names:
         if not name.endswith(".jpg"):
             continue
         try:
@@ -74,8 +88,8 @@ def jpegs():
 
 
 def exif():
-    d = os.path.join(SHARED, "datasets/conformance/exif-orientation")
-    for name in sorted(os.listdir(d)):
+    d, names = dataset("conformance/exif-orientation")
+    for name in names:
         if name.endswith(".jpg"):
             with Image.open(os.path.join(d, name)) as im:
                 write(os.path.join(OUT, "exif", name + ".ref"), np.array(ImageOps.exif_transpose(im).convert("RGBA")))
@@ -92,9 +106,18 @@ def lab_grid():
     write(os.path.join(OUT, "color", "grid.lab.ref"), cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab))
 
 
-def colour_and_resize():
+def photos():
+    """The generated photo, then the Kodak ones where ../shared has them (same 768x512 size,
+    so every comparison means the same on each)."""
+    yield "scene", scene_rgb()
+    d, names = dataset("kodak")
     for k in ("kodim03", "kodim23"):
-        rgb = np.array(Image.open(os.path.join(SHARED, f"datasets/kodak/{k}.png")).convert("RGB"))
+        if f"{k}.png" in names:
+            yield k, np.array(Image.open(os.path.join(d, f"{k}.png")).convert("RGB"))
+
+
+def colour_and_resize():
+    for k, rgb in photos():
         f = rgb.astype(np.float32) / 255.0
         lab = cv2.cvtColor(f, cv2.COLOR_RGB2Lab)
         write(os.path.join(OUT, "color", f"{k}.rgb.ref"), rgb)

@@ -2,7 +2,12 @@
 """tools/studio bench colorize: the colorization network at 224 (also 256 and 512) natively and
 in WASM on 1 and 2 threads, and OpenCV DNN on 1 and 2 threads on the same synthetic model, in
 one run, in f32 and int8 (XNNPACK's dynamically quantized operators); then the whole pipeline
-on a 12 MP image (end to end and a re-read at another vibrance) with peak memory."""
+on a 12 MP image (end to end and a re-read at another vibrance) with peak memory.
+
+Needs no ../shared: OpenCV reads the network text our CLI prints (build/test-models/eccv16.prototxt,
+written with the synthetic models by tools/studio test), and the 12 MP image is the one
+`tools/studio bench enhance` makes from Kodak's kodim05 when present, else the generated photo
+of tests/ref/scene.py enlarged the same way."""
 import os
 import re
 import subprocess
@@ -14,10 +19,13 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "tests", "ref"))
+from scene import scene_rgb  # noqa: E402
+
 BUILD = os.environ.get("ES_BUILD", os.path.join(ROOT, "build"))
-SHARED = os.environ.get("ES_SHARED", os.path.join(ROOT, "..", "shared"))
 MODEL = os.path.join(BUILD, "test-models", "synthetic-1.caffemodel")
-BIG = os.path.join(BUILD, "bench", "kodim05-12mp-low.png")
+PROTO = os.path.join(BUILD, "test-models", "eccv16.prototxt")  # `studio-cli convert --print-prototxt`
+KODAK_BIG = os.path.join(BUILD, "bench", "kodim05-12mp-low.png")
 NODE = ["node", "--no-experimental-fetch"]
 
 
@@ -32,7 +40,7 @@ def ours(cmd):
 
 def opencv(size, threads, runs=5):
     cv2.setNumThreads(threads)
-    net = cv2.dnn.readNetFromCaffe(os.path.join(SHARED, "reference", "colorization_deploy_v2.prototxt"), MODEL)
+    net = cv2.dnn.readNetFromCaffe(PROTO, MODEL)
     x = (np.arange(size * size, dtype=np.float32).reshape(1, 1, size, size) * 7919 % 100) - 50
     net.setInput(x)
     net.forward()
@@ -45,9 +53,22 @@ def opencv(size, threads, runs=5):
     return float(np.median(ts))
 
 
+def big_photo():
+    """Kodak's 12 MP image if bench enhance made it, else the generated photo at the same size
+    (bicubic from 768x512, as bench enhance enlarges kodim05)."""
+    if os.path.exists(KODAK_BIG):
+        return KODAK_BIG
+    path = os.path.join(BUILD, "bench", "scene-12mp.png")
+    if not os.path.exists(path):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        cv2.imwrite(path, cv2.resize(scene_rgb()[:, :, ::-1], (4242, 2828), interpolation=cv2.INTER_CUBIC))
+    return path
+
+
 def main():
-    if not os.path.exists(MODEL):
-        sys.exit(f"bench: {MODEL} missing: run tools/studio test once (it writes the synthetic models)")
+    for need in (MODEL, PROTO):
+        if not os.path.exists(need):
+            sys.exit(f"bench: {need} missing: run tools/studio test once (it writes the synthetic models)")
     print("Colorization network, synthetic weights; medians")
     print(f"  {'':32s} {'224':>16s} {'256':>16s} {'512':>16s}")
     rows = []
@@ -71,17 +92,15 @@ def main():
             txt.append(f"{t:6.3f}s {g / t:5.0f}GF" if t else f"{'failed':>14s}")
         threads = 2 if "2 threads" in label else 1
         print(f"  {label:32s} {' '.join(f'{c:>16s}' for c in txt)}   x{ref[threads] / cells[0]:.2f} vs OpenCV at 224" if cells[0] else f"  {label}: failed")
-    if not os.path.exists(BIG):
-        print(f"  (no 12 MP pipeline figures: {BIG} missing; `tools/studio bench enhance` writes it)")
-        return
+    big = big_photo()
     int8 = os.path.join(BUILD, "bench", "synthetic-1-int8.bin")
     if not os.path.exists(int8):
         subprocess.run([os.path.join(BUILD, "native", "studio-cli"), "convert", MODEL, int8, "--precision", "int8"], check=True, capture_output=True)
-    print("Whole pipeline on 12 MP, decoded image in, image out (the first call runs the network; a re-read only the readout and colour):")
-    for label, cmd in (("native f32, 1 thread", [os.path.join(BUILD, "native", "bench_colorize"), MODEL, "224", "1", "1", "f32", BIG]),
-                       ("native int8, 2 threads", [os.path.join(BUILD, "native", "bench_colorize"), int8, "224", "1", "2", "int8", BIG]),
-                       ("WASM f32, 2 threads", NODE + [os.path.join(BUILD, "wasm-mt", "bench_colorize.js"), MODEL, "224", "1", "2", "f32", BIG]),
-                       ("WASM int8, 2 threads", NODE + [os.path.join(BUILD, "wasm-mt", "bench_colorize.js"), int8, "224", "1", "2", "int8", BIG])):
+    print(f"Whole pipeline on 12 MP ({os.path.basename(big)}), decoded image in, image out (the first call runs the network; a re-read only the readout and colour):")
+    for label, cmd in (("native f32, 1 thread", [os.path.join(BUILD, "native", "bench_colorize"), MODEL, "224", "1", "1", "f32", big]),
+                       ("native int8, 2 threads", [os.path.join(BUILD, "native", "bench_colorize"), int8, "224", "1", "2", "int8", big]),
+                       ("WASM f32, 2 threads", NODE + [os.path.join(BUILD, "wasm-mt", "bench_colorize.js"), MODEL, "224", "1", "2", "f32", big]),
+                       ("WASM int8, 2 threads", NODE + [os.path.join(BUILD, "wasm-mt", "bench_colorize.js"), int8, "224", "1", "2", "int8", big])):
         _, pipe, err = ours(cmd)
         if pipe:
             print(f"  {label:24s} {pipe[0] / 1000:6.2f} s end to end, re-read {pipe[1] / 1000:5.2f} s bilinear / {pipe[2] / 1000:5.2f} s edge-aware,"

@@ -4,15 +4,15 @@
 ES_SHARED=${ES_SHARED:-$(cd "$ES_ROOT/.." && pwd)/shared}
 export ES_SHARED
 
-# Pillow and OpenCV answers for the tests; remade when the script that writes them changes.
+# Pillow and OpenCV answers for the tests, remade when the scripts that write them or what
+# ../shared offers change. What needs no dataset (the Lab grid, colour and resize on a photo
+# made by code) is always written; the datasets present add PngSuite, JPEG, EXIF and Kodak.
 make_references() {
   local out="$ES_BUILD/ref" key
-  if [ ! -d "$ES_SHARED/datasets" ]; then
-    say "$ES_SHARED is absent: the conformance and OpenCV comparisons will be skipped"
-    return 0
-  fi
   ensure_apt python3-pil python3-opencv python3-numpy
-  key=$(sha256sum "$ES_ROOT/tests/ref/make_refs.py" | cut -c1-16)
+  [ -d "$ES_SHARED/datasets" ] || say "$ES_SHARED is absent: the conformance and Kodak comparisons will be skipped"
+  key=$({ cat "$ES_ROOT/tests/ref/make_refs.py" "$ES_ROOT/tests/ref/scene.py"
+          ls -d "$ES_SHARED/datasets/conformance/"* "$ES_SHARED/datasets/kodak/kodim03.png" "$ES_SHARED/datasets/kodak/kodim23.png" 2>/dev/null || true; } | sha256sum | cut -c1-16)
   [ "$(cat "$out/STAMP" 2>/dev/null)" = "$key" ] && return 0
   say "writing reference data (Pillow, OpenCV) to $out"
   rm -rf "$out"; mkdir -p "$out"
@@ -31,17 +31,24 @@ ensure_browser_tests() {
 }
 
 # Synthetic colorization models in the genuine Caffe format (tests only: their colours are
-# noise) and OpenCV DNN's outputs on them, remade when the scripts that write them change.
+# noise) and OpenCV DNN's outputs on them, remade when the scripts, the network or what
+# ../shared offers change. The network definition and the bin centres come from the native
+# CLI (the table its reader checks), so nothing here needs ../shared; net_refs.py checks them
+# against the authors' files when those are present.
 make_test_models() {
-  local out="$ES_BUILD/test-models" key pts="$ES_SHARED/reference/pts_in_hull.npy" proto="$ES_SHARED/reference/colorization_deploy_v2.prototxt"
-  local mk=("$ES_ROOT/tools/make-test-model" --prototxt "$proto")
-  [ -f "$proto" ] || { say "no reference prototxt: model tests will skip"; return 0; }
-  key=$(cat "${mk[0]}" "$ES_ROOT/tests/ref/net_refs.py" | sha256sum | cut -c1-16)
+  local out="$ES_BUILD/test-models" cli="$ES_BUILD/native/studio-cli" key proto bins
+  ensure_apt python3-pil python3-opencv python3-numpy
+  proto=$("$cli" convert --print-prototxt) && bins=$("$cli" convert --print-bins) || die "$cli cannot print the network (rebuild it)"
+  key=$({ cat "$ES_ROOT/tools/make-test-model" "$ES_ROOT/tests/ref/net_refs.py" "$ES_ROOT/tests/ref/scene.py" "$ES_ROOT/tests/ref/make_refs.py"
+          printf '%s\n' "$proto" "$bins"
+          ls -d "$ES_SHARED/reference/"* "$ES_SHARED/datasets/kodak/kodim23.png" 2>/dev/null || true; } | sha256sum | cut -c1-16)
   [ "$(cat "$out/STAMP" 2>/dev/null)" = "$key" ] && return 0
   say "writing synthetic Caffe models to $out"
   rm -rf "$out"; mkdir -p "$out"
-  "${mk[@]}" "$out/synthetic-1.caffemodel" --seed 1 --with-pts "$pts" >/dev/null &&
-    "${mk[@]}" "$out/synthetic-1-legacy-unpacked.caffemodel" --seed 1 --legacy-shapes --unpacked --with-pts "$pts" >/dev/null &&
+  printf '%s\n' "$proto" >"$out/eccv16.prototxt"; printf '%s\n' "$bins" >"$out/ab-bins.txt"
+  local mk=("$ES_ROOT/tools/make-test-model" --prototxt "$out/eccv16.prototxt")
+  "${mk[@]}" "$out/synthetic-1.caffemodel" --seed 1 --with-pts "$out/ab-bins.txt" >/dev/null &&
+    "${mk[@]}" "$out/synthetic-1-legacy-unpacked.caffemodel" --seed 1 --legacy-shapes --unpacked --with-pts "$out/ab-bins.txt" >/dev/null &&
     "${mk[@]}" "$out/synthetic-2-no-bins.caffemodel" --seed 2 >/dev/null &&
     "${mk[@]}" "$out/synthetic-3-broken-conv5_2.caffemodel" --seed 3 --break-shape conv5_2 >/dev/null || die "making synthetic models failed"
   "$ES_PY" "$ES_ROOT/tests/ref/net_refs.py" "$ES_SHARED" "$out" "$out/opencv" >/dev/null || die "OpenCV's network references failed"

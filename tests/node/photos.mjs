@@ -1,0 +1,139 @@
+// photos.mjs - the photos the Node and browser tests run on, made by code from a seed (the
+// same pixels every run, no data file anywhere), so no behaviour test needs ../shared:
+//   scene   a well-exposed colour scene: sky over a wavy horizon, textured ground, discs and
+//           posts of many sizes and colours, light noise
+//   dark    the scene underexposed (about a fifth of its levels) with sensor-like noise:
+//           what Enhance low-light is for (mean lightness ~0.1; the page suggests Enhance)
+//   grey    the scene's luma as a one-channel photo: what Colorize is for
+//   damaged a PNG of the scene with one byte of its pixel data changed: its CRC fails
+// photoImage() gives {width, height, channels, data}; photoFile() writes PNG (zlib, here)
+// or JPEG (the WASM core's encoder) by the name's extension into a folder of this process.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { crc32 } from '../../web/zip.js'; // PNG chunks and ZIP entries use the same CRC-32
+import { loadCore } from '../../web/core.js';
+
+// mulberry32: small, seedable, the same sequence on every platform.
+function prng(seed) {
+  let s = seed >>> 0;
+  const next = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  let spare = NaN; // Box-Muller gives two normal values a draw
+  const gauss = () => {
+    if (!Number.isNaN(spare)) { const g = spare; spare = NaN; return g; }
+    const m = Math.sqrt(-2 * Math.log(next() + 1e-12)), a = 2 * Math.PI * next();
+    spare = m * Math.sin(a);
+    return m * Math.cos(a);
+  };
+  return { next, gauss };
+}
+
+// The scene as float RGB 0..255, laid out so any size looks alike (texture stays pixel-sized).
+function scene(width, height, rand) {
+  const discs = Array.from({ length: 14 }, () => ({
+    x: rand.next() * width, y: rand.next() * height, r: (0.02 + rand.next() * 0.12) * Math.min(width, height),
+    rgb: [30 + rand.next() * 200, 30 + rand.next() * 200, 30 + rand.next() * 200],
+  }));
+  const post = Math.max(2, Math.round(width / 64)), gap = Math.round(width / 7);
+  const horizon = new Float32Array(width), wave = new Float32Array(width);
+  for (let x = 0; x < width; x++) { horizon[x] = 0.55 + 0.035 * Math.sin((x / width) * 13.5); wave[x] = Math.sin(x / 9); }
+  const out = new Float32Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    const v = y / height, row = y * width * 3, sy = 30 * Math.sin(y / 7);
+    for (let x = 0, i = row; x < width; x++, i += 3) {
+      if (v < horizon[x]) { out[i] = 120 + 70 * v; out[i + 1] = 160 + 50 * v; out[i + 2] = 235 - 25 * v; } // sky, paler low down
+      else { // grass and earth, darker towards the front
+        const t = sy * wave[x], depth = 1 - 0.5 * (v - horizon[x]);
+        out[i] = (95 + t) * depth; out[i + 1] = (125 + t) * depth; out[i + 2] = (60 + t * 0.5) * depth;
+      }
+    }
+    for (const d of discs) { // the span of each disc on this row, painted over
+      const h = d.r * d.r - (y - d.y) ** 2;
+      if (h <= 0) continue;
+      const x0 = Math.max(0, Math.ceil(d.x - Math.sqrt(h))), x1 = Math.min(width - 1, Math.floor(d.x + Math.sqrt(h)));
+      for (let x = x0, i = row + x0 * 3; x <= x1; x++, i += 3) { out[i] = d.rgb[0]; out[i + 1] = d.rgb[1]; out[i + 2] = d.rgb[2]; }
+    }
+    for (let x = (gap - gap / 2) % gap; x < width; x += gap) // fence posts: sharp vertical edges
+      for (let k = Math.ceil(x); k < Math.min(width, x + post); k++) { const i = row + k * 3; out[i] *= 0.55; out[i + 1] *= 0.5; out[i + 2] *= 0.45; }
+  }
+  return out;
+}
+
+const clamp8 = (v) => (v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v));
+
+/** A photo of `kind` (scene, dark, grey) as {width, height, channels, data}. */
+export function photoImage({ kind = 'dark', width = 768, height = 512, seed = 1 } = {}) {
+  const rand = prng(seed), rgb = scene(width, height, rand), n = width * height;
+  if (kind === 'grey') {
+    const data = new Uint8Array(n);
+    for (let p = 0; p < n; p++) data[p] = clamp8(0.299 * rgb[3 * p] + 0.587 * rgb[3 * p + 1] + 0.114 * rgb[3 * p + 2] + 2 * rand.gauss());
+    return { width, height, channels: 1, data };
+  }
+  const [gain, sigma] = kind === 'dark' ? [0.2, 3] : kind === 'scene' ? [1, 2] : [NaN, NaN];
+  if (Number.isNaN(gain)) throw new Error(`unknown photo kind '${kind}'`);
+  const data = new Uint8Array(n * 3);
+  for (let i = 0; i < n * 3; i++) data[i] = clamp8(rgb[i] * gain + sigma * rand.gauss());
+  return { width, height, channels: 3, data };
+}
+
+/** A PNG chunk: length, type, data, CRC. */
+export function pngChunk(type, data) {
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+  const crc = Buffer.alloc(4); crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([len, body, crc]);
+}
+
+/** 8-bit PNG bytes (grey, grey+alpha, RGB or RGBA), written here with node:zlib. */
+export function png({ width, height, channels, data }) {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0); ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; ihdr[9] = [0, 0, 4, 2, 6][channels];
+  const row = width * channels, raw = Buffer.alloc((row + 1) * height); // filter byte 0 ("none") per row
+  for (let y = 0; y < height; y++) raw.set(data.subarray(y * row, (y + 1) * row), y * (row + 1) + 1);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', zlib.deflateSync(raw)), pngChunk('IEND', Buffer.alloc(0))]);
+}
+
+/** JPEG bytes from the WASM core's encoder. */
+export async function jpeg(image, quality = 90) {
+  const core = await loadCore({ build: 'st' });
+  try {
+    return Buffer.from(core.encode(image, { format: 'jpeg', quality }));
+  } finally {
+    core.dispose();
+  }
+}
+
+/** A PNG whose pixel data was changed after its CRC was computed. */
+export function damagedPng(image) {
+  const bytes = png(image), at = bytes.indexOf('IDAT', 0, 'latin1') + 4 + 40;
+  bytes[at] ^= 0x55;
+  return bytes;
+}
+
+let folder;
+const made = new Map();
+
+/** The photo written as `name` (.png or .jpg decides the format) in a folder of this process
+ * (removed at exit), once per name; the path. Options as photoImage's; kind 'damaged' is a
+ * PNG of the scene whose CRC fails. */
+export async function photoFile(name, { kind = 'dark', ...size } = {}) {
+  if (made.has(name)) return made.get(name);
+  if (!folder) {
+    folder = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-photos-'));
+    process.on('exit', () => fs.rmSync(folder, { recursive: true, force: true }));
+  }
+  const image = photoImage({ kind: kind === 'damaged' ? 'scene' : kind, ...size });
+  const bytes = kind === 'damaged' ? damagedPng(image) : /\.jpe?g$/i.test(name) ? await jpeg(image) : png(image);
+  const file = path.join(folder, name);
+  fs.writeFileSync(file, bytes);
+  made.set(name, file);
+  return file;
+}
