@@ -12,11 +12,13 @@ solver more iterations than the made one (kodim05 about twice as many), so their
 the ones to hold against the targets. `bench_hints.py IMAGE` uses another photo,
 `bench_hints.py generated` the made one."""
 import os
-import platform
 import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from machine import cpu  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(HERE))
 BUILD = os.environ.get("ES_BUILD", os.path.join(ROOT, "build"))
 SHARED = os.environ.get("ES_SHARED", os.path.join(ROOT, "..", "shared"))
@@ -28,15 +30,6 @@ WORK_SIZES = (0.15,)  # megapixels: the default; `--work-sizes 0.15,1` adds othe
 TARGET_ADDED_MS = 100
 TARGET_RESULT_MS = 1000
 TARGET_PEAK_MB = 300
-
-
-def cpu():
-    try:
-        with open("/proc/cpuinfo") as f:
-            names = [line.split(":", 1)[1].strip() for line in f if line.startswith("model name")]
-    except OSError:
-        names = []
-    return f"{names[0] if names else platform.processor() or 'unknown CPU'}, {os.cpu_count()} logical CPUs"
 
 
 def run(cmd):

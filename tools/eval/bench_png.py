@@ -11,7 +11,6 @@ Times are medians of wall time, and natively of CPU time too, which is steadier 
 machine (tests/bench/bench_png.c: encoding alone, image in memory; OpenCV the same in Python). Every output of ours is decoded again and compared exactly.
 `bench_png.py FILE...` measures other photos instead."""
 import os
-import platform
 import re
 import subprocess
 import sys
@@ -23,6 +22,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
+from machine import cpu  # noqa: E402
 import bench_enhance  # noqa: E402  (its 12 MP low-light photo)
 
 BUILD = os.environ.get("ES_BUILD", os.path.join(ROOT, "build"))
@@ -32,15 +32,6 @@ RUNS, STB_RUNS, CV_RUNS = 5, 3, 3
 LEVELS = [1, 2, 3, 4, 5, 6]  # the native sweep behind ES_PNG_LEVEL, first photo only
 # The issue's targets: >= 4x faster than stb's writer, no larger than libpng level 6 + 3%.
 TARGET_SPEEDUP, TARGET_SIZE = 4.0, 1.03
-
-
-def cpu():
-    try:
-        with open("/proc/cpuinfo") as f:
-            names = [line.split(":", 1)[1].strip() for line in f if line.startswith("model name")]
-    except OSError:
-        names = []
-    return f"{names[0] if names else platform.processor() or 'unknown CPU'}, {os.cpu_count()} logical CPUs"
 
 
 def photos():

@@ -65,6 +65,16 @@ build_wasm() { # st | mt
   printf '{ "type": "commonjs" }\n' >"$ES_ROOT/web/gen/package.json"
 }
 
+# build_bench TARGET: a benchmark program in the three (current) trees; they are not part of
+# a tree's default build.
+build_bench() {
+  local tree
+  for tree in native wasm-st wasm-mt; do
+    cmake --build "$ES_BUILD/$tree" -j "$ES_JOBS" --target "$1" >"$ES_BUILD/build-$1-$tree.log" 2>&1 \
+      || die "building $1 ($tree) failed; see $ES_BUILD/build-$1-$tree.log"
+  done
+}
+
 # The service worker's precache list and version (web/gen/assets.js): every file the page
 # needs offline, and a hash of their contents, so any change to them is a new version the
 # page offers to update to. Models are not in it: they are cached when loaded.
