@@ -1,12 +1,15 @@
-/* bench_png.c - time PNG encoding of one image: `bench_png FILE [RUNS] [default|stb|LEVEL...]`.
+/* bench_png.c - time PNG encoding of one image:
+ * `bench_png FILE [RUNS [THREADS [default|stb|LEVEL...]]]`.
  *
  * `default` (also with no third argument): our writer as studio_encode runs it
  * (ES_PNG_LEVEL); median and min over RUNS, the size, and whether studio_decode gives the
  * pixels back exactly. `stb`: stb_image_write's own PNG writer (the encoder before issue 10;
  * a private copy compiled into this program only, so both run in the same build and run).
- * A LEVEL: our writer at that libdeflate level (0..12). One line per measurement:
- *   png LABEL: WxH (MP) median M ms, min N ms over R runs, cpu C ms, B bytes, round trip exact
- * (cpu: the median CPU time natively, -1 in WASM).
+ * A LEVEL: our writer at that libdeflate level (0..12). THREADS (default 1): the context's
+ * pool, which our writer filters and deflates on (stb's always runs on one). One line per
+ * measurement:
+ *   png LABEL: WxH (MP) threads T: median M ms, min N ms over R runs, cpu C ms, B bytes, round trip exact
+ * (cpu: the median CPU time of the process, all threads, natively; -1 in WASM).
  * tools/studio bench png runs it natively and as WASM next to OpenCV's imencode. */
 #include "api/studio.h"
 #include "cli/readfile.h"
@@ -37,8 +40,9 @@ static uint8_t *encode(int how, size_t *len) {
   return p;
 }
 
-/* CPU time of this process natively (steadier than wall time on a shared machine; the
- * encoder uses one thread); Emscripten has no such clock, so -1 there. */
+/* CPU time of this process natively (steadier than wall time on a shared machine; with
+ * several threads it sums them, so it measures work, not latency); Emscripten has no such
+ * clock, so -1 there. */
 static double cpu_ms(void) {
 #ifdef __EMSCRIPTEN__
   return -1;
@@ -71,25 +75,25 @@ static void measure(int how, int runs) {
   if (how < 0) snprintf(label, sizeof label, "stb");
   else snprintf(label, sizeof label, "level %d%s", how, how == ES_PNG_LEVEL ? " (default)" : "");
   double med = bench_median(t, runs), cpu_med = bench_median(cpu, runs);
-  printf("png %s: %dx%d (%.1f MP) median %.0f ms, min %.0f ms over %d runs, cpu %.0f ms, %zu bytes, round trip %s\n", label,
-         img.width, img.height, img.width * (double)img.height / 1e6, med, t[0], runs, cpu_med, len, exact ? "exact" : "CHANGED PIXELS");
+  printf("png %s: %dx%d (%.1f MP) threads %d: median %.0f ms, min %.0f ms over %d runs, cpu %.0f ms, %zu bytes, round trip %s\n", label,
+         img.width, img.height, img.width * (double)img.height / 1e6, how < 0 ? 1 : studio_threads(ctx), med, t[0], runs, cpu_med, len, exact ? "exact" : "CHANGED PIXELS");
   fflush(stdout);
   if (!exact) exit(1);
 }
 
 int main(int argc, char **argv) {
-  if (argc < 2) { fprintf(stderr, "usage: bench_png FILE [RUNS] [stb|LEVEL...]\n"); return 2; }
-  int runs = argc > 2 ? atoi(argv[2]) : 5;
+  if (argc < 2) { fprintf(stderr, "usage: bench_png FILE [RUNS [THREADS [default|stb|LEVEL...]]]\n"); return 2; }
+  int runs = argc > 2 ? atoi(argv[2]) : 5, threads = argc > 3 ? atoi(argv[3]) : 1;
   if (runs < 1 || runs > 100) runs = 5;
   char why[256];
   size_t len;
   uint8_t *data = es_read_file(argv[1], &len, why, sizeof why);
   if (!data) { fprintf(stderr, "%s: %s\n", argv[1], why); return 1; }
-  ctx = studio_create(&(studio_config){.threads = 1});
+  ctx = studio_create(&(studio_config){.threads = threads});
   if (studio_decode(ctx, data, len, &img)) { fprintf(stderr, "%s: %s\n", argv[1], studio_error(ctx)); return 1; }
   free(data);
-  if (argc <= 3) measure(ES_PNG_LEVEL, runs);
-  for (int i = 3; i < argc; i++)
+  if (argc <= 4) measure(ES_PNG_LEVEL, runs);
+  for (int i = 4; i < argc; i++)
     measure(strcmp(argv[i], "stb") == 0 ? -1 : strcmp(argv[i], "default") == 0 ? ES_PNG_LEVEL : atoi(argv[i]), runs);
   studio_image_free(&img);
   studio_destroy(ctx);

@@ -42,10 +42,14 @@ static void png_roundtrip(void) {
  * wide strip: the pixels come back exactly, and the big one uses every filter type (read
  * from the IDAT through stb_image's inflate, which the core compiles anyway). */
 static void png_writer_exact(void) {
-  static const int sizes[][2] = {{1, 1}, {1, 57}, {301, 203}, {4099, 3}};
+  /* The last size is deflated in bands, one a thread, each over 1 MB of filtered rows: with 2
+   * and 3 threads, 2 channels (2.4 MB) make 2 bands, 3 and 4 channels 2 and 3 (1 channel: 1). */
+  static const int sizes[][2] = {{1, 1}, {1, 57}, {301, 203}, {4099, 3}, {1500, 800}};
+  studio_ctx *pools[3] = {studio_create(&(studio_config){.threads = 1}), studio_create(&(studio_config){.threads = 2}),
+                          studio_create(&(studio_config){.threads = 3})};
   uint32_t rng = 12345;
 #define NEXT() (rng = rng * 1664525u + 1013904223u, rng >> 24)
-  for (int s = 0; s < 4; s++)
+  for (int s = 0; s < 5; s++)
     for (int c = 1; c <= 4; c++) {
       int w = sizes[s][0], h = sizes[s][1];
       size_t stride = (size_t)w * c + 5;
@@ -67,24 +71,34 @@ static void png_writer_exact(void) {
         memset(px + y * stride + (size_t)w * c, 0xEE, 5); /* padding must not leak into the file */
       }
       studio_image img = {w, h, c, stride, px}, back;
-      uint8_t *png; size_t len;
-      CHECKF(studio_encode(ctx, &img, STUDIO_FORMAT_PNG, 0, &png, &len) == STUDIO_OK, "encode %dx%dx%d: %s", w, h, c, studio_error(ctx));
-      CHECKF(studio_decode(ctx, png, len, &back) == STUDIO_OK, "decode %dx%dx%d: %s", w, h, c, studio_error(ctx));
-      int same = back.width == w && back.height == h && back.channels == c;
-      for (int y = 0; same && y < h; y++) same = memcmp(back.pixels + y * back.stride, px + y * stride, (size_t)w * c) == 0;
-      CHECKF(same, "PNG round trip of %dx%d with %d channels changed pixels", w, h, c);
-      if (s == 2) {
-        uint32_t idat = (uint32_t)png[33] << 24 | png[34] << 16 | png[35] << 8 | png[36];
-        int raw_len = 0, used[5] = {0};
-        char *raw = memcmp(png + 37, "IDAT", 4) == 0 ? stbi_zlib_decode_malloc((const char *)png + 41, (int)idat, &raw_len) : NULL;
-        CHECKF(raw && raw_len == (w * c + 1) * h, "%d channels: IDAT does not inflate to the rows", c);
-        for (int y = 0; raw && raw_len == (w * c + 1) * h && y < h; y++) used[raw[(size_t)y * (w * c + 1)] % 5]++;
-        CHECKF(used[0] && used[1] && used[2] && used[3] && used[4], "%d channels: filters used %d %d %d %d %d", c, used[0], used[1], used[2], used[3], used[4]);
-        free(raw);
+      uint8_t *png, *one = NULL; size_t len, one_len = 0;
+      for (int t = s == 4 ? 0 : 2; t < 3; t++) { /* the last size: 1, 2 and 3 threads; else ctx */
+        studio_ctx *e = s == 4 ? pools[t] : ctx;
+        if (!e) continue; /* single-threaded WASM makes no pool of 2 or 3 */
+        CHECKF(studio_encode(e, &img, STUDIO_FORMAT_PNG, 0, &png, &len) == STUDIO_OK, "encode %dx%dx%d: %s", w, h, c, studio_error(e));
+        CHECKF(studio_decode(ctx, png, len, &back) == STUDIO_OK, "decode %dx%dx%d: %s", w, h, c, studio_error(ctx));
+        int same = back.width == w && back.height == h && back.channels == c;
+        for (int y = 0; same && y < h; y++) same = memcmp(back.pixels + y * back.stride, px + y * stride, (size_t)w * c) == 0;
+        CHECKF(same, "PNG round trip of %dx%d with %d channels (%d threads) changed pixels", w, h, c, studio_threads(e));
+        if (s == 4 && c > 1 && studio_threads(e) > 1) /* in bands: not one thread's stream */
+          CHECKF(len != one_len || memcmp(png, one, len) != 0, "%d channels, %d threads: the deflate did not split", c, studio_threads(e));
+        if (s == 2 || s == 4) {
+          uint32_t idat = (uint32_t)png[33] << 24 | png[34] << 16 | png[35] << 8 | png[36];
+          int raw_len = 0, used[5] = {0};
+          char *raw = memcmp(png + 37, "IDAT", 4) == 0 ? stbi_zlib_decode_malloc((const char *)png + 41, (int)idat, &raw_len) : NULL;
+          CHECKF(raw && raw_len == (w * c + 1) * h, "%d channels: IDAT does not inflate to the rows", c);
+          for (int y = 0; raw && raw_len == (w * c + 1) * h && y < h; y++) used[raw[(size_t)y * (w * c + 1)] % 5]++;
+          CHECKF(used[0] && used[1] && used[2] && used[3] && used[4], "%d channels: filters used %d %d %d %d %d", c, used[0], used[1], used[2], used[3], used[4]);
+          free(raw);
+        }
+        studio_image_free(&back);
+        if (s == 4 && t == 0) one = png, one_len = len;
+        else studio_free(png);
       }
-      studio_image_free(&back); studio_free(png); free(px); free(tex);
+      studio_free(one); free(px); free(tex);
     }
 #undef NEXT
+  for (int t = 0; t < 3; t++) studio_destroy(pools[t]);
 }
 
 static void jpeg_roundtrip(void) {
