@@ -56,10 +56,17 @@ make_test_models() {
 }
 
 run_tests() {
-  local t0=$SECONDS failed=0
-  build_all
-  make_references
-  make_test_models
+  local t0=$SECONDS failed=0 refs
+  # Every package the run needs in one apt transaction (on a fresh machine each separate
+  # install pays dpkg's triggers again).
+  ensure_apt build-essential cmake libstb-dev xz-utils emscripten python3-pil python3-opencv python3-numpy chromium
+  ensure_toolchain
+  build_native
+  # The peers' reference data and the synthetic models need only the native CLI and Python:
+  # they are made while the WASM trees build.
+  ( make_references && make_test_models ) & refs=$!
+  build_wasm st && build_wasm mt && write_pwa_assets || { wait "$refs"; exit 1; }
+  wait "$refs" || die "making the reference data or the synthetic models failed"
   ensure_browser_tests
   local tree
   for tree in native wasm-st wasm-mt; do
