@@ -8,18 +8,10 @@
 
 
 int main(int argc, char **argv) {
-  if (argc < 2) { fprintf(stderr, "usage: bench_enhance FILE [RUNS] [THREADS]\n"); return 2; }
   bench_reset_peak();
-  int runs = argc > 2 ? atoi(argv[2]) : 5, threads = argc > 3 ? atoi(argv[3]) : 1;
-  if (runs < 1 || runs > 100) runs = 5;
-  char why[256];
-  size_t len;
-  uint8_t *data = es_read_file(argv[1], &len, why, sizeof why);
-  if (!data) { fprintf(stderr, "%s: %s\n", argv[1], why); return 1; }
-  studio_ctx *ctx = studio_create(&(studio_config){.threads = threads});
+  int runs;
   studio_image img, out;
-  if (studio_decode(ctx, data, len, &img)) { fprintf(stderr, "%s: %s\n", argv[1], studio_error(ctx)); return 1; }
-  free(data);
+  studio_ctx *ctx = bench_open(argc, argv, "bench_enhance FILE [RUNS] [THREADS]", &runs, &img);
   double before = bench_peak_mb(), t[100];
   for (int r = 0; r < runs; r++) {
     double t0 = bench_now_ms();

@@ -82,16 +82,8 @@ static void measure(int how, int runs) {
 }
 
 int main(int argc, char **argv) {
-  if (argc < 2) { fprintf(stderr, "usage: bench_png FILE [RUNS [THREADS [default|stb|LEVEL...]]]\n"); return 2; }
-  int runs = argc > 2 ? atoi(argv[2]) : 5, threads = argc > 3 ? atoi(argv[3]) : 1;
-  if (runs < 1 || runs > 100) runs = 5;
-  char why[256];
-  size_t len;
-  uint8_t *data = es_read_file(argv[1], &len, why, sizeof why);
-  if (!data) { fprintf(stderr, "%s: %s\n", argv[1], why); return 1; }
-  ctx = studio_create(&(studio_config){.threads = threads});
-  if (studio_decode(ctx, data, len, &img)) { fprintf(stderr, "%s: %s\n", argv[1], studio_error(ctx)); return 1; }
-  free(data);
+  int runs;
+  ctx = bench_open(argc, argv, "bench_png FILE [RUNS [THREADS [default|stb|LEVEL...]]]", &runs, &img);
   if (argc <= 4) measure(ES_PNG_LEVEL, runs);
   for (int i = 4; i < argc; i++)
     measure(strcmp(argv[i], "stb") == 0 ? -1 : strcmp(argv[i], "default") == 0 ? ES_PNG_LEVEL : atoi(argv[i]), runs);

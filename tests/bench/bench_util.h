@@ -44,4 +44,24 @@ static inline double bench_peak_mb(void) {
   return kb / 1024.0;
 #endif
 }
+
+#ifdef STUDIO_H
+/* The common start of `bench_X FILE [RUNS [THREADS ...]]`: RUNS (1..100, default 5) into
+ * *runs, a context of THREADS (default 1) threads, FILE decoded into *img; exits with a
+ * message on any failure. (Include api/studio.h and cli/readfile.h first.) */
+static inline studio_ctx *bench_open(int argc, char **argv, const char *usage, int *runs, studio_image *img) {
+  if (argc < 2) { fprintf(stderr, "usage: %s\n", usage); exit(2); }
+  int threads = argc > 3 ? atoi(argv[3]) : 1;
+  *runs = argc > 2 ? atoi(argv[2]) : 5;
+  if (*runs < 1 || *runs > 100) *runs = 5;
+  char why[256];
+  size_t len;
+  uint8_t *data = es_read_file(argv[1], &len, why, sizeof why);
+  if (!data) { fprintf(stderr, "%s: %s\n", argv[1], why); exit(1); }
+  studio_ctx *ctx = studio_create(&(studio_config){.threads = threads});
+  if (studio_decode(ctx, data, len, img)) { fprintf(stderr, "%s: %s\n", argv[1], studio_error(ctx)); exit(1); }
+  free(data);
+  return ctx;
+}
+#endif
 #endif
