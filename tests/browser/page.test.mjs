@@ -226,8 +226,10 @@ test('offline after the first visit: reload with no network, Enhance and Coloriz
   const { context, page } = await pageFor(t, ['--models', servedModel(MODEL)]);
   await page.waitForFunction(() => /ready \(from this site/.test(document.querySelector('#model-status').textContent), null, { timeout: 120000 });
   await page.evaluate(async () => { await navigator.serviceWorker.ready; });
-  await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 30000 }).catch(() => page.reload());
-  await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 30000 });
+  const kept = await page.evaluate(async () => (await (await caches.open('studio-models')).keys()).map((r) => new URL(r.url).pathname));
+  assert.ok(kept.includes('/models/index.json') && kept.some((p) => /eccv16-\w+\.bin$/.test(p)), `kept for offline: ${kept}`);
+  // no reload before going offline: the model fetched on the first visit must already be kept
+  await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 60000 });
   await context.setOffline(true);
   await page.reload();
   await page.waitForFunction(() => document.documentElement.dataset.build, null, { timeout: 60000 });

@@ -48,6 +48,16 @@ const store = {
   },
 };
 
+// The first visit fetches the model before the service worker controls the page, so the
+// worker never sees it: keep what the site offered in the worker's model cache (the name
+// sw.js uses) here, and Colorize works offline from the first visit on.
+async function keepOffline(url, body, type) {
+  try {
+    const cache = await caches.open('studio-models');
+    if (!await cache.match(url)) await cache.put(url, new Response(body, { headers: { 'Content-Type': type } }));
+  } catch { /* no Cache API outside secure contexts: offline from the second visit */ }
+}
+
 export class ModelPanel {
   constructor({ studio, status, bar, fileInput, forget, onChange }) {
     Object.assign(this, { studio, status, bar, fileInput, forget, onChange });
@@ -76,11 +86,13 @@ export class ModelPanel {
     const kept = await store.read();
     if (kept && await this.use(kept, 'stored', 'kept in this browser')) return;
     const offered = await fetch('models/index.json').then((r) => (r.ok ? r.json() : { models: [] })).catch(() => ({ models: [] }));
+    if (offered.models?.length) await keepOffline('models/index.json', JSON.stringify(offered), 'application/json');
     for (const p of ['int8', 'f16', 'f32']) {
       const name = `eccv16-${p}.bin`;
       if (!offered.models?.includes(name)) continue;
       try {
         const bytes = await this.download(`models/${name}`, p);
+        await keepOffline(`models/${name}`, bytes, 'application/octet-stream');
         if (await this.use(bytes, 'site', `from this site, ${p}`)) return;
       } catch (e) {
         this.set(false, `The site's colorization model could not be fetched: ${e.message}`);
