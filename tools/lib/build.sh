@@ -15,7 +15,10 @@ tree_current() { # TREE (native | wasm-st | wasm-mt)
   local stamp="$ES_BUILD/$1/.es-built" newer
   [ -f "$stamp" ] || return 1
   newer=$(cd "$ES_ROOT" && find "${ES_INPUTS[@]}" -newer "$stamp" -print -quit 2>/dev/null) || return 1
-  [ -z "$newer" ] && [ -d "$(cat "$stamp")" ]
+  [ -z "$newer" ] && [ -d "$(cat "$stamp")" ] || return 1
+  # built on the XNNPACK variant asked for (ES_XNNPACK_FULL: untrimmed, for tools/xnnpack-kept)
+  local full=; [ -e "$(cat "$stamp")/UNTRIMMED" ] && full=1
+  [ "$full" = "${ES_XNNPACK_FULL:+1}" ]
 }
 
 # cmake_tree DIR PREFIX [configure-prefix-command...] -- [cmake args...]: configure when the
