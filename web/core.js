@@ -35,8 +35,10 @@ async function readBytes(url) {
 const noColour = () => new StudioError('argument', 'Colorize needs colour hints or the colorization model: add hints, or load the model');
 
 // The C entry points' colour and hint options, in their order (-1 / 0: the core's default).
-function colourArgs({ vibrance = 1 / 2.606, saturation = 1, size = 224, edgeAware = false, trust = -1, workMegapixels = 0, tolerance = 0 } = {}) {
-  return [vibrance, saturation, size, edgeAware ? 1 : 0, trust, workMegapixels, tolerance];
+const CONV = { auto: 0, direct: 1, winograd: 2 };
+function colourArgs({ vibrance = 1 / 2.606, saturation = 1, size = 224, edgeAware = false, conv = 'auto', trust = -1, workMegapixels = 0, tolerance = 0 } = {}) {
+  if (!(conv in CONV)) throw new StudioError('argument', `conv must be auto, direct or winograd, not ${conv}`);
+  return [vibrance, saturation, size, edgeAware ? 1 : 0, CONV[conv], trust, workMegapixels, tolerance];
 }
 
 /** Load build 'st' (single thread) or 'mt' (pthreads) and create a context. */
@@ -241,17 +243,27 @@ class Core {
     return true;
   }
 
-  /** A .caffemodel's bytes -> our model file's bytes (checked; precision f32, f16 or int8). */
+  /** A .caffemodel's bytes -> { bytes: our model file, precision: what was written, int8 }
+   *  (checked; precision f32, f16 or int8). int8 is kept only where the core proved it on its
+   *  check images: int8 = { checked: true, refused, p99, max, bound } (|delta ab| against f32;
+   *  refused: written as f16 instead); null when int8 was not asked for. */
   convertModel(bytes, { pts, precision = 'f16' } = {}) {
-    const M = this.M;
-    return this.takeBuffer((lenp) => this.withBytes(bytes, (d, n) => this.withString(precision, (sp) => (pts
-      ? this.withBytes(pts, (q, k) => M._es_wasm_model_convert(this.ctx, d, n, q, k, sp, lenp))
-      : M._es_wasm_model_convert(this.ctx, d, n, 0, 0, sp, lenp)))));
+    const M = this.M, rp = addr(M._malloc(24));
+    try {
+      const out = this.takeBuffer((lenp) => this.withBytes(bytes, (d, n) => this.withString(precision, (sp) => (pts
+        ? this.withBytes(pts, (q, k) => M._es_wasm_model_convert(this.ctx, d, n, q, k, sp, lenp, rp))
+        : M._es_wasm_model_convert(this.ctx, d, n, 0, 0, sp, lenp, rp)))));
+      const [p, checked, refused, p99, max, bound] = new Float32Array(M.HEAPU8.buffer, rp, 6);
+      return { bytes: out, precision: ['f32', 'f16', 'int8'][p], int8: checked ? { checked: true, refused: !!refused, p99, max, bound } : null };
+    } finally {
+      M._free(rp);
+    }
   }
 
   /** Colour a photo from its lightness. options: vibrance (0.1..1, default 1/2.606),
    *  saturation (0..2, 1), size (network input, a multiple of 8 up to 512, 224), edgeAware
-   *  (false: bilinear as OpenCV; true: colour enlarged guided by the photo's lightness);
+   *  (false: bilinear as OpenCV; true: colour enlarged guided by the photo's lightness); conv
+   *  ('auto', 'direct' or 'winograd': how the network's 3x3 convolutions run, same colours);
    *  hints (the hints file's object or JSON text: colour from hints, with or without a
    *  model), trust (0..1, 0.5), workMegapixels (0.01..16, 0.15). */
   colorize(input, { hints, ...options } = {}) {
@@ -261,8 +273,8 @@ class Core {
     try {
       const args = colourArgs(options);
       const out = hints === undefined
-        ? M._es_wasm_colorize(this.ctx, this.model, img, ...args.slice(0, 4))
-        : this.withHints(hints, (h) => M._es_wasm_colorize_hints(this.ctx, this.model || 0, img, ...args.slice(0, 4), h, ...args.slice(4)));
+        ? M._es_wasm_colorize(this.ctx, this.model, img, ...args.slice(0, 5))
+        : this.withHints(hints, (h) => M._es_wasm_colorize_hints(this.ctx, this.model || 0, img, ...args.slice(0, 5), h, ...args.slice(5)));
       if (!out) this.fail();
       return this.take(out);
     } finally {

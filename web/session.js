@@ -133,7 +133,7 @@ function hintsFile(p) {
 }
 
 // The hint options that shape the solve (and the network's part of it).
-const HINT_OPTIONS = ['vibrance', 'saturation', 'size', 'edgeAware', 'trust', 'workMegapixels'];
+const HINT_OPTIONS = ['vibrance', 'saturation', 'size', 'edgeAware', 'conv', 'trust', 'workMegapixels'];
 const sameOptions = (a, b) => HINT_OPTIONS.every((k) => a[k] === b[k]);
 
 export function sessionOps(getCore) {

@@ -51,6 +51,7 @@ const isBitmap = (x) => typeof ImageBitmap === 'function' && x instanceof ImageB
 function transferables(result) {
   if (result instanceof Uint8Array) return [result.buffer];
   if (result?.data instanceof Uint8Array) return [result.data.buffer];
+  if (result?.bytes instanceof Uint8Array) return [result.bytes.buffer]; /* a converted model */
   if (isBitmap(result)) return [result];
   if (isBitmap(result?.thumb)) return [result.thumb];
   if (isBitmap(result?.preview)) return [result.preview];

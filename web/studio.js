@@ -122,8 +122,10 @@ class Studio {
   loadModel(bytes, { pts, onProgress } = {}) {
     return this.call('loadModel', [bytes, pts], { onProgress });
   }
-  /** A .caffemodel's bytes -> our model file's bytes (precision 'f32' | 'f16' | 'int8'). */
-  convertModel(bytes, { pts, precision = 'f16' } = {}) { return this.call('convertModel', [bytes, { pts, precision }]); }
+  /** A .caffemodel's bytes -> { bytes: our model file, precision written, int8 } (precision
+   *  'f32' | 'f16' | 'int8'; int8 is kept only where the core proves it, else f16: int8 then
+   *  holds { checked, refused, p99, max, bound }, |delta ab| against f32 on its check images). */
+  convertModel(bytes, { pts, precision = 'f16', onProgress } = {}) { return this.call('convertModel', [bytes, { pts, precision }], { onProgress }); }
   /** Colour a photo: bytes or an image in, an RGB(A) image out. Options: vibrance (0.1..1),
    *  saturation (0..2), size (multiple of 8, <= 512), edgeAware (colour follows the photo's
    *  edges); hints (the hints file's object or JSON text: colour hints, with or without a

@@ -155,7 +155,12 @@ typedef struct {
   int edge_aware;   /* 0 or 1, default 0: enlarge the colour guided by the photo's lightness
                        (joint bilateral) so it stops at edges instead of bleeding across them;
                        0 is plain bilinear, as OpenCV's reference does it */
+  int conv;         /* how the network's 3x3 convolutions run: STUDIO_CONV_AUTO (default: Winograd
+                       where it was measured faster, with the tile measured best), _DIRECT (XNNPACK's
+                       convolution), _WINOGRAD (every 3x3 stride-1 layer); same colours within 1e-3
+                       of the logits. int8 models run their quantized layers directly whatever this says */
 } studio_colorize_options;
+enum { STUDIO_CONV_AUTO = 0, STUDIO_CONV_DIRECT = 1, STUDIO_CONV_WINOGRAD = 2 };
 void studio_colorize_defaults(studio_colorize_options *opt);
 
 /* Colour a photo from its lightness: sRGB -> Lab, the image resized to size x size (bilinear)
@@ -269,10 +274,23 @@ studio_status studio_colorize_hints(studio_ctx *ctx, studio_model *m, const stud
  * written (0 before any colorize). */
 int studio_colorize_suggest(const studio_model *m, float x, float y, int max, uint8_t *rgb, float *prob);
 
+/* What a conversion wrote. int8 is only kept where it is proven: the int8 network and the f32
+ * one are run on a fixed set of generated grey images (1/f textures, occluding discs,
+ * gradients and edges) and their colours compared; when the 99th percentile of |delta ab|
+ * exceeds the bound (2.0 a*b* units) the file is written in f16 instead (f32 arithmetic,
+ * colours within 0.02 of f32), and the report says so. */
+typedef struct {
+  char precision[8];  /* written: "f32", "f16" or "int8" */
+  int int8_checked;   /* int8 was asked for: the figures below are set */
+  int int8_refused;   /* ...and was refused: precision is "f16" */
+  float p99, max;     /* |delta ab| of int8 against f32 on the check images: 99th percentile, max */
+  float bound;        /* the bound p99 had to keep to */
+} studio_convert_report;
+
 /* Convert a .caffemodel (pts: an optional .npy overriding the built-in bin centres) to our model file at
- * precision "f32", "f16" or "int8"; *out is malloc'd (studio_free). */
+ * precision "f32", "f16" or "int8" (checked, see above); *out is malloc'd (studio_free). report may be NULL. */
 studio_status studio_model_convert(studio_ctx *ctx, const uint8_t *caffemodel, size_t len, const uint8_t *pts, size_t pts_len,
-                                   const char *precision, uint8_t **out, size_t *out_len);
+                                   const char *precision, uint8_t **out, size_t *out_len, studio_convert_report *report);
 
 /* Allocate an image (pixels zeroed); checks the context's limits. */
 studio_status studio_image_alloc(studio_ctx *ctx, int width, int height, int channels, studio_image *out);

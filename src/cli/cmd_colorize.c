@@ -29,6 +29,12 @@ static int option(void *p, studio_ctx *ctx, const char *name, const char *value)
     s->opt.edge_aware = strcmp(value, "edge-aware") == 0;
     return 0;
   }
+  if (strcmp(name, "conv") == 0) {
+    static const char *names[] = {"auto", "direct", "winograd"};
+    for (int i = 0; i < 3; i++) if (strcmp(value, names[i]) == 0) { s->opt.conv = i; return 0; }
+    fprintf(stderr, "studio: --conv is auto, direct or winograd, not '%s'\n", value);
+    return 1;
+  }
   double v = strtod(value, &end);
   if (end == value || *end) { fprintf(stderr, "studio: --%s needs a number, not '%s'\n", name, value); return 1; }
   if (strcmp(name, "vibrance") == 0) s->opt.vibrance = (float)v;
@@ -38,7 +44,7 @@ static int option(void *p, studio_ctx *ctx, const char *name, const char *value)
   else if (strcmp(name, "work-size") == 0) s->hopt.work_megapixels = (float)v;
   else if (strcmp(name, "tolerance") == 0) s->hopt.tolerance = (float)v;
   else {
-    fprintf(stderr, "studio: unknown colorize option --%s (model, pts, hints, vibrance, saturation, size, upsample, trust, work-size, tolerance)\n", name);
+    fprintf(stderr, "studio: unknown colorize option --%s (model, pts, hints, vibrance, saturation, size, upsample, conv, trust, work-size, tolerance)\n", name);
     return 1;
   }
   return 0;

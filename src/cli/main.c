@@ -37,6 +37,7 @@ void es_usage(FILE *f) {
           "  --saturation S      scales the colours (0..2, 1)\n"
           "  --size N            network input size, a multiple of 8 (8..512, 224)\n"
           "  --upsample M        bilinear (as OpenCV) or edge-aware (colour stops at edges) (bilinear)\n"
+          "  --conv C            the network's 3x3 convolutions: auto, direct or winograd (auto)\n"
           "  --hints H.json      colour hints (points and strokes; see README); no model needed\n"
           "  --trust T           with a model and hints: how firmly confident colours hold (0..1, 0.5)\n"
           "  --work-size MP      the hints' solve resolution in megapixels (0.01..16, 0.15)\n"

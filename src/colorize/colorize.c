@@ -22,7 +22,7 @@ struct studio_model {
   int int8;                    /* an int8 file: run the quantized operators */
   float bins[2 * ES_AB_BINS];  /* ab centres */
   es_eccv16_net *net;          /* for net_size */
-  int net_size;
+  int net_size, net_conv;      /* what it was built for */
   float *logits;               /* the last run's output, (net_size/4)^2 x 313 */
   float *low_l;                /* the L the network saw, at its output size (q x q) */
   float *confidence;           /* the last call's 1 - entropy, q x q */
@@ -37,6 +37,7 @@ void studio_colorize_defaults(studio_colorize_options *o) {
   o->saturation = 1.f;
   o->size = 224;
   o->edge_aware = 0;
+  o->conv = STUDIO_CONV_AUTO;
 }
 
 const float *studio_colorize_confidence(const studio_model *m, int *w, int *h) {
@@ -74,7 +75,7 @@ studio_status studio_model_load(studio_ctx *ctx, const uint8_t *data, size_t len
   if (!s) s = es_eccv16_check(ctx, &m->caffe);
   if (!s) s = es_eccv16_complete(ctx, &m->caffe, pts, pts_len);
   /* the network is built now for an early, clear refusal and for the default size */
-  if (!s) { s = es_eccv16_net_create(ctx, &m->caffe, 224, m->int8, &m->net); m->net_size = 224; }
+  if (!s) { s = es_eccv16_net_create(ctx, &m->caffe, 224, m->int8, ES_CONV_AUTO, &m->net); m->net_size = 224; m->net_conv = STUDIO_CONV_AUTO; }
   if (s) { studio_model_free(m); return s; }
   const es_caffe_layer *ab = es_caffe_find(&m->caffe, "class8_ab");
   for (int i = 0; i < ES_AB_BINS; i++) { m->bins[2 * i] = ab->blobs[0].data[i]; m->bins[2 * i + 1] = ab->blobs[0].data[ES_AB_BINS + i]; }
@@ -187,24 +188,27 @@ static studio_status check_options(studio_ctx *ctx, const studio_colorize_option
   if (!(o->saturation >= 0.f && o->saturation <= 2.f)) return es_fail(ctx, STUDIO_E_ARGUMENT, "colorize option saturation must be in 0..2, not %g", (double)o->saturation);
   if (o->size < 8 || o->size > 512 || o->size % 8) return es_fail(ctx, STUDIO_E_ARGUMENT, "colorize option size must be a multiple of 8 in 8..512, not %d", o->size);
   if (o->edge_aware != 0 && o->edge_aware != 1) return es_fail(ctx, STUDIO_E_ARGUMENT, "colorize option edge_aware must be 0 or 1, not %d", o->edge_aware);
+  if (o->conv < STUDIO_CONV_AUTO || o->conv > STUDIO_CONV_WINOGRAD)
+    return es_fail(ctx, STUDIO_E_ARGUMENT, "colorize option conv must be 0 (auto), 1 (direct) or 2 (winograd), not %d", o->conv);
   return STUDIO_OK;
 }
 
 /* The network's output for `in` at o.size: run, or the cached logits when the image and the
  * size are the ones of the last run. */
-static studio_status network_run(studio_ctx *ctx, studio_model *m, const studio_image *in, int S) {
+static studio_status network_run(studio_ctx *ctx, studio_model *m, const studio_image *in, int S, int conv) {
   const int w = in->width, h = in->height, q = S / 4;
-  uint64_t key = studio_image_digest(in) ^ (uint64_t)S * 0x9E3779B97F4A7C15ull;
+  uint64_t key = studio_image_digest(in) ^ (uint64_t)(S * 4 + conv) * 0x9E3779B97F4A7C15ull;
   m->last_w = w; m->last_h = h;
   if (m->logits && m->logits_key == key) return STUDIO_OK;
   studio_status s = STUDIO_OK;
   float *small = malloc(sizeof(float) * 3 * (size_t)S * S);
   if (!small) return es_fail(ctx, STUDIO_E_NOMEM, "out of memory colorizing a %dx%d image", w, h);
-  if (m->net_size != S) {
+  if (m->net_size != S || m->net_conv != conv) {
     es_eccv16_net_destroy(m->net);
     m->net = NULL;
-    if ((s = es_eccv16_net_create(ctx, &m->caffe, S, m->int8, &m->net))) goto done;
-    m->net_size = S;
+    m->net_size = 0;
+    if ((s = es_eccv16_net_create(ctx, &m->caffe, S, m->int8, (es_conv)conv, &m->net))) goto done;
+    m->net_size = S; m->net_conv = conv;
   }
   /* the network sees the image shrunk in sRGB (straight from the 8-bit pixels) and then
    * converted, as OpenCV's sample feeds it; grey and alpha images are read as RGB */
@@ -255,7 +259,7 @@ studio_status es_colorize_ab(studio_ctx *ctx, studio_model *m, const studio_imag
   if (opt_in) o = *opt_in; else studio_colorize_defaults(&o);
   memset(out, 0, sizeof *out);
   studio_status s = check_options(ctx, &o);
-  if (!s) s = network_run(ctx, m, in, o.size);
+  if (!s) s = network_run(ctx, m, in, o.size, o.conv);
   if (s) return s;
   const int q = m->q;
   float *ab = malloc(sizeof(float) * 2 * (size_t)q * q);
@@ -274,23 +278,6 @@ studio_status studio_colorize(studio_ctx *ctx, studio_model *m, const studio_ima
   studio_status s = es_colorize_ab(ctx, m, in, opt, &ab);
   if (!s) s = es_colorize_render(ctx, in, &ab, NULL, out);
   free((void *)ab.ab);
-  return s;
-}
-
-studio_status studio_model_convert(studio_ctx *ctx, const uint8_t *data, size_t len, const uint8_t *pts, size_t pts_len, const char *precision,
-                                   uint8_t **out, size_t *out_len) {
-  if (!ctx || !out || !out_len || (!data && len)) return ctx ? es_fail(ctx, STUDIO_E_ARGUMENT, "studio_model_convert: NULL argument") : STUDIO_E_ARGUMENT;
-  es_precision p;
-  const char *pr = precision ? precision : "f32";
-  if (strcmp(pr, "f32") == 0) p = ES_PRECISION_F32;
-  else if (strcmp(pr, "f16") == 0) p = ES_PRECISION_F16;
-  else if (strcmp(pr, "int8") == 0) p = ES_PRECISION_INT8;
-  else return es_fail(ctx, STUDIO_E_ARGUMENT, "precision is f32, f16 or int8, not '%s'", pr);
-  es_caffe_net net;
-  studio_status s = es_caffe_read(ctx, data, len, &net);
-  if (s) return s;
-  if (!(s = es_eccv16_check(ctx, &net)) && !(s = es_eccv16_complete(ctx, &net, pts, pts_len))) s = es_model_write(ctx, &net, p, out, out_len);
-  es_caffe_free(&net);
   return s;
 }
 

@@ -2,6 +2,7 @@
 #include "eccv16_net.h"
 #include "../core/parallel.h"
 #include "../model/eccv16.h"
+#include "winograd.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@ typedef struct {
   const es_eccv16_layer *spec;
   int nconv;                 /* 1, or PHASES for the deconvolution; 0 for BatchNorm */
   xnn_operator_t conv[PHASES];
+  es_winograd *wg;           /* instead of conv[0]: a 3x3 stride-1 f32 layer run by Winograd */
   xnn_operator_t quantize;   /* int8 layers: f32 activations -> qd8, once, before conv[] */
   float *bn_scale, *bn_shift; /* BatchNorm: y = x * scale + shift, per channel */
   int in_h, in_w, out_h, out_w;
@@ -30,8 +32,9 @@ struct es_eccv16_net {
   int8_t *qbuf;             /* int8 layers: the quantized input */
   size_t qbytes;
   struct xnn_quantization_params qparams[1 + XNN_EXTRA_QUANTIZATION_PARAMS];
-  void *workspace;
+  void *workspace;          /* XNNPACK's, and the Winograd layers' scratch */
   size_t workspace_size;
+  size_t bytes;             /* weights as the operators hold them, and buffers */
 };
 
 void es_eccv16_net_destroy(es_eccv16_net *n) {
@@ -39,6 +42,7 @@ void es_eccv16_net_destroy(es_eccv16_net *n) {
   for (int i = 0; i < ES_ECCV16_LAYERS; i++) {
     for (int k = 0; k < n->steps[i].nconv; k++) if (n->steps[i].conv[k]) xnn_delete_operator(n->steps[i].conv[k]);
     if (n->steps[i].quantize) xnn_delete_operator(n->steps[i].quantize);
+    es_winograd_destroy(n->steps[i].wg);
     free(n->steps[i].bn_scale); free(n->steps[i].bn_shift);
   }
   free(n->buf[0]); free(n->buf[1]); free(n->phase_buf); free(n->qbuf); free(n->workspace);
@@ -46,6 +50,15 @@ void es_eccv16_net_destroy(es_eccv16_net *n) {
 }
 
 int es_eccv16_net_out_size(const es_eccv16_net *n) { return n->size / 4; }
+size_t es_eccv16_net_bytes(const es_eccv16_net *n) { return n->bytes; }
+
+/* Measured (tools/studio bench colorize, per layer, natively and in WASM, 224..512): F(4x4,3x3)
+ * beat both F(2x2,3x3) and XNNPACK's direct convolution on every 3x3 stride-1 layer but the
+ * first, whose one input channel makes the products too thin to pay for the transforms. */
+int es_eccv16_net_plan(const es_eccv16_layer *e, es_conv conv) {
+  if (e->kind != ES_CONV || e->k != 3 || e->stride != 1 || e->in == 1 || conv == ES_CONV_DIRECT) return 0;
+  return conv == ES_CONV_F2 ? 2 : 4;
+}
 
 /* Where OHWI element (o, y, x, i) of convolution `phase` (-1: the layer itself) of layer e
  * sits in its Caffe blob. A convolution's weights are OIHW. For deconvolution phase (py, px)
@@ -102,8 +115,8 @@ static int8_t *weights_int8(const es_eccv16_layer *e, const es_blob *b, int phas
 
 /* One convolution of layer e (phase >= 0: of the deconvolution), f32 or dynamically
  * quantized, created and sized for an h x w input. */
-static studio_status make_conv(studio_ctx *ctx, es_eccv16_net *n, step_t *st, const es_blob *w, const float *bias, int phase, int quantized, int h, int w_in,
-                               size_t *oh, size_t *ow) {
+static studio_status make_conv(studio_ctx *ctx, es_eccv16_net *n, step_t *st, const es_blob *w, const float *bias, int phase, int quantized, int tile, int h,
+                               int w_in, size_t *oh, size_t *ow) {
   const es_eccv16_layer *e = st->spec;
   const int kk = phase < 0 ? e->k : 2, stride = phase < 0 ? e->stride : 1, dil = phase < 0 ? e->dilation : 1;
   /* phase row py reads input rows m-1, m (py 0) or m, m+1 (py 1) */
@@ -129,6 +142,16 @@ static studio_status make_conv(studio_ctx *ctx, es_eccv16_net *n, step_t *st, co
       if (all > n->qbytes) n->qbytes = all;
     }
     if (xs == xnn_status_success) xs = xnn_reshape_convolution2d_nhwc_qd8_f32_qc8w(*op, 1, h, w_in, &ws, &wa, oh, ow, ctx->pool);
+  } else if (tile) {
+    float *k = weights_f32(e, w, phase);
+    const es_winograd_spec spec = {e->in, e->out, h, w_in, e->dilation, tile, lo};
+    studio_status s = k ? es_winograd_create(ctx, &spec, k, bias, &st->wg) : es_fail(ctx, STUDIO_E_NOMEM, "out of memory building layer %s", e->name);
+    free(k);
+    if (s) return s;
+    *oh = (size_t)h; *ow = (size_t)w_in;
+    n->bytes += es_winograd_bytes(st->wg);
+    if (es_winograd_scratch(st->wg) > n->workspace_size) n->workspace_size = es_winograd_scratch(st->wg);
+    return STUDIO_OK;
   } else {
     float *k = weights_f32(e, w, phase);
     xs = k ? xnn_create_convolution2d_nhwc_f32(top, right, bottom, left, kk, kk, stride, stride, dil, dil, 1, e->in, e->out, e->in, out_stride, k, bias,
@@ -140,10 +163,11 @@ static studio_status make_conv(studio_ctx *ctx, es_eccv16_net *n, step_t *st, co
   if (xs == xnn_status_out_of_memory) return es_fail(ctx, STUDIO_E_NOMEM, "out of memory building layer %s", e->name);
   if (xs != xnn_status_success) return es_fail(ctx, STUDIO_E_INTERNAL, "XNNPACK refused layer %s (status %d)", e->name, (int)xs);
   if (ws + 64 > n->workspace_size) n->workspace_size = ws + 64;
+  n->bytes += (size_t)e->out * e->in * kk * kk * (quantized ? 1 : sizeof(float)) + sizeof(float) * 2 * e->out;
   return STUDIO_OK;
 }
 
-studio_status es_eccv16_net_create(studio_ctx *ctx, const es_caffe_net *caffe, int size, int int8, es_eccv16_net **out) {
+studio_status es_eccv16_net_create(studio_ctx *ctx, const es_caffe_net *caffe, int size, int int8, es_conv conv, es_eccv16_net **out) {
   *out = NULL;
   if (size < 8 || size > 512 || size % 8) return es_fail(ctx, STUDIO_E_ARGUMENT, "network size must be a multiple of 8 in 8..512, not %d", size);
   studio_status s = es_eccv16_check(ctx, caffe);
@@ -173,7 +197,8 @@ studio_status es_eccv16_net_create(studio_ctx *ctx, const es_caffe_net *caffe, i
       const int quantized = int8 && e->in > 1, deconv = e->kind == ES_DECONV;
       size_t oh = 0, ow = 0;
       st->nconv = deconv ? PHASES : 1;
-      for (int k = 0; k < st->nconv && !s; k++) s = make_conv(ctx, n, st, &l->blobs[0], l->blobs[1].data, deconv ? k : -1, quantized, h, w, &oh, &ow);
+      const int tile = quantized ? 0 : es_eccv16_net_plan(e, conv);
+      for (int k = 0; k < st->nconv && !s; k++) s = make_conv(ctx, n, st, &l->blobs[0], l->blobs[1].data, deconv ? k : -1, quantized, tile, h, w, &oh, &ow);
       if (s) { es_eccv16_net_destroy(n); return s; }
       if (deconv) { oh *= 2; ow *= 2; phases = oh * ow * (size_t)e->out; }
       h = (int)oh; w = (int)ow;
@@ -190,6 +215,7 @@ studio_status es_eccv16_net_create(studio_ctx *ctx, const es_caffe_net *caffe, i
     es_eccv16_net_destroy(n);
     return es_fail(ctx, STUDIO_E_NOMEM, "out of memory for the network's buffers");
   }
+  n->bytes += sizeof(float) * (2 * biggest + phases) + n->workspace_size + n->qbytes;
   *out = n;
   return es_ok(ctx);
 }
@@ -223,6 +249,13 @@ studio_status es_eccv16_net_run(studio_ctx *ctx, es_eccv16_net *n, const float *
       continue;
     }
     float *dst = i == ES_ECCV16_LAYERS - 1 ? logits : n->buf[cur];
+    if (st->wg) {
+      studio_status s = es_winograd_run(ctx, st->wg, src, dst, n->workspace);
+      if (s) return s;
+      src = dst;
+      cur ^= 1;
+      continue;
+    }
     enum xnn_status xs = xnn_status_success;
     if (st->quantize) {
       xs = xnn_setup_convert_nc_f32_qd8(st->quantize, src, n->qbuf, n->qparams);

@@ -8,6 +8,7 @@
 #define STUDIO_ECCV16_NET_H
 
 #include "../model/caffe.h"
+#include "../model/eccv16.h"
 
 typedef struct es_eccv16_net es_eccv16_net;
 
@@ -15,7 +16,17 @@ typedef struct es_eccv16_net es_eccv16_net;
  * convolutions with many input channels run as XNNPACK's dynamically quantized operators
  * (activations quantized per image on the fly, weights int8 with one scale per output
  * channel); the first convolution (one input channel) stays f32. */
-studio_status es_eccv16_net_create(studio_ctx *ctx, const es_caffe_net *caffe, int size, int int8, es_eccv16_net **out);
+/* How the f32 3x3 stride-1 convolutions run (int8 layers always run XNNPACK's quantized
+ * convolution): AUTO, the measured choice per layer (es_eccv16_net_plan); DIRECT, XNNPACK's
+ * convolution; WINOGRAD, winograd.h on every such layer with AUTO's tile; F2/F4, Winograd with
+ * that tile everywhere (for the benchmark's per-layer measurement). */
+typedef enum { ES_CONV_AUTO = 0, ES_CONV_DIRECT, ES_CONV_WINOGRAD, ES_CONV_F2, ES_CONV_F4 } es_conv;
+
+studio_status es_eccv16_net_create(studio_ctx *ctx, const es_caffe_net *caffe, int size, int int8, es_conv conv, es_eccv16_net **out);
+/* Layer i's tile under `conv`: 0 = direct, else Winograd's m. */
+int es_eccv16_net_plan(const es_eccv16_layer *e, es_conv conv);
+/* Bytes of weights (as packed for the operators, transformed for Winograd) and buffers. */
+size_t es_eccv16_net_bytes(const es_eccv16_net *net);
 void es_eccv16_net_destroy(es_eccv16_net *net);
 /* L - 50, size x size floats, in; (size/4)^2 x 313 logits (NHWC) out. */
 studio_status es_eccv16_net_run(studio_ctx *ctx, es_eccv16_net *net, const float *l_minus_50, float *logits);

@@ -9,6 +9,7 @@
 
 #include <emscripten.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Progress goes to Module.onProgress(stage, fraction) when the worker installed one. */
 EM_JS(int, es_js_progress, (const char *stage, float fraction), {
@@ -112,8 +113,8 @@ EMSCRIPTEN_KEEPALIVE studio_model *es_wasm_model_load(studio_ctx *ctx, const uin
 }
 EMSCRIPTEN_KEEPALIVE void es_wasm_model_free(studio_model *m) { studio_model_free(m); }
 EMSCRIPTEN_KEEPALIVE studio_image *es_wasm_colorize(studio_ctx *ctx, studio_model *m, studio_image *img, float vibrance, float saturation, int size,
-                                                    int edge_aware) {
-  studio_colorize_options o = {vibrance, saturation, size, edge_aware};
+                                                    int edge_aware, int conv) {
+  studio_colorize_options o = {vibrance, saturation, size, edge_aware, conv};
   studio_image out;
   return studio_colorize(ctx, m, img, &o, &out) ? NULL : boxed(out);
 }
@@ -121,11 +122,17 @@ EMSCRIPTEN_KEEPALIVE studio_image *es_wasm_colorize(studio_ctx *ctx, studio_mode
 /* The last colorize call's confidence map: its size through *side (square). */
 EMSCRIPTEN_KEEPALIVE const float *es_wasm_colorize_confidence(studio_model *m, int *side) { return studio_colorize_confidence(m, side, NULL); }
 
-/* Convert a caffemodel to our model file in the module ("f32", "f16" or "int8"). */
+/* Convert a caffemodel to our model file in the module ("f32", "f16" or "int8"); what was
+ * written into report: [precision written: 0 f32, 1 f16, 2 int8; int8 checked; int8 refused;
+ * p99; max; bound] as floats. */
 EMSCRIPTEN_KEEPALIVE uint8_t *es_wasm_model_convert(studio_ctx *ctx, const uint8_t *data, size_t len, const uint8_t *pts, size_t pts_len,
-                                                    const char *precision, size_t *out_len) {
+                                                    const char *precision, size_t *out_len, float *report) {
   uint8_t *out;
-  return studio_model_convert(ctx, data, len, pts, pts_len, precision, &out, out_len) ? NULL : out;
+  studio_convert_report r;
+  if (studio_model_convert(ctx, data, len, pts, pts_len, precision, &out, out_len, &r)) return NULL;
+  const float v[6] = {strcmp(r.precision, "f32") == 0 ? 0.f : strcmp(r.precision, "f16") == 0 ? 1.f : 2.f, (float)r.int8_checked, (float)r.int8_refused, r.p99, r.max, r.bound};
+  memcpy(report, v, sizeof v);
+  return out;
 }
 
 /* Colour hints: the hints travel as the hints file's JSON, so the page, the JS API and the
@@ -148,9 +155,9 @@ EMSCRIPTEN_KEEPALIVE char *es_wasm_hints_write(studio_ctx *ctx, studio_hints *h,
 }
 
 /* The hint options from JS: a negative value (or 0 for the sizes) keeps the core's default. */
-static void options(studio_colorize_options *c, studio_hint_options *o, float vibrance, float saturation, int size, int edge_aware, float trust,
-                    float work_mp, float tolerance) {
-  *c = (studio_colorize_options){vibrance, saturation, size, edge_aware};
+static void options(studio_colorize_options *c, studio_hint_options *o, float vibrance, float saturation, int size, int edge_aware, int conv,
+                    float trust, float work_mp, float tolerance) {
+  *c = (studio_colorize_options){vibrance, saturation, size, edge_aware, conv};
   studio_hint_defaults(o);
   if (trust >= 0.f) o->trust = trust;
   if (work_mp > 0.f) o->work_megapixels = work_mp;
@@ -158,19 +165,20 @@ static void options(studio_colorize_options *c, studio_hint_options *o, float vi
 }
 
 EMSCRIPTEN_KEEPALIVE studio_image *es_wasm_colorize_hints(studio_ctx *ctx, studio_model *m, studio_image *img, float vibrance, float saturation,
-                                                          int size, int edge_aware, studio_hints *h, float trust, float work_mp, float tolerance) {
+                                                          int size, int edge_aware, int conv, studio_hints *h, float trust, float work_mp,
+                                                          float tolerance) {
   studio_colorize_options c;
   studio_hint_options o;
-  options(&c, &o, vibrance, saturation, size, edge_aware, trust, work_mp, tolerance);
+  options(&c, &o, vibrance, saturation, size, edge_aware, conv, trust, work_mp, tolerance);
   studio_image out;
   return studio_colorize_hints(ctx, m, img, &c, h, &o, &out) ? NULL : boxed(out);
 }
 
 EMSCRIPTEN_KEEPALIVE studio_hint_session *es_wasm_hints_begin(studio_ctx *ctx, studio_model *m, studio_image *img, float vibrance, float saturation,
-                                                              int size, int edge_aware, float trust, float work_mp, float tolerance) {
+                                                              int size, int edge_aware, int conv, float trust, float work_mp, float tolerance) {
   studio_colorize_options c;
   studio_hint_options o;
-  options(&c, &o, vibrance, saturation, size, edge_aware, trust, work_mp, tolerance);
+  options(&c, &o, vibrance, saturation, size, edge_aware, conv, trust, work_mp, tolerance);
   studio_hint_session *s;
   return studio_hints_begin(ctx, m, img, &c, &o, &s) ? NULL : s;
 }

@@ -1,5 +1,5 @@
 /* bench_colorize.c - time the colorization network, and the whole pipeline on a large image:
- *   bench_colorize [--layers] MODEL SIZE RUNS THREADS [f32|int8] [IMAGE]
+ *   bench_colorize [--layers] MODEL SIZE RUNS THREADS [f32|int8] [auto|direct|winograd|f2|f4] [IMAGE]
  * Prints the network's median and min over RUNS at SIZE x SIZE, effective GFLOP/s (the
  * network is 31.98 GMAC = 63.96 GFLOP at 224, scaling with the pixel count), and with IMAGE
  * the end-to-end studio_colorize time (first call: network included) and peak memory.
@@ -29,11 +29,18 @@ static int on_layer(void *user, const char *stage, float fraction) {
 int main(int argc, char **argv) {
   int per_layer = argc > 1 && strcmp(argv[1], "--layers") == 0;
   if (per_layer) { argv++; argc--; }
-  if (argc < 5) { fprintf(stderr, "usage: bench_colorize [--layers] MODEL SIZE RUNS THREADS [f32|int8] [IMAGE]\n"); return 2; }
+  if (argc < 5) { fprintf(stderr, "usage: bench_colorize [--layers] MODEL SIZE RUNS THREADS [f32|int8] [auto|direct|winograd|f2|f4] [IMAGE]\n"); return 2; }
   bench_reset_peak();
-  int size = atoi(argv[2]), runs = atoi(argv[3]), threads = atoi(argv[4]);
-  int int8 = argc > 5 && strcmp(argv[5], "int8") == 0;
-  if (int8 || (argc > 5 && strcmp(argv[5], "f32") == 0)) { argv[5] = argv[6]; argc = argc > 6 ? 6 : 5; }
+  int size = atoi(argv[2]), runs = atoi(argv[3]), threads = atoi(argv[4]), int8 = 0;
+  static const char *convs[] = {"auto", "direct", "winograd", "f2", "f4"};
+  es_conv conv = ES_CONV_AUTO;
+  const char *image = NULL;
+  for (int a = 5; a < argc; a++) {
+    int known = 0;
+    for (int c = 0; c < 5; c++) if (strcmp(argv[a], convs[c]) == 0) { conv = (es_conv)c; known = 1; }
+    if (strcmp(argv[a], "int8") == 0 || strcmp(argv[a], "f32") == 0) { int8 = argv[a][0] == 'i'; known = 1; }
+    if (!known) image = argv[a];
+  }
   if (runs < 1 || runs > 50) runs = 5;
   char why[256];
   size_t len;
@@ -46,7 +53,7 @@ int main(int argc, char **argv) {
   es_precision prec = ES_PRECISION_F32;
   studio_status s = es_model_is_file(data, len) ? es_model_read(ctx, data, len, &caffe, &prec) : es_caffe_read(ctx, data, len, &caffe);
   int8 |= prec == ES_PRECISION_INT8; /* an int8 file always runs quantized */
-  if (s || es_eccv16_net_create(ctx, &caffe, size, int8, &net)) { fprintf(stderr, "%s\n", studio_error(ctx)); return 1; }
+  if (s || es_eccv16_net_create(ctx, &caffe, size, int8, conv, &net)) { fprintf(stderr, "%s\n", studio_error(ctx)); return 1; }
   int q = size / 4;
   float *in = calloc((size_t)size * size, sizeof(float)), *logits = malloc(sizeof(float) * (size_t)q * q * 313);
   for (int i = 0; i < size * size; i++) in[i] = (float)((i * 7919) % 100) - 50.f;
@@ -56,25 +63,27 @@ int main(int argc, char **argv) {
   clock.run = -1;
   double med = bench_median(ts, runs);
   double gflop = 63.96 * (size / 224.0) * (size / 224.0);
-  printf("network %s %dx%d threads %d: median %.0f ms, min %.0f ms over %d runs, %.1f GFLOP/s\n", int8 ? "int8" : "f32", size, size, studio_threads(ctx), med, ts[0], runs, gflop / (med / 1000.0));
+  printf("network %s %s %dx%d threads %d: median %.0f ms, min %.0f ms over %d runs, %.1f GFLOP/s, %.0f MB of weights and buffers\n", int8 ? "int8" : "f32",
+         convs[conv], size, size, studio_threads(ctx), med, ts[0], runs, gflop / (med / 1000.0), es_eccv16_net_bytes(net) / 1048576.0);
   if (per_layer)
     for (int i = 0; i < ES_ECCV16_LAYERS; i++) printf("  %-14s %7.1f ms\n", es_eccv16[i].name, bench_median(clock.t[i], runs));
   es_eccv16_net_destroy(net);
   es_caffe_free(&caffe);
-  if (argc > 5) {
+  if (image) {
     size_t ilen;
-    uint8_t *img_data = es_read_file(argv[5], &ilen, why, sizeof why);
+    uint8_t *img_data = es_read_file(image, &ilen, why, sizeof why);
     studio_model *m;
     studio_image img, out;
     if (!img_data || studio_decode(ctx, img_data, ilen, &img) || studio_model_load(ctx, data, len, NULL, 0, &m)) { fprintf(stderr, "%s\n", studio_error(ctx)); return 1; }
     free(img_data);
     free(data); data = NULL; /* the model keeps what it needs */
-    double t0 = bench_now_ms();
-    if (studio_colorize(ctx, m, &img, NULL, &out)) { fprintf(stderr, "%s\n", studio_error(ctx)); return 1; }
-    double t1 = bench_now_ms();
-    studio_image_free(&out);
     studio_colorize_options o;
     studio_colorize_defaults(&o);
+    o.conv = conv < ES_CONV_F2 ? (int)conv : STUDIO_CONV_WINOGRAD;
+    double t0 = bench_now_ms();
+    if (studio_colorize(ctx, m, &img, &o, &out)) { fprintf(stderr, "%s\n", studio_error(ctx)); return 1; }
+    double t1 = bench_now_ms();
+    studio_image_free(&out);
     o.vibrance = 0.25f;
     double t2 = bench_now_ms();
     studio_colorize(ctx, m, &img, &o, &out);

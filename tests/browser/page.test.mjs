@@ -375,9 +375,10 @@ for (const storage of ['OPFS', 'IndexedDB']) test(`a model from disk: checked, c
   assert.match(await status(), /synthetic-3-broken-conv5_2\.caffemodel: .*layer 'conv5_2' weights should be 512x512x3x3/);
   await page.getByLabel('Load colorization model').setInputFiles([model]);
   await page.waitForFunction(() => /ready/.test(document.querySelector('#model-status').textContent), null, { timeout: 180000 });
-  assert.match(await status(), /synthetic-1\.caffemodel, kept in this browser/);
+  // int8 was checked against f32 on the core's check images, and the panel says so, then and later
+  assert.match(await status(), /synthetic-1\.caffemodel, int8, checked: colours within [01]\.\d\d a\*b\* units of f32 on the check images, kept in this browser/);
   await page.reload();
-  await page.waitForFunction(() => /ready \(kept in this browser\)/.test(document.querySelector('#model-status').textContent), null, { timeout: 60000 });
+  await page.waitForFunction(() => /ready \(int8, checked: .*, kept in this browser\)/.test(document.querySelector('#model-status').textContent), null, { timeout: 60000 });
   await page.getByRole('button', { name: 'Forget model' }).click();
   await page.waitForFunction(() => /removed/.test(document.querySelector('#model-status').textContent));
   await page.reload();

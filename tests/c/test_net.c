@@ -5,7 +5,9 @@
  * ../shared has it. The bin centres are the built-in table (test_model checks it against the
  * authors' pts_in_hull.npy). */
 #include "check.h"
+#include "colorize/calibration.h"
 #include "colorize/guided.h"
+#include "colorize/int8_check.h"
 #include "colorize/readout.h"
 #include "model/caffe.h"
 #include "net/eccv16_net.h"
@@ -16,21 +18,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* OpenCV DNN's logits and ab for one (model, input, size) case: ours within 0.05 in ab. */
+/* OpenCV DNN's logits and ab for one (model, input, size) case: ours within 0.05 in ab, with
+ * XNNPACK's direct convolutions and with the automatic choice (Winograd), and at 224 also with
+ * the other tile everywhere; Winograd's logits also within 1e-3 (relative to their range) of
+ * the direct path's. */
 static void parity(studio_ctx *ctx, const char *model, const char *input, int size) {
+  static const char *conv_names[] = {"auto", "direct", "winograd", "F(2x2,3x3)", "F(4x4,3x3)"};
+  static const es_conv convs[] = {ES_CONV_DIRECT, ES_CONV_AUTO, ES_CONV_F2}; /* direct first: the others compare to it */
   char path[1200], name[256];
   size_t len;
   snprintf(name, sizeof name, "%s.caffemodel", model);
   uint8_t *data = check_read(check_models(name, path, sizeof path), &len);
   es_caffe_net caffe;
-  es_eccv16_net *net = NULL;
   const int q = size / 4;
+  const size_t nlogits = (size_t)q * q * ES_AB_BINS;
   if (!CHECKF(data && es_caffe_read(ctx, data, len, &caffe) == STUDIO_OK, "%s: %s", model, studio_error(ctx))) { free(data); return; }
   if (!CHECKF(es_eccv16_complete(ctx, &caffe, NULL, 0) == STUDIO_OK, "%s", studio_error(ctx))) { /* no bin centres to read ab with */
     es_caffe_free(&caffe); free(data);
     return;
   }
-  CHECKF(es_eccv16_net_create(ctx, &caffe, size, 0, &net) == STUDIO_OK, "%s", studio_error(ctx));
   const es_caffe_layer *ab_layer = es_caffe_find(&caffe, "class8_ab");
   float bins[2 * ES_AB_BINS];
   for (int i = 0; i < ES_AB_BINS; i++) { bins[2 * i] = ab_layer->blobs[0].data[i]; bins[2 * i + 1] = ab_layer->blobs[0].data[ES_AB_BINS + i]; }
@@ -44,25 +50,36 @@ static void parity(studio_ctx *ctx, const char *model, const char *input, int si
   refs = refs && CHECK(check_ref_file(path, &want_logits));
   snprintf(path, sizeof path, "%s.ab.ref", base);
   refs = refs && CHECK(check_ref_file(path, &want_ab));
-  float *logits = malloc(sizeof(float) * q * q * ES_AB_BINS), *ab = malloc(sizeof(float) * q * q * 2), *x = malloc(sizeof(float) * size * size);
-  if (net && refs) {
+  float *logits = malloc(sizeof(float) * nlogits), *direct = malloc(sizeof(float) * nlogits), *ab = malloc(sizeof(float) * q * q * 2),
+        *x = malloc(sizeof(float) * size * size);
+  for (int c = 0; refs && c < (size == 224 ? 3 : 2); c++) {
+    es_eccv16_net *net = NULL;
+    if (!CHECKF(es_eccv16_net_create(ctx, &caffe, size, 0, convs[c], &net) == STUDIO_OK, "%s", studio_error(ctx))) continue;
     for (int i = 0; i < size * size; i++) x[i] = ((float *)l.data)[i] - 50.f;
     CHECKF(es_eccv16_net_run(ctx, net, x, logits) == STUDIO_OK, "%s", studio_error(ctx));
-    float dl = 0.f, scale = 0.f;
-    for (size_t i = 0; i < (size_t)q * q * ES_AB_BINS; i++) {
+    es_eccv16_net_destroy(net);
+    float dl = 0.f, scale = 0.f, dd = 0.f;
+    for (size_t i = 0; i < nlogits; i++) {
       dl = fmaxf(dl, fabsf(logits[i] - ((float *)want_logits.data)[i]));
       scale = fmaxf(scale, fabsf(((float *)want_logits.data)[i]));
+      dd = fmaxf(dd, fabsf(logits[i] - direct[i]));
     }
+    if (convs[c] == ES_CONV_DIRECT) memcpy(direct, logits, sizeof(float) * nlogits);
     es_ab_readout(logits, (size_t)q * q, 2.606f, bins, 1.f, ab, NULL);
     float dab = 0.f;
     for (size_t i = 0; i < (size_t)q * q * 2; i++) dab = fmaxf(dab, fabsf(ab[i] - ((float *)want_ab.data)[i]));
-    CHECKF(dab < 0.05f, "%s %s at %d: ab differs from OpenCV DNN by %g", model, input, size, dab);
-    CHECKF(dl < 1e-3f * scale + 1e-3f, "%s %s at %d: logits differ from OpenCV DNN by %g (range %g)", model, input, size, dl, scale);
-    printf("%s, %s at %d: max |logits - OpenCV| %.2g (of %.3g), max |ab - OpenCV| %.3g\n", model, input, size, dl, scale, dab);
+    const char *how = conv_names[convs[c]];
+    CHECKF(dab < 0.05f, "%s %s at %d, %s: ab differs from OpenCV DNN by %g", model, input, size, how, dab);
+    CHECKF(dl < 1e-3f * scale + 1e-3f, "%s %s at %d, %s: logits differ from OpenCV DNN by %g (range %g)", model, input, size, how, dl, scale);
+    if (convs[c] != ES_CONV_DIRECT) {
+      CHECKF(dd <= 1e-3f * scale, "%s %s at %d, %s: logits differ from the direct path's by %g (range %g)", model, input, size, how, dd, scale);
+      printf("%s, %s at %d, %s: max |logits - OpenCV| %.2g, max |logits - direct| %.2g (%.1e of the range %.3g), max |ab - OpenCV| %.3g\n", model, input,
+             size, how, dl, dd, dd / scale, scale, dab);
+    } else
+      printf("%s, %s at %d, %s: max |logits - OpenCV| %.2g (of %.3g), max |ab - OpenCV| %.3g\n", model, input, size, how, dl, scale, dab);
   }
   free(l.data); free(want_logits.data); free(want_ab.data);
-  free(logits); free(ab); free(x); free(data);
-  es_eccv16_net_destroy(net);
+  free(logits); free(direct); free(ab); free(x); free(data);
   es_caffe_free(&caffe);
 }
 
@@ -96,8 +113,36 @@ static void guided_edges(void) {
   es_guided_free(&g);
 }
 
+/* The int8 check images: lightness over most of 0..100, each different, the same every time,
+ * and photo-like in having detail at every scale: neighbours correlate strongly, yet pixels
+ * far apart do not (a 1/f image, unlike white noise or a flat ramp). */
+static void calibration_images(void) {
+  enum { S = 224 };
+  static float a[S * S], b[S * S], first[S * S];
+  for (int k = 0; k < ES_CALIBRATION_IMAGES; k++) {
+    es_calibration_image(k, S, a);
+    es_calibration_image(k, S, b);
+    CHECKF(memcmp(a, b, sizeof a) == 0, "check image %d differs between two calls", k);
+    if (k == 0) memcpy(first, a, sizeof a);
+    else CHECKF(memcmp(a, first, sizeof a) != 0, "check image %d equals image 0", k);
+    double mean = 0, var = 0, near = 0, far = 0;
+    float lo = 100.f, hi = 0.f;
+    for (int i = 0; i < S * S; i++) { mean += a[i]; lo = fminf(lo, a[i]); hi = fmaxf(hi, a[i]); }
+    mean /= S * S;
+    for (int y = 0; y < S; y++)
+      for (int x = 0; x + 64 < S; x++) {
+        const double d = a[y * S + x] - mean;
+        var += d * d; near += d * (a[y * S + x + 1] - mean); far += d * (a[y * S + x + 64] - mean);
+      }
+    near /= var; far /= var;
+    CHECKF(lo >= 0.f && hi <= 100.f && hi - lo > 60.f && mean > 25 && mean < 75, "check image %d: L %g..%g, mean %g", k, lo, hi, mean);
+    CHECKF(near > 0.8 && far < 0.8 * near, "check image %d: correlation %.2f at 1 pixel, %.2f at 64", k, near, far);
+  }
+}
+
 int main(void) {
   studio_ctx *ctx = studio_create(NULL);
+  calibration_images();
   char path[1024];
   size_t len;
   check_models("synthetic-1.caffemodel", path, sizeof path);
@@ -192,9 +237,15 @@ int main(void) {
       es_caffe_net back;
       es_precision got;
       es_eccv16_net *qn = NULL;
-      if (!CHECKF(studio_model_convert(ctx, mdata, mlen, NULL, 0, precisions[p], &file, &flen) == STUDIO_OK, "%s", studio_error(ctx))) continue;
+      studio_convert_report r;
+      if (!CHECKF(studio_model_convert(ctx, mdata, mlen, NULL, 0, precisions[p], &file, &flen, &r) == STUDIO_OK, "%s", studio_error(ctx))) continue;
+      CHECKF(strcmp(r.precision, precisions[p]) == 0 && r.int8_checked == (p == 2) && !r.int8_refused, "%s: report says %s", precisions[p], r.precision);
+      if (p == 2) {
+        CHECKF(r.p99 > 0.f && r.p99 <= r.max && r.p99 <= ES_INT8_P99_BOUND, "int8 check: p99 %g max %g", r.p99, r.max);
+        printf("int8 checked against f32 on the %d check images: |delta ab| 99th percentile %.3f, max %.3f (bound %.1f)\n", ES_CALIBRATION_IMAGES, r.p99, r.max, r.bound);
+      }
       CHECK(es_model_read(ctx, file, flen, &back, &got) == STUDIO_OK && (int)got == p);
-      CHECKF(es_eccv16_net_create(ctx, &back, 224, p == 2, &qn) == STUDIO_OK, "%s", studio_error(ctx));
+      CHECKF(es_eccv16_net_create(ctx, &back, 224, p == 2, ES_CONV_AUTO, &qn) == STUDIO_OK, "%s", studio_error(ctx));
       if (qn && es_eccv16_net_run(ctx, qn, l50, lg) == STUDIO_OK) {
         es_ab_readout(lg, 56 * 56, 2.606f, bins, 1.f, abq, NULL);
         if (p == 0) { ref_ab = malloc(sizeof(float) * 56 * 56 * 2); memcpy(ref_ab, abq, sizeof(float) * 56 * 56 * 2); }
@@ -207,7 +258,7 @@ int main(void) {
       if (p == 2) { /* the carved int8 weights widened for f32 operators: the same network, close to f32 */
         es_eccv16_net *wide = NULL;
         CHECKF(back.layers && es_caffe_find(&back, "conv5_1")->blobs[0].q && !es_caffe_find(&back, "conv5_1")->blobs[0].data, "int8 weights are not carved");
-        if (CHECKF(es_eccv16_net_create(ctx, &back, 224, 0, &wide) == STUDIO_OK, "%s", studio_error(ctx)) && es_eccv16_net_run(ctx, wide, l50, lg) == STUDIO_OK) {
+        if (CHECKF(es_eccv16_net_create(ctx, &back, 224, 0, ES_CONV_AUTO, &wide) == STUDIO_OK, "%s", studio_error(ctx)) && es_eccv16_net_run(ctx, wide, l50, lg) == STUDIO_OK) {
           es_ab_readout(lg, 56 * 56, 2.606f, bins, 1.f, abq, NULL);
           float mx = 0.f;
           for (int i = 0; ref_ab && i < 56 * 56 * 2; i++) mx = fmaxf(mx, fabsf(abq[i] - ref_ab[i]));
@@ -233,7 +284,19 @@ int main(void) {
       }
       studio_free(file);
     }
-    CHECK(studio_model_convert(ctx, mdata, mlen, NULL, 0, "int4", &png, &len) == STUDIO_E_ARGUMENT);
+    CHECK(studio_model_convert(ctx, mdata, mlen, NULL, 0, "int4", &png, &len, NULL) == STUDIO_E_ARGUMENT);
+    /* int8 that fails its check (a bound nothing meets) is written as f16, and says so */
+    uint8_t *file = NULL;
+    size_t flen = 0;
+    studio_convert_report r;
+    if (CHECKF(es_model_convert(ctx, mdata, mlen, NULL, 0, "int8", 0.f, &file, &flen, &r) == STUDIO_OK, "%s", studio_error(ctx))) {
+      es_caffe_net back;
+      es_precision got = ES_PRECISION_INT8;
+      CHECK(r.int8_checked && r.int8_refused && strcmp(r.precision, "f16") == 0 && r.p99 > 0.f);
+      CHECK(es_model_read(ctx, file, flen, &back, &got) == STUDIO_OK && got == ES_PRECISION_F16);
+      es_caffe_free(&back);
+      studio_free(file);
+    }
     free(ref_ab); free(l50); free(lg); free(abq);
   }
   free(mdata);

@@ -48,6 +48,12 @@ test('WASM colorize equals native colorize within 1 level, both builds', async (
       assert.deepEqual([conf.width, conf.height, conf.data.length], [56, 56, 56 * 56]);
       assert.ok(conf.data.every((v) => v >= 0 && v <= 1));
       await assert.rejects(studio.colorize(fs.readFileSync(grey), { vibrance: 3 }), /vibrance must be in 0\.1\.\.1/);
+      // XNNPACK's direct convolutions instead of Winograd: the network runs again, same colours
+      const direct = await studio.colorize(fs.readFileSync(grey), { conv: 'direct', onProgress: (s) => seen.add(s) });
+      let maxD = 0;
+      for (let i = 0; i < direct.data.length; i++) maxD = Math.max(maxD, Math.abs(direct.data[i] - out.data[i]));
+      assert.ok(seen.has('network') && maxD <= 1, `${studio.build}: direct convolutions differ from Winograd by ${maxD}`);
+      await assert.rejects(studio.colorize(fs.readFileSync(grey), { conv: 'fft' }), /conv must be auto, direct or winograd, not fft/);
     } finally {
       await studio.terminate();
     }
@@ -64,4 +70,20 @@ test('a broken or truncated model is refused with a reason', async (t) => {
   const bytes = fs.readFileSync(model);
   await assert.rejects(studio.loadModel(bytes.subarray(0, bytes.length >> 1)), (e) => e.code === 'corrupt' && /truncated or corrupt Caffe model/.test(e.message));
   await assert.rejects(studio.loadModel(new Uint8Array(0)), /empty/);
+});
+
+test('int8 conversion in WASM is checked against f32 and says so; the file loads', async (t) => {
+  if (!fs.existsSync(model)) { t.skip(`${model} missing (tools/studio test makes it)`); return; }
+  const studio = await createStudio({ threads: 2 });
+  try {
+    const c = await studio.convertModel(fs.readFileSync(model), { precision: 'int8' });
+    assert.equal(c.precision, 'int8');
+    assert.ok(c.int8.checked && !c.int8.refused && c.int8.p99 > 0 && c.int8.p99 <= c.int8.bound && c.int8.max >= c.int8.p99, JSON.stringify(c.int8));
+    assert.equal(new TextDecoder().decode(c.bytes.subarray(0, 7)), 'ESMODEL');
+    await studio.loadModel(c.bytes);
+    const f16 = await studio.convertModel(fs.readFileSync(model), { precision: 'f16' });
+    assert.deepEqual([f16.precision, f16.int8], ['f16', null]);
+  } finally {
+    await studio.terminate();
+  }
 });

@@ -1,8 +1,13 @@
 #!/usr/bin/python3
 """tools/studio bench colorize: the colorization network at 224 (also 256 and 512) natively and
 in WASM on 1 and 2 threads, and OpenCV DNN on 1 and 2 threads on the same synthetic model, in
-one run, in f32 and int8 (XNNPACK's dynamically quantized operators); then the whole pipeline
-on a 12 MP image (end to end and a re-read at another vibrance) with peak memory.
+one run: f32 as the product runs it (--conv auto: Winograd F(4x4,3x3) on the 3x3 stride-1
+layers) and with XNNPACK's direct convolutions, and int8 (XNNPACK's dynamically quantized
+operators), each with the memory its weights and buffers take; then the whole pipeline on a
+12 MP image (end to end and a re-read at another vibrance) with peak memory.
+
+`--layers` instead prints each layer's time at 224 with direct convolutions, F(2x2,3x3) and
+F(4x4,3x3), natively and in WASM (one thread): the measurement es_eccv16_net_plan follows.
 
 Needs no ../shared: OpenCV reads the network text our CLI prints (build/test-models/eccv16.prototxt,
 written with the synthetic models by tools/studio test), and the 12 MP image is the one
@@ -21,6 +26,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "ref"))
 from scene import scene_rgb  # noqa: E402
+sys.path.insert(0, HERE)
+from machine import cpu  # noqa: E402
 
 BUILD = os.environ.get("ES_BUILD", os.path.join(ROOT, "build"))
 MODEL = os.path.join(BUILD, "test-models", "synthetic-1.caffemodel")
@@ -31,10 +38,11 @@ NODE = ["node", "--no-experimental-fetch"]
 
 def ours(cmd):
     out = subprocess.run(cmd, capture_output=True, text=True)
-    net = re.search(r"median (\d+) ms", out.stdout)
+    net = re.search(r"median (\d+) ms.*?, (\d+) MB of weights", out.stdout)
     pipe = re.search(r"pipeline .*?: (\d+) ms end to end, (\d+) ms re-read.*?, (\d+) ms edge-aware re-read, peak memory (\d+) MB", out.stdout)
     if out.returncode or not net:
         return None, None, out.stderr.strip()
+    ours.mb = int(net.group(2))
     return float(net.group(1)) / 1000, (pipe and tuple(int(g) for g in pipe.groups())), ""
 
 
@@ -69,35 +77,41 @@ def main():
     for need in (MODEL, PROTO):
         if not os.path.exists(need):
             sys.exit(f"bench: {need} missing: run tools/studio test once (it writes the synthetic models)")
-    print("Colorization network, synthetic weights; medians")
-    print(f"  {'':32s} {'224':>16s} {'256':>16s} {'512':>16s}")
+    if sys.argv[1:] == ["--layers"]:
+        return layers()
+    print(f"Colorization network, synthetic weights; medians; {cpu()}")
+    print("  f32 rows: as the product runs it (Winograd); 'direct': XNNPACK's convolutions throughout")
+    print(f"  {'':36s} {'224':>16s} {'256':>16s} {'512':>16s}  {'MB at 224':>9s}")
     rows = []
     for label, base in (("native", [os.path.join(BUILD, "native", "bench_colorize")]),
                         ("WASM", NODE + [os.path.join(BUILD, "wasm-st", "bench_colorize.js")]),
                         ("WASM threads", NODE + [os.path.join(BUILD, "wasm-mt", "bench_colorize.js")])):
-        for prec in ("f32", "int8"):
+        for prec, conv in (("f32", "auto"), ("f32", "direct"), ("int8", "auto")):
             for threads in ((1,) if label == "WASM" else (2,) if label == "WASM threads" else (1, 2)):
-                cells = []
+                cells, mb = [], None
                 for size in (224, 256, 512):
-                    t, _, err = ours(base + [MODEL, str(size), "3" if size == 512 else "5", str(threads), prec])
+                    t, _, err = ours(base + [MODEL, str(size), "3" if size == 512 else "5", str(threads), prec, conv])
                     cells.append(t)
-                rows.append((f"ours {label} {prec}, {threads} thread{'s' if threads > 1 else ''}", cells))
+                    mb = mb or (t and ours.mb)
+                name = f"{prec} direct" if conv == "direct" else prec
+                rows.append((f"ours {label} {name}, {threads} thread{'s' if threads > 1 else ''}", cells, mb))
     for threads in (1, 2):
-        rows.append((f"OpenCV DNN, {threads} thread{'s' if threads > 1 else ''}", [opencv(s, threads, 3 if s == 512 else 5) for s in (224, 256, 512)]))
+        rows.append((f"OpenCV DNN, {threads} thread{'s' if threads > 1 else ''}", [opencv(s, threads, 3 if s == 512 else 5) for s in (224, 256, 512)], None))
     ref = {t: rows[-2 + t - 1][1][0] for t in (1, 2)}
-    for label, cells in rows:
+    for label, cells, mb in rows:
         txt = []
         for size, t in zip((224, 256, 512), cells):
             g = 63.96 * (size / 224) ** 2
             txt.append(f"{t:6.3f}s {g / t:5.0f}GF" if t else f"{'failed':>14s}")
         threads = 2 if "2 threads" in label else 1
-        print(f"  {label:32s} {' '.join(f'{c:>16s}' for c in txt)}   x{ref[threads] / cells[0]:.2f} vs OpenCV at 224" if cells[0] else f"  {label}: failed")
+        print(f"  {label:36s} {' '.join(f'{c:>16s}' for c in txt)}  {mb or '':>9}   ratio {cells[0] / ref[threads]:.2f} to OpenCV at 224" if cells[0] else f"  {label}: failed")
     big = big_photo()
     int8 = os.path.join(BUILD, "bench", "synthetic-1-int8.bin")
     if not os.path.exists(int8):
         subprocess.run([os.path.join(BUILD, "native", "studio-cli"), "convert", MODEL, int8, "--precision", "int8"], check=True, capture_output=True)
     print(f"Whole pipeline on 12 MP ({os.path.basename(big)}), decoded image in, image out (the first call runs the network; a re-read only the readout and colour):")
     for label, cmd in (("native f32, 1 thread", [os.path.join(BUILD, "native", "bench_colorize"), MODEL, "224", "1", "1", "f32", big]),
+                       ("native f32, 2 threads", [os.path.join(BUILD, "native", "bench_colorize"), MODEL, "224", "1", "2", "f32", big]),
                        ("native int8, 2 threads", [os.path.join(BUILD, "native", "bench_colorize"), int8, "224", "1", "2", "int8", big]),
                        ("WASM f32, 2 threads", NODE + [os.path.join(BUILD, "wasm-mt", "bench_colorize.js"), MODEL, "224", "1", "2", "f32", big]),
                        ("WASM int8, 2 threads", NODE + [os.path.join(BUILD, "wasm-mt", "bench_colorize.js"), int8, "224", "1", "2", "int8", big])):
@@ -107,6 +121,23 @@ def main():
                   f" peak memory {pipe[3]} MB")
         else:
             print(f"  {label}: failed {err}")
+
+
+def layers():
+    """Each layer's median at 224, one thread: direct, F(2x2,3x3) and F(4x4,3x3) everywhere."""
+    table = {}
+    for label, base in (("native", [os.path.join(BUILD, "native", "bench_colorize")]),
+                        ("WASM", NODE + [os.path.join(BUILD, "wasm-st", "bench_colorize.js")])):
+        for conv in ("direct", "f2", "f4"):
+            out = subprocess.run(base[:-1] + [base[-1], "--layers", MODEL, "224", "5", "1", "f32", conv], capture_output=True, text=True).stdout
+            for name, ms in re.findall(r"^  (\S+)\s+([\d.]+) ms", out, re.M):
+                table.setdefault(name, {})[(label, conv)] = float(ms)
+    print(f"Per layer at 224, one thread, medians of 5 (ms); {cpu()}")
+    cols = [(l, c) for l in ("native", "WASM") for c in ("direct", "f2", "f4")]
+    print(f"  {'':12s} " + " ".join(f"{l + ' ' + c:>12s}" for l, c in cols))
+    for name, cells in table.items():
+        if any(cells.get(c, 0) >= 1 for c in cols):
+            print(f"  {name:12s} " + " ".join(f"{cells.get(c, 0):12.1f}" for c in cols))
 
 
 if __name__ == "__main__":

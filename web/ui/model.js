@@ -8,6 +8,15 @@ const NAME = 'eccv16.bin';
 const NO_MODEL = 'No colorization model yet. Colorize needs the released weights (colorization_release_v2.caffemodel, about 129 MB; ' +
   'where to get it: below). Load the file from your disk: it is checked, converted and kept in this browser, never uploaded.';
 
+// What the conversion decided about int8, shown with the model from then on.
+const NOTE = 'es-model-precision';
+const ab = (v) => v.toFixed(2);
+function verdict({ precision, int8 }) {
+  if (int8?.refused) return `f16: int8 changed colours by ${ab(int8.p99)} a*b* units on the check images (int8 is kept only within ${int8.bound.toFixed(1)}), so the weights are kept in f16 and run in f32`;
+  if (int8) return `int8, checked: colours within ${ab(int8.p99)} a*b* units of f32 on the check images`;
+  return precision;
+}
+
 // ---- storage: OPFS first, IndexedDB as the fallback ----
 async function opfs() { try { return await navigator.storage.getDirectory(); } catch { return null; } }
 
@@ -84,7 +93,9 @@ export class ModelPanel {
    *  (the worker was replaced and lost the model). */
   async find() {
     const kept = await store.read();
-    if (kept && await this.use(kept, 'stored', 'kept in this browser')) return;
+    let note = null;
+    try { note = localStorage.getItem(NOTE); } catch { /* none */ }
+    if (kept && await this.use(kept, 'stored', `${note ? `${note}, ` : ''}kept in this browser`)) return;
     const offered = await fetch('models/index.json').then((r) => (r.ok ? r.json() : { models: [] })).catch(() => ({ models: [] }));
     if (offered.models?.length) await keepOffline('models/index.json', JSON.stringify(offered), 'application/json');
     for (const p of ['int8', 'f16', 'f32']) {
@@ -137,18 +148,24 @@ export class ModelPanel {
     const file = this.fileInput.files[0];
     this.fileInput.value = '';
     if (!file) return;
+    let note = '';
     try {
       this.progress(`Reading ${file.name}…`);
       let bytes = new Uint8Array(await file.arrayBuffer());
       if (new TextDecoder().decode(bytes.subarray(0, 7)) !== 'ESMODEL') {
         this.progress(`Checking and converting ${file.name} (a minute for the 129 MB file)…`);
-        // int8: 32 MB kept instead of 129, the network 1.5x faster in WASM, and a third of the
-        // memory f32 operators need; colours within 1.2 ab units of f32 (models/README.md)
-        bytes = await this.studio().convertModel(bytes, { precision: 'int8' });
+        // int8 where the core proves it on its check images (models/README.md: 32 MB kept
+        // instead of 129 and an eighth of f32's memory); else f16, said so here
+        const c = await this.studio().convertModel(bytes, { precision: 'int8', onProgress: (stage, f) => this.progress(`Converting ${file.name}: ${stage}…`, f) });
+        bytes = c.bytes;
+        note = verdict(c);
+        try { localStorage.setItem(NOTE, note); } catch { /* private mode: said once, now */ }
+      } else {
+        try { localStorage.removeItem(NOTE); } catch { /* nothing kept */ }
       }
       let kept = true;
       try { await store.write(bytes); } catch { kept = false; }
-      await this.use(bytes, kept ? 'stored' : 'disk', kept ? `${file.name}, kept in this browser` : `${file.name}; this browser could not keep it`);
+      await this.use(bytes, kept ? 'stored' : 'disk', `${file.name}${note ? `, ${note}` : ''}${kept ? ', kept in this browser' : '; this browser could not keep it'}`);
     } catch (e) {
       this.set(this.ready, `${file.name}: ${e.message}`);
     }
@@ -156,6 +173,7 @@ export class ModelPanel {
 
   async forgetIt() {
     await store.remove();
+    try { localStorage.removeItem(NOTE); } catch { /* nothing kept */ }
     this.source = null;
     this.set(false, 'The colorization model was removed from this browser. Load it again to colorize.');
   }

@@ -1,0 +1,244 @@
+/* winograd.c - see winograd.h. */
+#include "winograd.h"
+#include "../core/parallel.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xnnpack.h>
+
+#define MAXN 6   /* m + 2 for the largest tile */
+#define CB 64    /* channels per block in the transforms: their scratch fits on a worker's stack */
+/* Scratch per chunk of tiles (transformed input and products): big enough that a chunk is the
+ * whole layer at the default network size, small enough that 512 input stays cheap in WASM. */
+#define CHUNK_BYTES ((size_t)16 << 20)
+
+/* F(m x m, 3 x 3): B^T (n x n), G (n x 3), A^T (m x n), n = m + 2; interpolation points 0, 1, -1
+ * (and infinity) for m = 2, and 0, 1, -1, 2, -2 (and infinity) for m = 4 (Lavin and Gray, 4.1-4.2). */
+typedef struct {
+  int m, n;
+  float bt[MAXN][MAXN];
+  double g[MAXN][3];
+  float at[4][MAXN];
+} transform;
+
+static const transform F2 = {2, 4,
+                             {{1, 0, -1, 0}, {0, 1, 1, 0}, {0, -1, 1, 0}, {0, 1, 0, -1}},
+                             {{1, 0, 0}, {.5, .5, .5}, {.5, -.5, .5}, {0, 0, 1}},
+                             {{1, 1, 1, 0}, {0, 1, -1, -1}}};
+static const transform F4 = {4, 6,
+                             {{4, 0, -5, 0, 1, 0},
+                              {0, -4, -4, 1, 1, 0},
+                              {0, 4, -4, -1, 1, 0},
+                              {0, -2, -1, 2, 1, 0},
+                              {0, 2, -1, -2, 1, 0},
+                              {0, 4, 0, -5, 0, 1}},
+                             {{1. / 4, 0, 0},
+                              {-1. / 6, -1. / 6, -1. / 6},
+                              {-1. / 6, 1. / 6, -1. / 6},
+                              {1. / 24, 1. / 12, 1. / 6},
+                              {1. / 24, -1. / 12, 1. / 6},
+                              {0, 0, 1}},
+                             {{1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 0}, {0, 1, 1, 4, 4, 0}, {0, 1, -1, 8, -8, 1}}};
+
+int es_winograd_tile_ok(int m) { return m == 2 || m == 4; }
+
+struct es_winograd {
+  es_winograd_spec s;
+  const transform *t;
+  int ntiles, chunk;     /* tiles in all; per chunk (the products' row count) */
+  int32_t *origin;       /* ntiles x (y, x): each tile's first output pixel */
+  float *bias;           /* out */
+  xnn_operator_t gemm;   /* n^2 products [tiles x in] x [in x out], U packed inside */
+  int reshaped;          /* the row count the products were last sized for */
+};
+
+void es_winograd_destroy(es_winograd *wg) {
+  if (!wg) return;
+  if (wg->gemm) xnn_delete_operator(wg->gemm);
+  free(wg->origin); free(wg->bias);
+  free(wg);
+}
+
+/* Tiles laid on each polyphase sub-grid (py, px): its pixels are (py + d i, px + d j). */
+static int32_t *lay_tiles(const es_winograd_spec *s, int *count) {
+  const int d = s->dilation, m = s->m;
+  int n = 0;
+  for (int py = 0; py < d; py++)
+    for (int px = 0; px < d; px++) n += ((s->h - py + d - 1) / d + m - 1) / m * (((s->w - px + d - 1) / d + m - 1) / m);
+  int32_t *o = malloc(sizeof(int32_t) * 2 * (size_t)(n ? n : 1)), *p = o;
+  if (!o) return NULL;
+  for (int py = 0; py < d; py++)
+    for (int px = 0; px < d; px++)
+      for (int y = py; y < s->h; y += d * m)
+        for (int x = px; x < s->w; x += d * m) { *p++ = y; *p++ = x; }
+  *count = n;
+  return o;
+}
+
+/* U = G g G^T per (in, out) pair, in double, stored [position][in][out] for the products. */
+static float *transform_weights(const transform *t, const float *kernel, int in, int out) {
+  const int n = t->n;
+  float *u = malloc(sizeof(float) * (size_t)n * n * in * out);
+  if (!u) return NULL;
+  /* blocks of outputs: the kernel rows of a block stay in cache while c advances, and each
+   * position's row of U is written in runs */
+  for (int k0 = 0; k0 < out; k0 += 64)
+    for (int c = 0; c < in; c++)
+      for (int k = k0; k < out && k < k0 + 64; k++) {
+        double g[3][3], tg[MAXN][3];
+        for (int r = 0; r < 3; r++)
+          for (int q = 0; q < 3; q++) g[r][q] = kernel[(((size_t)k * 3 + r) * 3 + q) * in + c];
+        for (int i = 0; i < n; i++)
+          for (int q = 0; q < 3; q++) tg[i][q] = t->g[i][0] * g[0][q] + t->g[i][1] * g[1][q] + t->g[i][2] * g[2][q];
+        for (int i = 0; i < n; i++)
+          for (int j = 0; j < n; j++)
+            u[(((size_t)i * n + j) * in + c) * out + k] = (float)(tg[i][0] * t->g[j][0] + tg[i][1] * t->g[j][1] + tg[i][2] * t->g[j][2]);
+      }
+  return u;
+}
+
+studio_status es_winograd_create(studio_ctx *ctx, const es_winograd_spec *spec, const float *kernel, const float *bias, es_winograd **out) {
+  *out = NULL;
+  if (!es_winograd_tile_ok(spec->m) || spec->dilation < 1 || spec->in < 1 || spec->out < 1 || spec->h < 1 || spec->w < 1)
+    return es_fail(ctx, STUDIO_E_ARGUMENT, "Winograd: unsupported layer (tile %d, dilation %d)", spec->m, spec->dilation);
+  es_winograd *wg = calloc(1, sizeof *wg);
+  if (!wg) return es_fail(ctx, STUDIO_E_NOMEM, "out of memory");
+  wg->s = *spec;
+  wg->t = spec->m == 2 ? &F2 : &F4;
+  const size_t n2 = (size_t)wg->t->n * wg->t->n;
+  wg->origin = lay_tiles(spec, &wg->ntiles);
+  /* chunks of equal size, each within the scratch budget */
+  size_t fit = CHUNK_BYTES / (n2 * (spec->in + spec->out) * sizeof(float));
+  if (fit < 8) fit = 8;
+  const size_t chunks = ((size_t)wg->ntiles + fit - 1) / fit;
+  wg->chunk = (int)(((size_t)wg->ntiles + chunks - 1) / chunks);
+  wg->bias = malloc(sizeof(float) * spec->out);
+  float *u = transform_weights(wg->t, kernel, spec->in, spec->out);
+  enum xnn_status xs = xnn_status_out_of_memory;
+  if (wg->origin && wg->bias && u) {
+    memcpy(wg->bias, bias, sizeof(float) * spec->out);
+    xs = xnn_create_batch_matrix_multiply_nc_f32_const_weights(n2, spec->in, spec->out, u, 0, &wg->gemm);
+  }
+  free(u);
+  if (xs != xnn_status_success) {
+    es_winograd_destroy(wg);
+    return xs == xnn_status_out_of_memory ? es_fail(ctx, STUDIO_E_NOMEM, "out of memory for a Winograd layer (%d -> %d channels)", spec->in, spec->out)
+                                          : es_fail(ctx, STUDIO_E_INTERNAL, "XNNPACK refused a batch matrix multiply (status %d)", (int)xs);
+  }
+  *out = wg;
+  return STUDIO_OK;
+}
+
+size_t es_winograd_bytes(const es_winograd *wg) {
+  return sizeof(float) * (size_t)wg->t->n * wg->t->n * ((size_t)wg->s.in * wg->s.out + wg->s.out) + sizeof(int32_t) * 2 * wg->ntiles;
+}
+
+/* the transformed input (n^2 x chunk x in) and the products (n^2 x chunk x out) */
+size_t es_winograd_scratch(const es_winograd *wg) {
+  return sizeof(float) * (size_t)wg->t->n * wg->t->n * wg->chunk * (wg->s.in + wg->s.out);
+}
+
+typedef struct {
+  const es_winograd *wg;
+  const float *in;
+  float *out;
+  int first, count; /* the chunk's tiles */
+} chunk_job;
+
+/* acc[0..cb) = sum over r of row coefficients[r] * src[r][0..cb), skipping zero coefficients. */
+static inline void combine(float *restrict acc, const float *coef, int n, const float *src, size_t src_step, int cb) {
+  for (int c = 0; c < cb; c++) acc[c] = 0.f;
+  for (int r = 0; r < n; r++) {
+    const float k = coef[r];
+    if (k == 0.f) continue;
+    const float *restrict s = src + r * src_step;
+    for (int c = 0; c < cb; c++) acc[c] += k * s[c];
+  }
+}
+
+/* V = B^T d B for tiles [start, start + count) of the chunk, channels in blocks of CB. */
+static void input_tiles(void *arg, size_t start, size_t count) {
+  const chunk_job *j = arg;
+  const es_winograd *wg = j->wg;
+  const transform *t = wg->t;
+  const int n = t->n, C = wg->s.in, H = wg->s.h, W = wg->s.w, d = wg->s.dilation;
+  const size_t pos_step = (size_t)j->count * C; /* between transform positions in v */
+  float dt[MAXN][MAXN][CB], tmp[MAXN][MAXN][CB];
+  for (size_t tl = start; tl < start + count; tl++) {
+    const int32_t *o = wg->origin + 2 * ((size_t)j->first + tl);
+    const float *px[MAXN][MAXN];
+    for (int r = 0; r < n; r++)
+      for (int q = 0; q < n; q++) {
+        const int y = o[0] + d * (r - 1), x = o[1] + d * (q - 1);
+        px[r][q] = y >= 0 && y < H && x >= 0 && x < W ? j->in + ((size_t)y * W + x) * C : NULL;
+      }
+    for (int c0 = 0; c0 < C; c0 += CB) {
+      const int cb = C - c0 < CB ? C - c0 : CB;
+      for (int r = 0; r < n; r++)
+        for (int q = 0; q < n; q++) {
+          if (px[r][q]) memcpy(dt[r][q], px[r][q] + c0, sizeof(float) * cb);
+          else memset(dt[r][q], 0, sizeof(float) * cb);
+        }
+      for (int i = 0; i < n; i++)      /* tmp = B^T d: rows */
+        for (int q = 0; q < n; q++) combine(tmp[i][q], t->bt[i], n, dt[0][q], MAXN * CB, cb);
+      for (int i = 0; i < n; i++)      /* V = tmp B: columns, straight into the products' input */
+        for (int q = 0; q < n; q++) combine(j->out + ((size_t)i * n + q) * pos_step + tl * C + c0, t->bt[q], n, tmp[i][0], CB, cb);
+    }
+  }
+}
+
+/* Y = A^T M A + bias, clamped below, for tiles [start, start + count) of the chunk; the
+ * pixels of a tile outside the image (edge tiles) are not written. */
+static void output_tiles(void *arg, size_t start, size_t count) {
+  const chunk_job *j = arg;
+  const es_winograd *wg = j->wg;
+  const transform *t = wg->t;
+  const int n = t->n, m = t->m, K = wg->s.out, H = wg->s.h, W = wg->s.w, d = wg->s.dilation;
+  const size_t pos_step = (size_t)j->count * K;
+  const float lo = wg->s.lo;
+  float tmp[4][MAXN][CB], y[CB];
+  for (size_t tl = start; tl < start + count; tl++) {
+    const int32_t *o = wg->origin + 2 * ((size_t)j->first + tl);
+    const float *mt = j->in + tl * K; /* position p of this tile: mt + p * pos_step */
+    for (int k0 = 0; k0 < K; k0 += CB) {
+      const int kb = K - k0 < CB ? K - k0 : CB;
+      for (int a = 0; a < m; a++)       /* tmp = A^T M: rows */
+        for (int q = 0; q < n; q++) combine(tmp[a][q], t->at[a], n, mt + (size_t)q * pos_step + k0, (size_t)n * pos_step, kb);
+      for (int a = 0; a < m; a++) {
+        const int oy = o[0] + d * a;
+        if (oy >= H) break;
+        for (int b = 0; b < m; b++) {
+          const int ox = o[1] + d * b;
+          if (ox >= W) break;
+          combine(y, t->at[b], n, tmp[a][0], CB, kb);
+          float *dst = j->out + ((size_t)oy * W + ox) * K + k0;
+          const float *bias = wg->bias + k0;
+          for (int k = 0; k < kb; k++) { const float v = y[k] + bias[k]; dst[k] = v < lo ? lo : v; }
+        }
+      }
+    }
+  }
+}
+
+studio_status es_winograd_run(studio_ctx *ctx, es_winograd *wg, const float *in, float *out, float *scratch) {
+  const size_t n2 = (size_t)wg->t->n * wg->t->n;
+  float *v = scratch, *prod = scratch + n2 * wg->chunk * wg->s.in;
+  for (int first = 0; first < wg->ntiles; first += wg->chunk) {
+    const int count = wg->ntiles - first < wg->chunk ? wg->ntiles - first : wg->chunk;
+    enum xnn_status xs = xnn_status_success;
+    if (count != wg->reshaped) {
+      xs = xnn_reshape_batch_matrix_multiply_nc_f32(wg->gemm, 1, &n2, &n2, count, wg->s.in, wg->s.out, NULL, NULL, ctx->pool);
+      wg->reshaped = xs == xnn_status_success ? count : 0;
+    }
+    chunk_job ji = {wg, in, v, first, count};
+    es_parallel_tiles(ctx->pool, count, 1, input_tiles, &ji);
+    if (xs == xnn_status_success) xs = xnn_setup_batch_matrix_multiply_nc_f32(wg->gemm, NULL, v, NULL, prod);
+    if (xs == xnn_status_success) xs = xnn_run_operator(wg->gemm, ctx->pool);
+    if (xs != xnn_status_success) return es_fail(ctx, STUDIO_E_INTERNAL, "XNNPACK failed in a Winograd product (status %d)", (int)xs);
+    chunk_job jo = {wg, prod, out, first, count};
+    es_parallel_tiles(ctx->pool, count, 1, output_tiles, &jo);
+  }
+  return STUDIO_OK;
+}
