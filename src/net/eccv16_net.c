@@ -143,10 +143,14 @@ static studio_status make_conv(studio_ctx *ctx, es_eccv16_net *n, step_t *st, co
     }
     if (xs == xnn_status_success) xs = xnn_reshape_convolution2d_nhwc_qd8_f32_qc8w(*op, 1, h, w_in, &ws, &wa, oh, ow, ctx->pool);
   } else if (tile) {
-    float *k = weights_f32(e, w, phase);
+    /* Winograd reads the blob in Caffe's order as stored; int8 weights are widened first */
+    const size_t per = (size_t)e->in * 9, all = per * e->out;
+    float *wide = w->data ? NULL : malloc(sizeof(float) * all);
+    for (size_t i = 0; wide && i < all; i++) wide[i] = w->q[i] * w->scales[i / per];
     const es_winograd_spec spec = {e->in, e->out, h, w_in, e->dilation, tile, lo};
-    studio_status s = k ? es_winograd_create(ctx, &spec, k, bias, &st->wg) : es_fail(ctx, STUDIO_E_NOMEM, "out of memory building layer %s", e->name);
-    free(k);
+    studio_status s = w->data || wide ? es_winograd_create(ctx, &spec, w->data ? w->data : wide, bias, &st->wg)
+                                      : es_fail(ctx, STUDIO_E_NOMEM, "out of memory building layer %s", e->name);
+    free(wide);
     if (s) return s;
     *oh = (size_t)h; *ow = (size_t)w_in;
     n->bytes += es_winograd_bytes(st->wg);

@@ -19,7 +19,7 @@
 typedef struct {
   int m, n;
   float bt[MAXN][MAXN];
-  double g[MAXN][3];
+  double g[MAXN][3];  /* exact fractions; the weights are transformed in f32 from them */
   float at[4][MAXN];
 } transform;
 
@@ -77,26 +77,37 @@ static int32_t *lay_tiles(const es_winograd_spec *s, int *count) {
   return o;
 }
 
-/* U = G g G^T per (in, out) pair, in double, stored [position][in][out] for the products. */
-static float *transform_weights(const transform *t, const float *kernel, int in, int out) {
-  const int n = t->n;
-  float *u = malloc(sizeof(float) * (size_t)n * n * in * out);
-  if (!u) return NULL;
-  /* blocks of outputs: the kernel rows of a block stay in cache while c advances, and each
-   * position's row of U is written in runs */
-  for (int k0 = 0; k0 < out; k0 += 64)
-    for (int c = 0; c < in; c++)
-      for (int k = k0; k < out && k < k0 + 64; k++) {
-        double g[3][3], tg[MAXN][3];
-        for (int r = 0; r < 3; r++)
-          for (int q = 0; q < 3; q++) g[r][q] = kernel[(((size_t)k * 3 + r) * 3 + q) * in + c];
-        for (int i = 0; i < n; i++)
-          for (int q = 0; q < 3; q++) tg[i][q] = t->g[i][0] * g[0][q] + t->g[i][1] * g[1][q] + t->g[i][2] * g[2][q];
-        for (int i = 0; i < n; i++)
-          for (int j = 0; j < n; j++)
-            u[(((size_t)i * n + j) * in + c) * out + k] = (float)(tg[i][0] * t->g[j][0] + tg[i][1] * t->g[j][1] + tg[i][2] * t->g[j][2]);
-      }
-  return u;
+/* U = G g G^T per (in, out) pair, stored [position][in][out] for the products. A job is a
+ * range of input channels; outputs in blocks, so every loop runs along them (vectorised) and
+ * each position's row of U is written in runs. kernel: OIHW, Caffe's order. */
+typedef struct {
+  const transform *t;
+  const float *kernel;
+  float *u;
+  int in, out;
+} weights_job;
+
+#define KB 64
+static void transform_weights(void *arg, size_t start, size_t count) {
+  const weights_job *j = arg;
+  const int n = j->t->n, in = j->in, out = j->out;
+  float g[9][KB], tg[MAXN][3][KB], G[MAXN][3];
+  for (int i = 0; i < n; i++)
+    for (int r = 0; r < 3; r++) G[i][r] = (float)j->t->g[i][r];
+  for (size_t c = start; c < start + count; c++)
+    for (int k0 = 0; k0 < out; k0 += KB) {
+      const int kb = out - k0 < KB ? out - k0 : KB;
+      for (int k = 0; k < kb; k++)
+        for (int tap = 0; tap < 9; tap++) g[tap][k] = j->kernel[(((size_t)(k0 + k) * in + c) * 9) + tap];
+      for (int i = 0; i < n; i++)
+        for (int q = 0; q < 3; q++)
+          for (int k = 0; k < kb; k++) tg[i][q][k] = G[i][0] * g[q][k] + G[i][1] * g[3 + q][k] + G[i][2] * g[6 + q][k];
+      for (int i = 0; i < n; i++)
+        for (int p = 0; p < n; p++) {
+          float *dst = j->u + (((size_t)i * n + p) * in + c) * out + k0;
+          for (int k = 0; k < kb; k++) dst[k] = tg[i][0][k] * G[p][0] + tg[i][1][k] * G[p][1] + tg[i][2][k] * G[p][2];
+        }
+    }
 }
 
 studio_status es_winograd_create(studio_ctx *ctx, const es_winograd_spec *spec, const float *kernel, const float *bias, es_winograd **out) {
@@ -115,9 +126,11 @@ studio_status es_winograd_create(studio_ctx *ctx, const es_winograd_spec *spec, 
   const size_t chunks = ((size_t)wg->ntiles + fit - 1) / fit;
   wg->chunk = (int)(((size_t)wg->ntiles + chunks - 1) / chunks);
   wg->bias = malloc(sizeof(float) * spec->out);
-  float *u = transform_weights(wg->t, kernel, spec->in, spec->out);
+  float *u = malloc(sizeof(float) * n2 * spec->in * spec->out);
   enum xnn_status xs = xnn_status_out_of_memory;
   if (wg->origin && wg->bias && u) {
+    weights_job wj = {wg->t, kernel, u, spec->in, spec->out};
+    es_parallel_tiles(ctx->pool, (size_t)spec->in, 8, transform_weights, &wj);
     memcpy(wg->bias, bias, sizeof(float) * spec->out);
     xs = xnn_create_batch_matrix_multiply_nc_f32_const_weights(n2, spec->in, spec->out, u, 0, &wg->gemm);
   }

@@ -29,7 +29,7 @@ typedef struct {
 
 int es_winograd_tile_ok(int m);
 
-/* kernel: OHWI (out x 3 x 3 x in) f32, bias: out floats (copied; both may be freed after). */
+/* kernel: OIHW (out x in x 3 x 3, Caffe's order) f32, bias: out floats (copied; both may be freed after). */
 studio_status es_winograd_create(studio_ctx *ctx, const es_winograd_spec *spec, const float *kernel, const float *bias, es_winograd **out);
 void es_winograd_destroy(es_winograd *wg);
 /* in: h x w x in NHWC; out: h x w x out NHWC (must not overlap in); scratch: at least

@@ -53,7 +53,9 @@ int main(int argc, char **argv) {
   es_precision prec = ES_PRECISION_F32;
   studio_status s = es_model_is_file(data, len) ? es_model_read(ctx, data, len, &caffe, &prec) : es_caffe_read(ctx, data, len, &caffe);
   int8 |= prec == ES_PRECISION_INT8; /* an int8 file always runs quantized */
+  const double tc = bench_now_ms();
   if (s || es_eccv16_net_create(ctx, &caffe, size, int8, conv, &net)) { fprintf(stderr, "%s\n", studio_error(ctx)); return 1; }
+  const double built = bench_now_ms() - tc;
   int q = size / 4;
   float *in = calloc((size_t)size * size, sizeof(float)), *logits = malloc(sizeof(float) * (size_t)q * q * 313);
   for (int i = 0; i < size * size; i++) in[i] = (float)((i * 7919) % 100) - 50.f;
@@ -63,8 +65,8 @@ int main(int argc, char **argv) {
   clock.run = -1;
   double med = bench_median(ts, runs);
   double gflop = 63.96 * (size / 224.0) * (size / 224.0);
-  printf("network %s %s %dx%d threads %d: median %.0f ms, min %.0f ms over %d runs, %.1f GFLOP/s, %.0f MB of weights and buffers\n", int8 ? "int8" : "f32",
-         convs[conv], size, size, studio_threads(ctx), med, ts[0], runs, gflop / (med / 1000.0), es_eccv16_net_bytes(net) / 1048576.0);
+  printf("network %s %s %dx%d threads %d: median %.0f ms, min %.0f ms over %d runs, %.1f GFLOP/s, %.0f MB of weights and buffers, built in %.0f ms\n", int8 ? "int8" : "f32",
+         convs[conv], size, size, studio_threads(ctx), med, ts[0], runs, gflop / (med / 1000.0), es_eccv16_net_bytes(net) / 1048576.0, built);
   if (per_layer)
     for (int i = 0; i < ES_ECCV16_LAYERS; i++) printf("  %-14s %7.1f ms\n", es_eccv16[i].name, bench_median(clock.t[i], runs));
   es_eccv16_net_destroy(net);

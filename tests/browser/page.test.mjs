@@ -377,6 +377,7 @@ for (const storage of ['OPFS', 'IndexedDB']) test(`a model from disk: checked, c
   await page.waitForFunction(() => /ready/.test(document.querySelector('#model-status').textContent), null, { timeout: 180000 });
   // int8 was checked against f32 on the core's check images, and the panel says so, then and later
   assert.match(await status(), /synthetic-1\.caffemodel, int8, checked: colours within [01]\.\d\d a\*b\* units of f32 on the check images, kept in this browser/);
+  if (storage === 'OPFS') await shot(page, 'model-int8-checked');
   await page.reload();
   await page.waitForFunction(() => /ready \(int8, checked: .*, kept in this browser\)/.test(document.querySelector('#model-status').textContent), null, { timeout: 60000 });
   await page.getByRole('button', { name: 'Forget model' }).click();
