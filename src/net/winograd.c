@@ -14,33 +14,58 @@
  * whole layer at the default network size, small enough that 512 input stays cheap in WASM. */
 #define CHUNK_BYTES ((size_t)16 << 20)
 
-/* F(m x m, 3 x 3): B^T (n x n), G (n x 3), A^T (m x n), n = m + 2; interpolation points 0, 1, -1
- * (and infinity) for m = 2, and 0, 1, -1, 2, -2 (and infinity) for m = 4 (Lavin and Gray, 4.1-4.2). */
+/* F(m x m, 3 x 3), n = m + 2: interpolation points 0, 1, -1 (and infinity) for m = 2, and 0,
+ * 1, -1, 2, -2 (and infinity) for m = 4 (Lavin and Gray, 4.1-4.2). The input and output
+ * transforms B^T and A^T are written out as 1-D passes over n vectors of channels (their
+ * shared sums first: half the arithmetic of the matrices); G transforms the weights once. */
+typedef void (*pass_fn)(const float *const *x, float *const *y, int cb);
+
+static void bt2(const float *const *x, float *const *y, int cb) { /* B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1] */
+  for (int c = 0; c < cb; c++) {
+    const float d0 = x[0][c], d1 = x[1][c], d2 = x[2][c], d3 = x[3][c];
+    y[0][c] = d0 - d2; y[1][c] = d1 + d2; y[2][c] = d2 - d1; y[3][c] = d1 - d3;
+  }
+}
+static void at2(const float *const *x, float *const *y, int cb) { /* A^T = [1 1 1 0; 0 1 -1 -1] */
+  for (int c = 0; c < cb; c++) {
+    const float m1 = x[1][c], m2 = x[2][c];
+    y[0][c] = x[0][c] + m1 + m2; y[1][c] = m1 - m2 - x[3][c];
+  }
+}
+/* B^T rows: [4 0 -5 0 1 0], [0 -4 -4 1 1 0], [0 4 -4 -1 1 0], [0 -2 -1 2 1 0], [0 2 -1 -2 1 0], [0 4 0 -5 0 1] */
+static void bt4(const float *const *x, float *const *y, int cb) {
+  for (int c = 0; c < cb; c++) {
+    const float d0 = x[0][c], d1 = x[1][c], d2 = x[2][c], d3 = x[3][c], d4 = x[4][c], d5 = x[5][c];
+    const float a = d4 - 4.f * d2, b = d3 - 4.f * d1, e = d4 - d2, f = 2.f * (d3 - d1);
+    y[0][c] = 4.f * d0 - 5.f * d2 + d4;
+    y[1][c] = a + b; y[2][c] = a - b;
+    y[3][c] = e + f; y[4][c] = e - f;
+    y[5][c] = 4.f * d1 - 5.f * d3 + d5;
+  }
+}
+/* A^T rows: [1 1 1 1 1 0], [0 1 -1 2 -2 0], [0 1 1 4 4 0], [0 1 -1 8 -8 1] */
+static void at4(const float *const *x, float *const *y, int cb) {
+  for (int c = 0; c < cb; c++) {
+    const float s12 = x[1][c] + x[2][c], d12 = x[1][c] - x[2][c], s34 = x[3][c] + x[4][c], d34 = x[3][c] - x[4][c];
+    y[0][c] = x[0][c] + s12 + s34; y[1][c] = d12 + 2.f * d34;
+    y[2][c] = s12 + 4.f * s34; y[3][c] = d12 + 8.f * d34 + x[5][c];
+  }
+}
+
 typedef struct {
   int m, n;
-  float bt[MAXN][MAXN];
+  pass_fn bt, at;
   double g[MAXN][3];  /* exact fractions; the weights are transformed in f32 from them */
-  float at[4][MAXN];
 } transform;
 
-static const transform F2 = {2, 4,
-                             {{1, 0, -1, 0}, {0, 1, 1, 0}, {0, -1, 1, 0}, {0, 1, 0, -1}},
-                             {{1, 0, 0}, {.5, .5, .5}, {.5, -.5, .5}, {0, 0, 1}},
-                             {{1, 1, 1, 0}, {0, 1, -1, -1}}};
-static const transform F4 = {4, 6,
-                             {{4, 0, -5, 0, 1, 0},
-                              {0, -4, -4, 1, 1, 0},
-                              {0, 4, -4, -1, 1, 0},
-                              {0, -2, -1, 2, 1, 0},
-                              {0, 2, -1, -2, 1, 0},
-                              {0, 4, 0, -5, 0, 1}},
+static const transform F2 = {2, 4, bt2, at2, {{1, 0, 0}, {.5, .5, .5}, {.5, -.5, .5}, {0, 0, 1}}};
+static const transform F4 = {4, 6, bt4, at4,
                              {{1. / 4, 0, 0},
                               {-1. / 6, -1. / 6, -1. / 6},
                               {-1. / 6, 1. / 6, -1. / 6},
                               {1. / 24, 1. / 12, 1. / 6},
                               {1. / 24, -1. / 12, 1. / 6},
-                              {0, 0, 1}},
-                             {{1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 0}, {0, 1, 1, 4, 4, 0}, {0, 1, -1, 8, -8, 1}}};
+                              {0, 0, 1}}};
 
 int es_winograd_tile_ok(int m) { return m == 2 || m == 4; }
 
@@ -160,25 +185,17 @@ typedef struct {
   int first, count; /* the chunk's tiles */
 } chunk_job;
 
-/* acc[0..cb) = sum over r of row coefficients[r] * src[r][0..cb), skipping zero coefficients. */
-static inline void combine(float *restrict acc, const float *coef, int n, const float *src, size_t src_step, int cb) {
-  for (int c = 0; c < cb; c++) acc[c] = 0.f;
-  for (int r = 0; r < n; r++) {
-    const float k = coef[r];
-    if (k == 0.f) continue;
-    const float *restrict s = src + r * src_step;
-    for (int c = 0; c < cb; c++) acc[c] += k * s[c];
-  }
-}
+static const float zeros[CB]; /* the padding around the image */
 
-/* V = B^T d B for tiles [start, start + count) of the chunk, channels in blocks of CB. */
+/* V = B^T d B for tiles [start, start + count) of the chunk, channels in blocks of CB: rows
+ * straight from the image (or zeros), columns straight into the products' input. */
 static void input_tiles(void *arg, size_t start, size_t count) {
   const chunk_job *j = arg;
   const es_winograd *wg = j->wg;
   const transform *t = wg->t;
   const int n = t->n, C = wg->s.in, H = wg->s.h, W = wg->s.w, d = wg->s.dilation;
   const size_t pos_step = (size_t)j->count * C; /* between transform positions in v */
-  float dt[MAXN][MAXN][CB], tmp[MAXN][MAXN][CB];
+  float tmp[MAXN][MAXN][CB];
   for (size_t tl = start; tl < start + count; tl++) {
     const int32_t *o = wg->origin + 2 * ((size_t)j->first + tl);
     const float *px[MAXN][MAXN];
@@ -189,15 +206,16 @@ static void input_tiles(void *arg, size_t start, size_t count) {
       }
     for (int c0 = 0; c0 < C; c0 += CB) {
       const int cb = C - c0 < CB ? C - c0 : CB;
-      for (int r = 0; r < n; r++)
-        for (int q = 0; q < n; q++) {
-          if (px[r][q]) memcpy(dt[r][q], px[r][q] + c0, sizeof(float) * cb);
-          else memset(dt[r][q], 0, sizeof(float) * cb);
-        }
-      for (int i = 0; i < n; i++)      /* tmp = B^T d: rows */
-        for (int q = 0; q < n; q++) combine(tmp[i][q], t->bt[i], n, dt[0][q], MAXN * CB, cb);
-      for (int i = 0; i < n; i++)      /* V = tmp B: columns, straight into the products' input */
-        for (int q = 0; q < n; q++) combine(j->out + ((size_t)i * n + q) * pos_step + tl * C + c0, t->bt[q], n, tmp[i][0], CB, cb);
+      const float *x[MAXN];
+      float *y[MAXN];
+      for (int q = 0; q < n; q++) { /* tmp = B^T d, one column of the tile at a time */
+        for (int r = 0; r < n; r++) { x[r] = px[r][q] ? px[r][q] + c0 : zeros; y[r] = tmp[r][q]; }
+        t->bt(x, y, cb);
+      }
+      for (int i = 0; i < n; i++) { /* V = tmp B, row by row */
+        for (int q = 0; q < n; q++) { x[q] = tmp[i][q]; y[q] = j->out + ((size_t)i * n + q) * pos_step + tl * C + c0; }
+        t->bt(x, y, cb);
+      }
     }
   }
 }
@@ -211,24 +229,31 @@ static void output_tiles(void *arg, size_t start, size_t count) {
   const int n = t->n, m = t->m, K = wg->s.out, H = wg->s.h, W = wg->s.w, d = wg->s.dilation;
   const size_t pos_step = (size_t)j->count * K;
   const float lo = wg->s.lo;
-  float tmp[4][MAXN][CB], y[CB];
+  float tmp[4][MAXN][CB], row[4][CB];
   for (size_t tl = start; tl < start + count; tl++) {
     const int32_t *o = wg->origin + 2 * ((size_t)j->first + tl);
     const float *mt = j->in + tl * K; /* position p of this tile: mt + p * pos_step */
     for (int k0 = 0; k0 < K; k0 += CB) {
       const int kb = K - k0 < CB ? K - k0 : CB;
-      for (int a = 0; a < m; a++)       /* tmp = A^T M: rows */
-        for (int q = 0; q < n; q++) combine(tmp[a][q], t->at[a], n, mt + (size_t)q * pos_step + k0, (size_t)n * pos_step, kb);
+      const float *x[MAXN];
+      float *y[MAXN];
+      for (int q = 0; q < n; q++) { /* tmp = A^T M, one column at a time */
+        for (int r = 0; r < n; r++) x[r] = mt + ((size_t)r * n + q) * pos_step + k0;
+        for (int a = 0; a < m; a++) y[a] = tmp[a][q];
+        t->at(x, y, kb);
+      }
       for (int a = 0; a < m; a++) {
         const int oy = o[0] + d * a;
         if (oy >= H) break;
+        for (int q = 0; q < n; q++) x[q] = tmp[a][q];
+        for (int b = 0; b < m; b++) y[b] = row[b];
+        t->at(x, y, kb); /* row a of Y = tmp A */
         for (int b = 0; b < m; b++) {
           const int ox = o[1] + d * b;
           if (ox >= W) break;
-          combine(y, t->at[b], n, tmp[a][0], CB, kb);
           float *dst = j->out + ((size_t)oy * W + ox) * K + k0;
           const float *bias = wg->bias + k0;
-          for (int k = 0; k < kb; k++) { const float v = y[k] + bias[k]; dst[k] = v < lo ? lo : v; }
+          for (int k = 0; k < kb; k++) { const float v = row[b][k] + bias[k]; dst[k] = v < lo ? lo : v; }
         }
       }
     }
