@@ -77,8 +77,7 @@ studio_status studio_model_load(studio_ctx *ctx, const uint8_t *data, size_t len
   /* the network is built now for an early, clear refusal and for the default size */
   if (!s) { s = es_eccv16_net_create(ctx, &m->caffe, 224, m->int8, ES_CONV_AUTO, &m->net); m->net_size = 224; m->net_conv = STUDIO_CONV_AUTO; }
   if (s) { studio_model_free(m); return s; }
-  const es_caffe_layer *ab = es_caffe_find(&m->caffe, "class8_ab");
-  for (int i = 0; i < ES_AB_BINS; i++) { m->bins[2 * i] = ab->blobs[0].data[i]; m->bins[2 * i + 1] = ab->blobs[0].data[ES_AB_BINS + i]; }
+  es_eccv16_bins(&m->caffe, m->bins);
   *out = m;
   return es_ok(ctx);
 }

@@ -3,6 +3,7 @@
 #include "calibration.h"
 #include "readout.h"
 #include "../api/context.h"
+#include "../model/eccv16.h"
 #include "../net/eccv16_net.h"
 
 #include <math.h>
@@ -18,9 +19,8 @@ static int by_value(const void *a, const void *b) {
 studio_status es_int8_check(studio_ctx *ctx, const es_caffe_net *f32, const es_caffe_net *int8, float *p99, float *max) {
   const int q = SIZE / 4;
   const size_t cells = (size_t)q * q;
-  const es_caffe_layer *ab_layer = es_caffe_find(f32, "class8_ab");
   float bins[2 * ES_AB_BINS];
-  for (int i = 0; i < ES_AB_BINS; i++) { bins[2 * i] = ab_layer->blobs[0].data[i]; bins[2 * i + 1] = ab_layer->blobs[0].data[ES_AB_BINS + i]; }
+  es_eccv16_bins(f32, bins);
   es_eccv16_net *ref = NULL, *quant = NULL;
   float *l = malloc(sizeof(float) * SIZE * SIZE), *logits = malloc(sizeof(float) * cells * ES_AB_BINS);
   float *ab_ref = malloc(sizeof(float) * cells * 2), *ab_q = malloc(sizeof(float) * cells * 2);

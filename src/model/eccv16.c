@@ -124,3 +124,8 @@ studio_status es_eccv16_complete(studio_ctx *ctx, es_caffe_net *net, const uint8
   }
   return es_ok(ctx);
 }
+
+void es_eccv16_bins(const es_caffe_net *net, float bins[626]) {
+  const float *w = es_caffe_find(net, "class8_ab")->blobs[0].data;
+  for (int i = 0; i < 313; i++) { bins[2 * i] = w[i]; bins[2 * i + 1] = w[313 + i]; }
+}

@@ -28,4 +28,7 @@ studio_status es_eccv16_check(studio_ctx *ctx, const es_caffe_net *net);
  * table of ab_bins.h, replacing whatever the file held) and conv8_313_rh's scale (2.606). */
 studio_status es_eccv16_complete(studio_ctx *ctx, es_caffe_net *net, const uint8_t *pts, size_t pts_len);
 
+/* The 313 bin centres of a completed net (class8_ab's 2x313 weights) as 313 (a, b) pairs. */
+void es_eccv16_bins(const es_caffe_net *net, float bins[626]);
+
 #endif

@@ -69,8 +69,11 @@ static size_t caffe_index(const es_eccv16_layer *e, int phase, int k, int o, int
                    : (((size_t)i * e->out + o) * 4 + 3 - phase / 2 - 2 * y) * 4 + 3 - phase % 2 - 2 * x;
 }
 
-/* The kernel of convolution `phase` as XNNPACK wants it (OHWI), in f32. An int8 blob (from
- * an int8 model file) is widened with its per-output-channel scales. */
+/* Element `at` of output channel o of a weight blob in f32: an int8 blob (from an int8 model
+ * file) is widened with its per-output-channel scale. */
+static inline float weight(const es_blob *b, size_t at, int o) { return b->data ? b->data[at] : b->q[at] * b->scales[o]; }
+
+/* The kernel of convolution `phase` as XNNPACK wants it (OHWI), in f32. */
 static float *weights_f32(const es_eccv16_layer *e, const es_blob *b, int phase) {
   const int k = phase < 0 ? e->k : 2;
   float *t = malloc(sizeof(float) * (size_t)e->out * e->in * k * k), *p = t;
@@ -80,7 +83,7 @@ static float *weights_f32(const es_eccv16_layer *e, const es_blob *b, int phase)
       for (int x = 0; x < k; x++)
         for (int i = 0; i < e->in; i++) {
           size_t at = caffe_index(e, phase, k, o, y, x, i);
-          *p++ = b->data ? b->data[at] : b->q[at] * b->scales[o];
+          *p++ = weight(b, at, o);
         }
   return t;
 }
@@ -146,7 +149,7 @@ static studio_status make_conv(studio_ctx *ctx, es_eccv16_net *n, step_t *st, co
     /* Winograd reads the blob in Caffe's order as stored; int8 weights are widened first */
     const size_t per = (size_t)e->in * 9, all = per * e->out;
     float *wide = w->data ? NULL : malloc(sizeof(float) * all);
-    for (size_t i = 0; wide && i < all; i++) wide[i] = w->q[i] * w->scales[i / per];
+    for (size_t i = 0; wide && i < all; i++) wide[i] = weight(w, i, (int)(i / per));
     const es_winograd_spec spec = {e->in, e->out, h, w_in, e->dilation, tile, lo};
     studio_status s = w->data || wide ? es_winograd_create(ctx, &spec, w->data ? w->data : wide, bias, &st->wg)
                                       : es_fail(ctx, STUDIO_E_NOMEM, "out of memory building layer %s", e->name);
@@ -241,6 +244,29 @@ static void interleave_rows(void *arg, size_t start, size_t count) {
     memcpy(j->out + y * j->row, j->phases + ((y % 2) * (size_t)j->half_h + y / 2) * j->row, sizeof(float) * j->row);
 }
 
+/* A layer on XNNPACK's operators: f32 or quantized, one convolution or the deconvolution's phases. */
+static studio_status run_xnnpack(studio_ctx *ctx, es_eccv16_net *n, step_t *st, const float *src, float *dst) {
+  enum xnn_status xs = xnn_status_success;
+  if (st->quantize) {
+    xs = xnn_setup_convert_nc_f32_qd8(st->quantize, src, n->qbuf, n->qparams);
+    if (xs == xnn_status_success) xs = xnn_run_operator(st->quantize, ctx->pool);
+  }
+  const size_t row = (size_t)st->out_w * st->spec->out; /* floats per output row */
+  for (int k = 0; k < st->nconv && xs == xnn_status_success; k++) {
+    /* phase (py, px) starts at row block py, column px; its pixels are 2 apart */
+    float *o = st->nconv == 1 ? dst : n->phase_buf + (size_t)(k / 2) * (st->out_h / 2) * row + (size_t)(k % 2) * st->spec->out;
+    xs = st->quantize ? xnn_setup_convolution2d_nhwc_qd8_f32_qc8w(st->conv[k], n->workspace, n->qbuf, o, n->qparams)
+                      : xnn_setup_convolution2d_nhwc_f32(st->conv[k], n->workspace, src, o);
+    if (xs == xnn_status_success) xs = xnn_run_operator(st->conv[k], ctx->pool);
+  }
+  if (xs != xnn_status_success) return es_fail(ctx, STUDIO_E_INTERNAL, "XNNPACK failed in layer %s (status %d)", st->spec->name, (int)xs);
+  if (st->nconv > 1) {
+    interleave_job j = {n->phase_buf, dst, row, st->out_h / 2};
+    es_parallel_tiles(ctx->pool, (size_t)st->out_h, 4, interleave_rows, &j);
+  }
+  return STUDIO_OK;
+}
+
 studio_status es_eccv16_net_run(studio_ctx *ctx, es_eccv16_net *n, const float *input, float *logits) {
   const float *src = input;
   int cur = 0;
@@ -253,31 +279,8 @@ studio_status es_eccv16_net_run(studio_ctx *ctx, es_eccv16_net *n, const float *
       continue;
     }
     float *dst = i == ES_ECCV16_LAYERS - 1 ? logits : n->buf[cur];
-    if (st->wg) {
-      studio_status s = es_winograd_run(ctx, st->wg, src, dst, n->workspace);
-      if (s) return s;
-      src = dst;
-      cur ^= 1;
-      continue;
-    }
-    enum xnn_status xs = xnn_status_success;
-    if (st->quantize) {
-      xs = xnn_setup_convert_nc_f32_qd8(st->quantize, src, n->qbuf, n->qparams);
-      if (xs == xnn_status_success) xs = xnn_run_operator(st->quantize, ctx->pool);
-    }
-    const size_t row = (size_t)st->out_w * st->spec->out; /* floats per output row */
-    for (int k = 0; k < st->nconv && xs == xnn_status_success; k++) {
-      /* phase (py, px) starts at row block py, column px; its pixels are 2 apart */
-      float *o = st->nconv == 1 ? dst : n->phase_buf + (size_t)(k / 2) * (st->out_h / 2) * row + (size_t)(k % 2) * st->spec->out;
-      xs = st->quantize ? xnn_setup_convolution2d_nhwc_qd8_f32_qc8w(st->conv[k], n->workspace, n->qbuf, o, n->qparams)
-                        : xnn_setup_convolution2d_nhwc_f32(st->conv[k], n->workspace, src, o);
-      if (xs == xnn_status_success) xs = xnn_run_operator(st->conv[k], ctx->pool);
-    }
-    if (xs != xnn_status_success) return es_fail(ctx, STUDIO_E_INTERNAL, "XNNPACK failed in layer %s (status %d)", st->spec->name, (int)xs);
-    if (st->nconv > 1) {
-      interleave_job j = {n->phase_buf, dst, row, st->out_h / 2};
-      es_parallel_tiles(ctx->pool, (size_t)st->out_h, 4, interleave_rows, &j);
-    }
+    studio_status s = st->wg ? es_winograd_run(ctx, st->wg, src, dst, n->workspace) : run_xnnpack(ctx, n, st, src, dst);
+    if (s) return s;
     src = dst;
     cur ^= 1;
   }

@@ -37,9 +37,8 @@ static void parity(studio_ctx *ctx, const char *model, const char *input, int si
     es_caffe_free(&caffe); free(data);
     return;
   }
-  const es_caffe_layer *ab_layer = es_caffe_find(&caffe, "class8_ab");
   float bins[2 * ES_AB_BINS];
-  for (int i = 0; i < ES_AB_BINS; i++) { bins[2 * i] = ab_layer->blobs[0].data[i]; bins[2 * i + 1] = ab_layer->blobs[0].data[ES_AB_BINS + i]; }
+  es_eccv16_bins(&caffe, bins);
   check_ref_t l = {0}, want_logits = {0}, want_ab = {0};
   char base[1100];
   snprintf(name, sizeof name, "opencv/%s.%s-%d", model, input, size);
@@ -163,8 +162,7 @@ int main(void) {
     uint8_t *data = check_read(path, &len);
     es_caffe_net caffe;
     if (CHECK(data && es_caffe_read(ctx, data, len, &caffe) == STUDIO_OK)) {
-      const es_caffe_layer *ab_layer = es_caffe_find(&caffe, "class8_ab");
-      for (int i = 0; i < ES_AB_BINS; i++) { bins[2 * i] = ab_layer->blobs[0].data[i]; bins[2 * i + 1] = ab_layer->blobs[0].data[ES_AB_BINS + i]; }
+      es_eccv16_bins(&caffe, bins);
       es_caffe_free(&caffe);
     }
     free(data);
