@@ -24,7 +24,7 @@ const STAGES = { decode: 'Decoding', analyse: 'Measuring exposure and noise', en
 const RUNNABLE = ['ready', 'done', 'cancelled', 'failed'];
 const OPEN_IN_WORKER = 3; // decoded photos the worker keeps (12 MP: ~36 MB each, plus results)
 
-let studio = null, model = null, mode = null, selected = null, working = null, restarting = false, nextKey = 1;
+let studio = null, engineError = '', model = null, mode = null, selected = null, working = null, restarting = false, nextKey = 1;
 const items = [];
 const opened = []; // keys open in the worker, oldest first
 
@@ -46,16 +46,25 @@ const hints = new HintsMode({
 
 async function start() {
   registerServiceWorker({ banner: $('#update'), button: $('#update-apply'), busy: () => !!working });
+  const engine = $('#engine');
   try {
     studio = await createStudio();
     const simd = 'WebAssembly SIMD';
-    $('#engine').textContent = studio.build === 'mt' ? `Ready: ${studio.threads} threads, ${simd}` : `Ready: one thread, ${simd}${crossOriginIsolated ? '' : ' (threads need a cross-origin isolated page; reload once it is installed)'}`;
+    engine.textContent = studio.build === 'mt' ? `Ready: ${studio.threads} threads, ${simd}` : `Ready: one thread, ${simd}${crossOriginIsolated ? '' : ' (threads need a cross-origin isolated page; reload once it is installed)'}`;
+    engine.dataset.state = 'ready';
     document.documentElement.dataset.build = studio.build;
   } catch (e) {
-    $('#engine').textContent = `The engine could not start: ${e.message}`;
-    $('#engine').classList.add('error');
+    engineError = `the engine could not start: ${e.message}`;
+    engine.textContent = `The engine could not start: ${e.message}`;
+    engine.dataset.state = 'error';
+    engine.classList.add('error');
+    for (const item of items) if (item.status === 'queued') fail(item, `${item.name}: not opened, ${engineError}`);
+    updateControls();
     return;
   }
+  // photos that arrived while the engine loaded open now, in the order they came
+  for (const item of items) if (item.status === 'queued') state(item, 'queued', 'Waiting');
+  pump();
   model = new ModelPanel({
     studio: () => studio, status: $('#model-status'), bar: $('#model-bar'), fileInput: $('#model-file'),
     forget: $('#forget-model'), onChange: () => { updateControls(); hints.refresh(); },
@@ -66,10 +75,11 @@ async function start() {
 
 // ---------------------------------------------------------------- input
 
+// Every way in (picker, drop, paste, the OS's launch queue) lands here, also before the
+// engine is ready: the photos join the queue at once and open when it is.
 function accept(files) {
-  if (!studio) return;
   for (const file of files) add(file);
-  pump();
+  if (studio) pump();
 }
 
 $('#open').addEventListener('change', (e) => { accept([...e.target.files]); e.target.value = ''; });
@@ -109,7 +119,8 @@ function add(file) {
   $('#queue').append(li);
   items.push(item);
   if (!maybeImage(file)) fail(item, `${item.name}: not a JPEG, PNG or BMP file (${file.type}), nor any other image`);
-  else state(item, 'queued', 'Waiting');
+  else if (engineError) fail(item, `${item.name}: not opened, ${engineError}`);
+  else state(item, 'queued', studio ? 'Waiting' : 'Waiting for the engine to start');
   if (!selected) select(item);
   updateControls();
 }

@@ -2,6 +2,7 @@
 // port, Debian's Chromium through playwright-core, and a page that records every request
 // and console error so a test can check the page stayed on its origin and quiet.
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +12,13 @@ import { chromium } from 'playwright-core';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CHROMIUM = process.env.ES_CHROMIUM || '/usr/bin/chromium';
+const SHOTS = path.join(process.env.ES_BUILD || path.join(ROOT, 'build'), 'screenshots');
+
+/** A screenshot under build/screenshots/, for a person to look at. */
+export function shot(page, name, fullPage = false) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  return page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
+}
 
 export function serve(extra = []) {
   return new Promise((resolve, reject) => {
@@ -21,14 +29,46 @@ export function serve(extra = []) {
   });
 }
 
+/** A proxy in front of the server at `url` that holds the requests whose path matches
+ *  `pattern` (by default the engine's .wasm) until release() passes them on or fail(status)
+ *  answers them with an HTTP error: a test's way to hold the engine's start, in any browser.
+ *  {url, release, fail, held, stop}. */
+export function holdingProxy(url, pattern = /\/gen\/studio-(st|mt)\.wasm$/) {
+  const target = new URL(url);
+  let mode = 'hold', status = 503;
+  const held = [];
+  const pass = (req, res) => {
+    const up = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (r) => {
+      res.writeHead(r.statusCode, r.headers);
+      r.pipe(res);
+    });
+    up.on('error', () => { res.writeHead(502); res.end(); });
+    req.pipe(up);
+  };
+  const refuse = (res) => { res.writeHead(status, { 'Content-Type': 'text/plain' }); res.end('held back by the test\n'); };
+  const proxy = http.createServer((req, res) => {
+    if (!pattern.test(new URL(req.url, 'http://x').pathname) || mode === 'pass') return pass(req, res);
+    if (mode === 'fail') return refuse(res);
+    held.push([req, res]);
+  });
+  return new Promise((resolve) => proxy.listen(0, '127.0.0.1', () => resolve({
+    url: `http://localhost:${proxy.address().port}/`,
+    held: () => held.length,
+    release: () => { mode = 'pass'; for (const [req, res] of held.splice(0)) pass(req, res); },
+    fail: (code = 503) => { mode = 'fail'; status = code; for (const [, res] of held.splice(0)) refuse(res); },
+    stop: () => { proxy.closeAllConnections?.(); proxy.close(); },
+  })));
+}
+
 export const launch = () => chromium.launch({
   executablePath: CHROMIUM,
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 
 // A fresh browser context on the page, watching requests and the console.
-export async function openPage(browser, url, { viewport = { width: 1440, height: 900 }, colorScheme = 'light', init } = {}) {
-  const context = await browser.newContext({ viewport, colorScheme, acceptDownloads: true });
+// ready: false returns once the page has loaded, without waiting for the engine.
+export async function openPage(browser, url, { viewport = { width: 1440, height: 900 }, colorScheme = 'light', init, ready = true, touch = false } = {}) {
+  const context = await browser.newContext({ viewport, colorScheme, acceptDownloads: true, hasTouch: touch, isMobile: touch });
   if (init) await context.addInitScript(init); // runs before the page's own scripts
   const page = await context.newPage();
   const problems = [], requests = [];
@@ -36,7 +76,7 @@ export async function openPage(browser, url, { viewport = { width: 1440, height:
   page.on('pageerror', (e) => problems.push(e.message));
   context.on('request', (r) => requests.push(r.url()));
   await page.goto(url);
-  await page.waitForFunction(() => document.documentElement.dataset.build, null, { timeout: 60000 });
+  if (ready) await page.waitForFunction(() => document.documentElement.dataset.build, null, { timeout: 60000 });
   const origin = new URL(url).origin;
   const check = () => {
     assert.deepEqual(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:')), [], 'requests left the origin');

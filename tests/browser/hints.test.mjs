@@ -11,12 +11,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createStudio } from '../../web/studio.js';
-import { pageFor, CHROMIUM, download } from './browser.mjs';
+import { pageFor, CHROMIUM, download, shot } from './browser.mjs';
 import { MODELS } from '../node/helpers.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BUILD = process.env.ES_BUILD || path.join(ROOT, 'build');
-const SHOTS = path.join(BUILD, 'screenshots');
 const W = 640, H = 420, EDGE = 320; // lighter left of the edge, darker right of it
 const RED = '#d02020', BLUE = '#2040d0', GREEN = '#20a040';
 
@@ -43,10 +42,6 @@ const skip = (t, ...files) => {
   return false;
 };
 
-function shot(page, name, fullPage = false) {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  return page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
-}
 
 async function open(page, file) {
   await page.getByLabel('Open images').setInputFiles([file]);

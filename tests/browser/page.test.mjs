@@ -13,23 +13,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createStudio } from '../../web/studio.js';
-import { pageFor, CHROMIUM, download, waitState } from './browser.mjs';
+import { pageFor, CHROMIUM, download, waitState, shot } from './browser.mjs';
 import { headerBomb, MODELS } from '../node/helpers.mjs';
 import { photoFile } from '../node/photos.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BUILD = process.env.ES_BUILD || path.join(ROOT, 'build');
-const SHOTS = path.join(BUILD, 'screenshots');
 const MODEL = path.join(MODELS, 'synthetic-1.caffemodel');
 // The photos: a dark, noisy JPEG (Enhance), a grey PNG (Colorize), a well-exposed PNG.
 const dark = () => photoFile('dark.jpg');
 const grey = () => photoFile('grey.png', { kind: 'grey' });
 const scene = (name = 'scene.png', seed = 1) => photoFile(name, { kind: 'scene', seed });
 
-function shot(page, name) {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  return page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
-}
 
 const skipWithout = (t, ...files) => {
   if (!fs.existsSync(CHROMIUM)) { t.skip(`${CHROMIUM} not installed`); return true; }

@@ -1,0 +1,109 @@
+// Photos handed over before the engine is ready: by the picker, a drop, a paste and the
+// operating system's launch queue ("Open with Enhancement Studio"). The test holds the
+// engine's .wasm at a proxy, so "before Ready" is certain however fast or busy the machine
+// is; every photo must be in the queue at once, say it waits for the engine, and open in the
+// order it came once the engine starts. If the engine cannot start, each waiting photo says
+// why. The engine's status is checked visible at desktop and phone width while it loads.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { serve, launch, openPage, holdingProxy, waitState, shot, CHROMIUM } from './browser.mjs';
+import { photoFile } from '../node/photos.mjs';
+
+// The launch queue exists only in an installed app opened from the OS; the page's consumer
+// is the same code either way, so the test stands in for the browser's queue and hands files
+// to whatever consumer the page set (also in browsers that have no launch queue of their own).
+const LAUNCH_QUEUE = () => {
+  const consumers = [];
+  Object.defineProperty(window, 'launchQueue', { configurable: true, value: { setConsumer: (f) => consumers.push(f) } });
+  window.testLaunch = (files) => Promise.all(consumers.map((f) => f({ files: files.map((file) => ({ kind: 'file', name: file.name, getFile: async () => file })) })));
+};
+
+// Which photos reached "ready", in order (state changes are watched from the start).
+const WATCH_OPENED = () => {
+  window.openedOrder = [];
+  new MutationObserver((changes) => {
+    for (const c of changes) {
+      const li = c.target;
+      if (c.attributeName === 'data-state' && li.dataset.state === 'ready' && !window.openedOrder.includes(li.querySelector('.name').textContent))
+        window.openedOrder.push(li.querySelector('.name').textContent);
+    }
+  }).observe(document.querySelector('#queue'), { attributes: true, subtree: true, attributeFilter: ['data-state'] });
+};
+
+async function setUp(t, viewport) {
+  if (!fs.existsSync(CHROMIUM)) { t.skip(`${CHROMIUM} not installed`); return null; }
+  const server = await serve();
+  const proxy = await holdingProxy(server.url);
+  const browser = await launch();
+  t.after(async () => { await browser.close(); proxy.stop(); server.stop(); });
+  const p = await openPage(browser, proxy.url, { viewport, ready: false, init: LAUNCH_QUEUE });
+  await p.page.evaluate(WATCH_OPENED);
+  return { ...p, proxy };
+}
+
+// Hand one photo over by each way in, in this order: picker, drop, paste, launch queue.
+async function handOver(page) {
+  const b64 = async (name, opts) => fs.readFileSync(await photoFile(name, opts)).toString('base64');
+  await page.getByLabel('Open images').setInputFiles([await photoFile('picked.jpg')]);
+  await page.evaluate(([dropped, pasted, launched]) => {
+    const file = (data, name, type) => new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], name, { type });
+    const drop = new DataTransfer();
+    drop.items.add(file(dropped, 'dropped.png', 'image/png'));
+    document.querySelector('#drop').dispatchEvent(new DragEvent('drop', { dataTransfer: drop, bubbles: true, cancelable: true }));
+    const paste = new DataTransfer();
+    paste.items.add(file(pasted, 'image.png', 'image/png'));
+    document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: paste, bubbles: true, cancelable: true }));
+    return window.testLaunch([file(launched, 'launched.jpg', 'image/jpeg')]);
+  }, [await b64('dropped.png', { kind: 'grey' }), await b64('pasted.png', { kind: 'scene', seed: 3 }), await b64('launched.jpg')]);
+}
+
+const queueStates = (page) => page.$$eval('#queue li', (lis) => lis.map((li) => [li.querySelector('.name').textContent, li.dataset.state, li.querySelector('.state').textContent]));
+
+for (const [label, viewport] of [['desktop', { width: 1440, height: 900 }], ['phone', { width: 390, height: 844 }]]) {
+  test(`${label}: photos given by every way before the engine is ready wait in the queue and open in order`, async (t) => {
+    const s = await setUp(t, viewport);
+    if (!s) return;
+    const { page, proxy, check } = s;
+    assert.ok(await page.locator('#engine').isVisible(), 'the engine status is hidden while it loads');
+    assert.match(await page.textContent('#engine'), /Loading the engine/);
+    await handOver(page);
+    const waiting = await queueStates(page);
+    assert.equal(waiting.length, 4, `queue: ${JSON.stringify(waiting)}`);
+    assert.deepEqual(waiting.map(([name]) => name.replace(/^pasted-.*/, 'pasted')), ['picked.jpg', 'dropped.png', 'pasted', 'launched.jpg']);
+    for (const [name, st, text] of waiting) {
+      assert.equal(st, 'queued', `${name} is ${st}`);
+      assert.match(text, /Waiting for the engine/, name);
+    }
+    await shot(page, `waiting-for-engine-${label}`);
+    assert.ok(proxy.held() >= 1, 'the engine was not held');
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.build), undefined, 'the engine started before the test let it');
+    proxy.release();
+    for (const [name] of waiting) await waitState(page, name, ['ready']);
+    assert.deepEqual(await page.evaluate(() => window.openedOrder), waiting.map(([name]) => name));
+    assert.match(await page.textContent('#engine'), /^Ready/);
+    // the first photo is selected and on show
+    assert.match(await page.getAttribute('#view', 'aria-label'), /picked\.jpg, the original/);
+    check();
+  });
+}
+
+test('the engine cannot start: every waiting photo says why, and so do photos given after', async (t) => {
+  const s = await setUp(t, { width: 390, height: 844 });
+  if (!s) return;
+  const { page, proxy } = s;
+  await handOver(page);
+  proxy.fail(503);
+  await page.waitForFunction(() => document.querySelector('#engine').dataset.state === 'error', null, { timeout: 60000 });
+  assert.ok(await page.locator('#engine').isVisible(), 'the engine error is hidden at phone width');
+  assert.match(await page.textContent('#engine'), /The engine could not start: .*HTTP 503/);
+  await page.getByLabel('Open images').setInputFiles([await photoFile('late.jpg')]);
+  const states = await queueStates(page);
+  assert.equal(states.length, 5);
+  for (const [name, st, text] of states) {
+    assert.equal(st, 'error', `${name} is ${st}`);
+    assert.match(text, new RegExp(`${name.replace(/\./g, '\\.')}: not opened, the engine could not start: .*HTTP 503`));
+  }
+  assert.equal(await page.locator('#queue li [role="alert"]').count(), 5);
+  await shot(page, 'engine-failed-phone');
+});
