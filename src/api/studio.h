@@ -125,6 +125,11 @@ typedef struct {
   int tiles;            /* 2..32, default 8: CLAHE grid, tiles x tiles over the image */
   float sharpen;        /* 0..2, default 0.4: unsharp-mask amount on luminance (noise-level detail is never boosted) */
   float exposure;       /* 0.05..0.5, default 0.18: target log-average luminance (linear light) of a dark scene */
+  float shadows;        /* -1 = auto (default), or 0..1: local exposure, how far dark regions of a backlit or
+                           unevenly lit photo are lifted toward a normal level (0 = one gain for the whole
+                           photo, as before; 1 = the most); regions at the noise floor (a night sky) stay */
+  float highlights;     /* 0..1, default 0: how much bright regions (sky, lamps) are held back, in stops, a
+                           share of how far they stand above a bright level */
 } studio_enhance_options;
 
 void studio_enhance_defaults(studio_enhance_options *opt);

@@ -26,6 +26,8 @@ void es_usage(FILE *f) {
           "  --tiles N           CLAHE grid N x N (2..32, 8)\n"
           "  --sharpen A         unsharp-mask amount (0..2, 0.4)\n"
           "  --exposure E        target log-average luminance (0.05..0.5, 0.18)\n"
+          "  --shadows S         lift dark regions of backlit photos: auto, or 0..1, 0 = one gain (auto)\n"
+          "  --highlights H      hold bright regions back (0..1, 0)\n"
           "  --format png|jpeg   output format for -o (default: JPEG stays JPEG, else PNG)\n"
           "  --quality Q         JPEG quality (1..100, 92)\n"
           "  --threads N         worker threads (default: all cores)\n"

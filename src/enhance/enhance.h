@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../api/studio.h"
+
 /* ---- exposure analysis (analysis.c) ---- */
 typedef struct {
   float log_average;   /* exp(mean(log(Y + 1e-4))) of linear luminance */
@@ -34,9 +36,13 @@ typedef struct {
   float knee;   /* luminance above which highlights roll off */
   float white;  /* gained luminance that maps to 1 (roll-off end); <= knee means no roll-off */
   float effect; /* 0..1: how much of a low-light image this is (scales the other stages) */
+  float stops;  /* how many stops of brightening the scene needs (effect eases in from it) */
+  float key_deficit; /* stops the log-average still lacks of the target after the gain (before the lift) */
 } es_tone;
 
 es_tone es_tone_plan(const es_exposure *e, float strength, float target);
+/* How much of a low-light treatment (0..strength) a need of `stops` of brightening calls for. */
+float es_tone_effect(float stops, float strength);
 /* The curve on the gained brightest channel: the shadow lift, then identity below the knee
  * and a smooth shoulder to 1 above. Monotonic; the identity when gain is 1 and lift 0. */
 float es_tone_curve(const es_tone *t, float y);
@@ -44,6 +50,78 @@ float es_tone_curve(const es_tone *t, float y);
  * channel and all three scale alike, so hue and saturation are kept and nothing leaves the
  * gamut: a bright orange lamp rolls off as orange, not toward white. */
 void es_tone_pixel(const es_tone *t, const float in[3], float out[3]);
+
+/* ---- local exposure (local.c) ---- */
+#define ES_LOCAL_LO (-16.f)       /* log2 of the darkest linear level the stage tells apart */
+#define ES_LOCAL_FLOOR_FADE 0.4f  /* stops above the noise floor over which the lift fades in */
+typedef struct {
+  float shadows;    /* 0..ES_LOCAL_SHARE: share of a dark region's deficit (stops below target) that is lifted */
+  float highlights; /* 0..1: share of a bright region's excess (stops above bright) held back */
+  float target;     /* log2 linear luminance dark regions are lifted toward (at most) */
+  float range;      /* stops under the bright regions' level that dark regions are lifted toward */
+  float bright;     /* log2 linear luminance above which regions are held back */
+  float floor;      /* log2: regions at or below it are noise or black, not scene, and stay as they are */
+  float black;      /* log2: the most a photo's darkest regions' level counts as black */
+  float max_stops;  /* the most a region is lifted */
+  float radius;     /* the guided filter's box radius, a share of the grid's long side */
+  float eps;        /* its regularisation, stops^2: steps larger than about sqrt(eps) stop the smoothing */
+} es_local_params;
+
+typedef struct {
+  es_local_params p;
+  int gw, gh;                         /* the grid: 4x4 blocks of the image */
+  int active;                         /* 0: no region takes a gain, the stage is skipped */
+  float *a, *b;                       /* [gh][gw] the guided filter's mean coefficients */
+  float *gain;                        /* [gh][gw] log2 gain of each block's region (the denoiser follows it) */
+  float *fade;                        /* [gh][gw] 0..1: how far the region stands above the noise floor (its lift's share) */
+} es_local;
+
+/* Inner settings, chosen on the uneven-light protocol (tools/studio eval lowlight, Kodak)
+ * with the uniform one and well-exposed photos held, and checked on DICM and LIME. */
+#define ES_LOCAL_SHARE 0.85f      /* auto's share of a deficit, and shadows = 1's */
+#define ES_LOCAL_STOPS0 0.3f      /* auto acts on photos needing this many stops or more ... */
+#define ES_LOCAL_STOPS1 0.9f      /* ... fully from here (as the other stages' effect does) */
+#define ES_LOCAL_SHORT0 0.5f      /* and whose key is this many stops short after the gain ... */
+#define ES_LOCAL_SHORT1 1.5f      /* ... fully from here */
+#define ES_LOCAL_TARGET 0.12f     /* dark regions are lifted toward this linear level at most ... */
+#define ES_LOCAL_RANGE 2.f        /* ... or to this many stops under the bright regions' level, if lower */
+#define ES_LOCAL_TOP 0.95f        /* the bright regions' level: this quantile of the regions' levels */
+#define ES_LOCAL_BRIGHT 0.35f     /* highlights hold back regions above this linear level */
+#define ES_LOCAL_BLACK 0.02f      /* black: this quantile of the regions' levels ... */
+#define ES_LOCAL_BLACK_LEVEL (6.f / 255.f) /* ... at most this input level (coded) after the scene's tone */
+#define ES_LOCAL_FADE_SHARE 3     /* the black floor is judged on box means of a third of the filter's radius */
+#define ES_LOCAL_FLOOR_SIGMAS 1.0f /* the noise floor: this many sigmas of the noise at black */
+#define ES_LOCAL_MAX_STOPS 4.f    /* the most a region is lifted */
+#define ES_LOCAL_RADIUS 0.04f     /* the filter's box radius, a share of the grid's long side */
+#define ES_LOCAL_EPS 2.f          /* its eps, stops^2: steps of more than about 1.4 stops are kept */
+/* The grid from the coded luma of each block (gw x gh, after the scene's gain): 0, or -1 out
+ * of memory. With shadows and highlights both 0 only the tables are made. */
+int es_local_plan(es_local *l, const es_local_params *p, const float *coded_luma, int gw, int gh);
+void es_local_free(es_local *l);
+/* The stage's settings for these options, this scene's gain and the noise at black (coded). */
+es_local_params es_local_params_for(const studio_enhance_options *o, const es_tone *t, float noise_black);
+/* Where row y of an image `factor` times finer than the grid (4: the image, 2: its half
+ * resolution) falls between the grid's rows, and one grid row interpolated there (row: gw
+ * floats); then such a row enlarged along x (n values). Both bilinear between centres. */
+typedef struct { int i0, i1; float t; } es_local_pos;
+es_local_pos es_local_position(int y, int factor, int n_grid);
+void es_local_row(const es_local *l, const float *grid, es_local_pos py, float *row);
+void es_local_upsample_row(const float *grid_row, int gw, float *out, int n, int factor);
+
+/* A region's log2 gain at smoothed log2 level s, its lift scaled by fade (0..1). Branch-free. */
+static inline float es_local_gain(const es_local_params *p, float s, float fade) {
+  float lift = p->shadows * (p->target - s);
+  lift = lift < 0.f ? 0.f : lift > p->max_stops ? p->max_stops : lift;
+  float over = s - p->bright;
+  return lift * fade - p->highlights * (over > 0.f ? over : 0.f);
+}
+/* Coded luma -> log2 of its linear level (floored at ES_LOCAL_LO), and back. */
+float es_local_log2(float coded);
+float es_local_coded(float log2_lin);
+/* n pixels of one row: coded luma in -> coded luma with their regions' gains out. rowa, rowb,
+ * rowf: the grid's a, b and fade interpolated at this row (es_local_row); tmp: 3n floats. */
+void es_local_apply_row(const es_local *l, const float *rowa, const float *rowb, const float *rowf, const float *in, float *out, int n,
+                        float *tmp);
 
 /* ---- noise profile (noise.c) ---- */
 #define ES_NLF_BINS 16
@@ -102,6 +180,8 @@ typedef struct {
   const float *profile; /* ES_NLF_BINS sigmas by coded-luma level, or NULL with sigma */
   float sigma_scale;    /* multiplies the profile (e.g. 0.5 for a half-resolution plane) */
   float sharpen;        /* extra gain on levels 0-1 details that stand clear of the noise */
+  const float *scale;   /* per pixel (same size as the plane), or NULL: multiplies the threshold where
+                           a region is lifted locally, since its noise is lifted with it */
 } es_shrink;
 
 /* In-place à trous (B3-spline) wavelet shrinkage of a w x h plane. guide (same size, or NULL

@@ -15,6 +15,8 @@ void studio_enhance_defaults(studio_enhance_options *o) {
   o->tiles = 8;
   o->sharpen = 0.4f;
   o->exposure = 0.18f;
+  o->shadows = -1.f;
+  o->highlights = 0.f;
 }
 
 /* name -> field; every option is a float but tiles. */
@@ -26,6 +28,8 @@ static const struct { const char *name; size_t offset; int is_int; } fields[] = 
     {"tiles", offsetof(studio_enhance_options, tiles), 1},
     {"sharpen", offsetof(studio_enhance_options, sharpen), 0},
     {"exposure", offsetof(studio_enhance_options, exposure), 0},
+    {"shadows", offsetof(studio_enhance_options, shadows), 0},
+    {"highlights", offsetof(studio_enhance_options, highlights), 0},
 };
 
 studio_status studio_enhance_set(studio_ctx *ctx, studio_enhance_options *o, const char *name, const char *value) {
@@ -38,7 +42,9 @@ studio_status studio_enhance_set(studio_ctx *ctx, studio_enhance_options *o, con
     if (strcmp(key, fields[i].name) != 0) continue;
     studio_enhance_options t = *o;
     char *end = NULL;
-    double v = strcmp(fields[i].name, "denoise") == 0 && strcmp(value, "auto") == 0 ? -1.0 : strtod(value, &end);
+    /* denoise and shadows take "auto", stored as -1 */
+    const int has_auto = strcmp(fields[i].name, "denoise") == 0 || strcmp(fields[i].name, "shadows") == 0;
+    double v = has_auto && strcmp(value, "auto") == 0 ? -1.0 : strtod(value, &end);
     if (end && (end == value || *end))
       return es_fail(ctx, STUDIO_E_ARGUMENT, "enhance option %s needs a number, not '%s'", name, value);
     if (fields[i].is_int) {
@@ -52,7 +58,7 @@ studio_status studio_enhance_set(studio_ctx *ctx, studio_enhance_options *o, con
     *o = t;
     return es_ok(ctx);
   }
-  return es_fail(ctx, STUDIO_E_ARGUMENT, "unknown enhance option '%s' (strength, denoise, local-contrast, clip-limit, tiles, sharpen, exposure)", name);
+  return es_fail(ctx, STUDIO_E_ARGUMENT, "unknown enhance option '%s' (strength, denoise, local-contrast, clip-limit, tiles, sharpen, exposure, shadows, highlights)", name);
 }
 
 studio_status es_enhance_check(studio_ctx *ctx, const studio_enhance_options *o) {
@@ -67,6 +73,8 @@ studio_status es_enhance_check(studio_ctx *ctx, const studio_enhance_options *o)
   RANGE(tiles, 2, 32)
   RANGE(sharpen, 0, 2)
   RANGE(exposure, 0.05, 0.5)
+  if (o->shadows != -1.f) { RANGE(shadows, 0, 1) } /* -1: auto */
+  RANGE(highlights, 0, 1)
 #undef RANGE
   return STUDIO_OK;
 }

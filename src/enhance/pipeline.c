@@ -41,6 +41,8 @@ typedef struct {
   es_tone tone;
   es_noise noise;
   es_clahe clahe;
+  es_local local;            /* the regions' gains (local.active 0: none) */
+  float *denoise_scale;      /* [gh][gw] auto denoising's strength where a region is lifted, or NULL */
   float lin[256];            /* 8-bit sRGB -> linear */
   float code[CODE_N + 1];    /* linear -> coded, nearest entry */
   float fast[256];           /* 8-bit sRGB -> brightened coded, for pixels below the knee */
@@ -126,19 +128,33 @@ static void estimate_noise(job_t *j) {
   es_noise_finish(w >= 3 && h >= 3 ? acc : (free(acc), NULL), &j->noise);
 }
 
-/* CLAHE's mappings from a preview made of the analysis's 4x4 block means (linear light,
- * then brightened and coded): histograms need levels, not noise, and the preview has a
- * sixteenth of the pixels. */
-static int build_clahe(job_t *j, const float *blocks, int tiles, float clip) {
+/* The regions' gains and CLAHE's mappings, both from a preview made of the analysis's 4x4
+ * block means (linear light, then brightened and coded): they need levels, not noise, and
+ * the preview has a sixteenth of the pixels. CLAHE sees the preview with the regions' gains
+ * applied, as its pixels will be. */
+static int build_maps(job_t *j, const float *blocks, const es_local_params *lp, float strength, int auto_denoise, int tiles, float clip) {
   const int pw = (j->in->width + ES_BLOCK - 1) / ES_BLOCK, ph = (j->in->height + ES_BLOCK - 1) / ES_BLOCK;
-  float *pre = malloc(sizeof(float) * (size_t)pw * ph);
+  const size_t n = (size_t)pw * ph;
+  float *pre = malloc(sizeof(float) * n);
   if (!pre) return -1;
-  for (size_t i = 0; i < (size_t)pw * ph; i++) {
+  for (size_t i = 0; i < n; i++) {
     float t[3];
     es_tone_pixel(&j->tone, blocks + 3 * i, t);
     pre[i] = (to_coded(j, t[0]) + 2.f * to_coded(j, t[1]) + to_coded(j, t[2])) * 0.25f;
   }
-  int rc = es_clahe_build(&j->clahe, pre, pw, ph, (size_t)pw, tiles, tiles, clip);
+  int rc = es_local_plan(&j->local, lp, pre, pw, ph);
+  if (!rc && j->local.active) {
+    for (size_t i = 0; i < n; i++) {
+      float L = es_local_log2(pre[i]);
+      pre[i] = es_local_coded(L + es_local_gain(&j->local.p, j->local.a[i] * L + j->local.b[i], j->local.fade[i]));
+    }
+    /* a lifted region's noise is lifted with it: auto denoising acts as it would on a photo
+     * that needed the scene's and the region's stops together */
+    if (auto_denoise && !(j->denoise_scale = malloc(sizeof(float) * n))) rc = -1;
+    for (size_t i = 0; !rc && auto_denoise && i < n; i++)
+      j->denoise_scale[i] = es_tone_effect(j->tone.stops + fmaxf(0.f, j->local.gain[i]), strength);
+  }
+  if (!rc) rc = es_clahe_build(&j->clahe, pre, pw, ph, (size_t)pw, tiles, tiles, clip);
   free(pre);
   return rc;
 }
@@ -147,11 +163,26 @@ static int build_clahe(job_t *j, const float *blocks, int tiles, float clip) {
 
 static inline uint8_t quantize(float v) { return (uint8_t)(v <= 0.f ? 0 : v >= 1.f ? 255 : (int)(v * 255.f + 0.5f)); }
 
-/* Floats one strip needs at most: luma + 4 wavelet scratch planes (full), 3 half planes,
- * 6 rows, and the CLAHE mappings blended for one row. */
-static size_t strip_floats(int w, int h, int tiles_x) {
+/* Floats one strip needs at most: luma + 4 wavelet scratch planes + the denoiser's scale
+ * (full), 4 half planes, 6 rows, the CLAHE mappings blended for one row and 4 rows of the
+ * local exposure grid. */
+static size_t strip_floats(int w, int h, int tiles_x, int gw) {
   size_t bh = (size_t)(STRIP + 2 * HALO + 2 < h ? STRIP + 2 * HALO + 2 : h), hw = (size_t)(w + 1) / 2;
-  return (size_t)w * bh * 5 + hw * ((bh + 1) / 2) * 3 + 6 * (size_t)w + 256 * (size_t)tiles_x;
+  return (size_t)w * bh * 6 + hw * ((bh + 1) / 2) * 4 + 6 * (size_t)w + 256 * (size_t)tiles_x + 4 * (size_t)gw;
+}
+
+/* The denoiser's threshold scale for rows a..b-1 (a even) at full resolution (w wide) and
+ * for their half-resolution planes, enlarged from the grid. */
+static void denoise_scales(const job_t *j, int a, int b, float *full, float *half, float *grow) {
+  const int w = j->in->width, hw = (w + 1) / 2, gh = j->local.gh, gw = j->local.gw;
+  for (int y = a; y < b; y++) {
+    es_local_row(&j->local, j->denoise_scale, es_local_position(y, ES_BLOCK, gh), grow);
+    es_local_upsample_row(grow, gw, full + (size_t)(y - a) * w, w, ES_BLOCK);
+  }
+  for (int y = a / 2; y < (b + 1) / 2; y++) {
+    es_local_row(&j->local, j->denoise_scale, es_local_position(y, ES_BLOCK / 2, gh), grow);
+    es_local_upsample_row(grow, gw, half + (size_t)(y - a / 2) * hw, hw, ES_BLOCK / 2);
+  }
 }
 
 static void strip(job_t *j, size_t s, float *mem) {
@@ -162,8 +193,11 @@ static void strip(job_t *j, size_t s, float *mem) {
     const int a = (y0 - HALO > 0 ? y0 - HALO : 0) & ~1, b = y1 + HALO < h ? y1 + HALO : h, bh = b - a;
     const int hw = (w + 1) / 2, hh = (bh + 1) / 2;
     const size_t full = (size_t)w * bh, half = (size_t)hw * hh;
-    float *Y = mem, *scratch = mem + full, *Yh = scratch + 4 * full, *Coh = Yh + half, *Cgh = Coh + half, *row = Cgh + half;
+    float *Y = mem, *scratch = mem + full, *Sc = scratch + 4 * full, *Yh = Sc + full, *Coh = Yh + half, *Cgh = Coh + half, *Sch = Cgh + half;
+    float *row = Sch + half;
     float *rowlut = row + 6 * (size_t)w; /* CLAHE: this row's mappings, one per tile column */
+    /* this row's local exposure grid: coefficients, fade, and the denoiser's scale */
+    float *rowa = rowlut + 256 * (size_t)j->clahe.tx, *rowb = rowa + j->local.gw, *rowf = rowb + j->local.gw, *rows = rowf + j->local.gw;
     /* brighten and convert, two rows at a time; chroma (and a luma guide for it) averaged
      * over 2x2 into half resolution (a lone last row or column stands for two) */
     for (int y = a; y < b; y += 2) {
@@ -184,10 +218,12 @@ static void strip(job_t *j, size_t s, float *mem) {
         hcg[hw - 1] = 0.5f * (cg0[w - 1] + cg1[w - 1]);
       }
     }
-    es_shrink luma = {LUMA_LEVELS, j->k_luma, j->noise.luma, 1.f, j->sharpen};
+    const int scaled = j->denoise_scale != NULL;
+    if (scaled) denoise_scales(j, a, b, Sc, Sch, rows);
+    es_shrink luma = {LUMA_LEVELS, j->k_luma, j->noise.luma, 1.f, j->sharpen, scaled ? Sc : NULL};
     es_wavelet_denoise(Y, NULL, w, bh, &luma, scratch);
     if (j->color) {
-      es_shrink chroma = {CHROMA_LEVELS, j->k_chroma, j->noise.chroma, 0.5f, 0.f}; /* 2x2 means halve the noise */
+      es_shrink chroma = {CHROMA_LEVELS, j->k_chroma, j->noise.chroma, 0.5f, 0.f, scaled ? Sch : NULL}; /* 2x2 means halve the noise */
       es_wavelet_denoise(Coh, Yh, hw, hh, &chroma, scratch);
       es_wavelet_denoise(Cgh, Yh, hw, hh, &chroma, scratch);
     }
@@ -203,6 +239,17 @@ static void strip(job_t *j, size_t s, float *mem) {
           for (int i = 0; i < 256; i++) rowlut[t * 256 + i] = l0[i] + py.a * (l1[i] - l0[i]);
         }
       }
+      if (j->local.active) {
+        es_local_pos py = es_local_position(y, ES_BLOCK, j->local.gh);
+        es_local_row(&j->local, j->local.a, py, rowa);
+        es_local_row(&j->local, j->local.b, py, rowb);
+        es_local_row(&j->local, j->local.fade, py, rowf);
+      }
+      const float *yl_row = ry;
+      if (j->local.active) {
+        es_local_apply_row(&j->local, rowa, rowb, rowf, ry, row + 2 * (size_t)w, w, row + 3 * (size_t)w);
+        yl_row = row + 2 * (size_t)w;
+      }
       uint8_t *o = j->out->pixels + (size_t)y * j->out->stride;
       const uint8_t *src = in->pixels + (size_t)y * in->stride;
       if (j->color) {
@@ -211,18 +258,18 @@ static void strip(job_t *j, size_t s, float *mem) {
         for (int x = 0; x < hw; x++) { vco[x] = c0[x] + hy.a * (c1[x] - c0[x]); vcg[x] = g0[x] + hy.a * (g1[x] - g0[x]); }
       }
       for (int x = 0; x < w; x++, o += c, src += c) {
-        float yd = ry[x], yv = yd;
+        float yd = ry[x], yl = yl_row[x], yv = yl;
         if (j->local_contrast > 0.f) {
-          float f = yd * 255.f;
+          float f = yl * 255.f;
           f = f < 0.f ? 0.f : f > 254.999f ? 254.999f : f;
           int i = (int)f;
           float t = f - (float)i;
           const float *l0 = rowlut + j->col[x].i0 * 256 + i, *l1 = rowlut + j->col[x].i1 * 256 + i;
           float v0 = l0[0] + t * (l0[1] - l0[0]), v1 = l1[0] + t * (l1[1] - l1[0]);
-          float delta = v0 + j->col[x].a * (v1 - v0) - yd;
+          float delta = v0 + j->col[x].a * (v1 - v0) - yl;
           /* equalising a bright tile pushes its top toward white: lifts fade out above 0.7 */
-          if (delta > 0.f && yd > 0.7f) { float u = (yd - 0.7f) * (1.f / 0.3f); u = u > 1.f ? 1.f : u; delta *= 1.f - u * u * (3.f - 2.f * u); }
-          yv = yd + j->local_contrast * delta;
+          if (delta > 0.f && yl > 0.7f) { float u = (yl - 0.7f) * (1.f / 0.3f); u = u > 1.f ? 1.f : u; delta *= 1.f - u * u * (3.f - 2.f * u); }
+          yv = yl + j->local_contrast * delta;
         }
         if (j->color) {
           half_pos hx = j->half[x];
@@ -231,10 +278,15 @@ static void strip(job_t *j, size_t s, float *mem) {
            * the scale stops where the brightest channel would pass white (hue kept, no clip) */
           float G = yd + cg, t = yd - cg, R = t + co, B = t - co;
           float mx = R > G ? (R > B ? R : B) : (G > B ? G : B);
-          float ratio = yd > 1e-3f ? yv / yd : 1.f;
+          /* the region's gain in full (it is a gain in linear light, hue kept), CLAHE's within limits */
+          float ratio = yl > 1e-3f ? yv / yl : 1.f;
           ratio = ratio < 0.5f ? 0.5f : ratio > 2.f ? 2.f : ratio;
+          /* a pixel at black (its colour is noise) takes the region's lift as grey: scaled, it
+           * would stay black among lifted neighbours */
+          float add = yd > 1e-3f ? 0.f : (yl - yd) * ratio;
+          ratio *= yd > 1e-3f ? yl / yd : 1.f;
           if (ratio > 1.f && mx * ratio > 1.f) ratio = mx > 1.f ? 1.f : 1.f / mx;
-          R *= ratio; G *= ratio; B *= ratio;
+          R = R * ratio + add; G = G * ratio + add; B = B * ratio + add;
           o[0] = quantize(R); o[1] = quantize(G); o[2] = quantize(B);
         } else {
           o[0] = quantize(yv);
@@ -243,6 +295,13 @@ static void strip(job_t *j, size_t s, float *mem) {
       }
     }
   }
+}
+
+static void release(job_t *j) {
+  es_clahe_free(&j->clahe);
+  es_local_free(&j->local);
+  free(j->denoise_scale); free(j->col); free(j->half);
+  free(j);
 }
 
 /* The pool numbers a batch's strips from 0: the number picks the strip's buffer (one per
@@ -294,9 +353,11 @@ studio_status studio_enhance(studio_ctx *ctx, const studio_image *in, const stud
   j->local_contrast = opt.local_contrast * j->tone.effect;
   j->sharpen = opt.sharpen * j->tone.effect;
   estimate_noise(j);
-  int rc = build_clahe(j, blocks, opt.tiles, opt.clip_limit);
+  es_local_params lp = es_local_params_for(&opt, &j->tone, j->noise.luma[0]);
+  int rc = build_maps(j, blocks, &lp, opt.strength, opt.denoise < 0.f, opt.tiles, opt.clip_limit);
   free(blocks);
-  if (rc) { free(j->col); free(j->half); free(j); studio_image_free(out); return es_fail(ctx, STUDIO_E_NOMEM, "out of memory"); }
+  if (rc) { release(j); studio_image_free(out); return es_fail(ctx, STUDIO_E_NOMEM, "out of memory"); }
+  if (j->denoise_scale) { j->k_luma = 4.f * 0.5f; j->k_chroma = 8.f * 0.5f; } /* the scale carries the effect, pixel by pixel */
   for (int x = 0; x < in->width; x++) {
     j->col[x] = es_clahe_position(j->clahe.tx, x, in->width);
     j->half[x] = half_position(x, (in->width + 1) / 2);
@@ -309,17 +370,15 @@ studio_status studio_enhance(studio_ctx *ctx, const studio_image *in, const stud
   if (batch > 64) batch = 64;
   studio_status result = STUDIO_OK;
   for (size_t k = 0; k < batch; k++)
-    if (!(buffers[k] = malloc(sizeof(float) * strip_floats(in->width, in->height, j->clahe.tx)))) atomic_store(&j->failed, 1);
+    if (!(buffers[k] = malloc(sizeof(float) * strip_floats(in->width, in->height, j->clahe.tx, j->local.gw)))) atomic_store(&j->failed, 1);
   for (size_t first = 0; first < strips && !atomic_load(&j->failed); first += batch) {
     if (es_progress(ctx, "enhance", (float)first / strips)) { result = es_fail(ctx, STUDIO_E_CANCELLED, "cancelled"); break; }
     batch_t bt = {j, first, buffers};
     es_parallel_tiles(ctx->pool, first + batch <= strips ? batch : strips - first, 1, strip_batch, &bt);
   }
   for (size_t k = 0; k < batch; k++) free(buffers[k]);
-  es_clahe_free(&j->clahe);
-  free(j->col); free(j->half);
   int failed = atomic_load(&j->failed);
-  free(j);
+  release(j);
   if (result) { studio_image_free(out); return result; }
   if (failed) { studio_image_free(out); return es_fail(ctx, STUDIO_E_NOMEM, "out of memory while enhancing a %dx%d image", in->width, in->height); }
   es_progress(ctx, "enhance", 1.f);

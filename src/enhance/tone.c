@@ -12,7 +12,7 @@
  * brightest percent stays below the knee. Below ~1.3x nothing changes, so well-exposed photos
  * stay as they are; the response then eases in. */
 es_tone es_tone_plan(const es_exposure *e, float strength, float target) {
-  es_tone t = {1.f, 0.f, 1.f, 1.f, 0.f};
+  es_tone t = {1.f, 0.f, 1.f, 1.f, 0.f, 0.f, 0.f};
   float key = log2f(target / fmaxf(e->log_average, 1e-4f));
   float high = log2f(0.92f / fmaxf(e->bright, 1e-4f)); /* per channel: a bright blue sky counts */
   float lg = high + 0.5f * fmaxf(0.f, key - high - 0.5f);
@@ -35,14 +35,20 @@ es_tone es_tone_plan(const es_exposure *e, float strength, float target) {
     if (t.lift > 16.f) t.lift = 16.f;
   }
   /* how much of a low-light image this is, whichever of gain or lift treats it */
-  float need = fmaxf(lg, dark - 0.75f);
-  float eff = need <= 0.3f ? 0.f : need >= 0.9f ? 1.f : (need - 0.3f) / 0.6f;
-  t.effect = eff * eff * (3.f - 2.f * eff) * strength;
+  t.stops = fmaxf(lg, dark - 0.75f);
+  t.key_deficit = dark;
+  t.effect = es_tone_effect(t.stops, strength);
   /* Roll off only what the gain pushes past white, up to the brightest channel's 99.99th
    * percentile with some headroom for single pixels; without a gain the curve is the identity. */
   float top = t.gain * e->peak;
   t.white = top > 1.f ? top * 1.25f : 1.f;
   return t;
+}
+
+/* Under a third of a stop is no low-light image; from about a stop, fully one. */
+float es_tone_effect(float stops, float strength) {
+  float eff = stops <= 0.3f ? 0.f : stops >= 0.9f ? 1.f : (stops - 0.3f) / 0.6f;
+  return eff * eff * (3.f - 2.f * eff) * strength;
 }
 
 float es_tone_curve(const es_tone *t, float y) {

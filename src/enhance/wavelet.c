@@ -74,6 +74,7 @@ void es_wavelet_denoise(float *plane, const float *guide, int w, int h, const es
        * guide): the noise level function changes slowly, so every level can share it. */
       const float *g = guide ? guide : sm;
       for (size_t i = 0; i < n; i++) sigma[i] = (s->profile ? es_noise_at(s->profile, g[i]) : 1.f) * s->sigma_scale;
+      if (s->scale) for (size_t i = 0; i < n; i++) sigma[i] *= s->scale[i];
     }
     float sharp = j == 0 ? s->sharpen : j == 1 ? 0.5f * s->sharpen : 0.f;
     shrink_level(plane, c, sm, sigma, n, s->k * level_noise[j], sharp, 9.f * level_noise[j] * level_noise[j]);
