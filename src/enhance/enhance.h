@@ -92,8 +92,8 @@ typedef struct {
 #define ES_LOCAL_FADE_SHARE 3     /* the black floor is judged on box means of a third of the filter's radius */
 #define ES_LOCAL_FLOOR_SIGMAS 1.0f /* the noise floor: this many sigmas of the noise at black */
 #define ES_LOCAL_MAX_STOPS 4.f    /* the most a region is lifted */
-#define ES_LOCAL_RADIUS 0.04f     /* the filter's box radius, a share of the grid's long side */
-#define ES_LOCAL_EPS 2.f          /* its eps, stops^2: steps of more than about 1.4 stops are kept */
+#define ES_LOCAL_RADIUS 0.12f     /* the filter's box radius, a share of the grid's long side */
+#define ES_LOCAL_EPS 2.f           /* its eps, stops^2: steps of more than about 1.4 stops are kept */
 /* The grid from the coded luma of each block (gw x gh, after the scene's gain): 0, or -1 out
  * of memory. With shadows and highlights both 0 only the tables are made. */
 int es_local_plan(es_local *l, const es_local_params *p, const float *coded_luma, int gw, int gh);
