@@ -1,22 +1,44 @@
 #!/usr/bin/python3
-"""tools/studio eval lowlight [DIR]: how good is the enhancer, against the spec's OpenCV pipeline?
+"""tools/studio eval lowlight [DIR]: the enhancer against its peers, on even and uneven low light
+(issue 15, "local exposure for backlit photos").
 
-Synthetic pairs from clean photos (default ../shared/datasets/kodak), with this seeded
-degradation per image i (numpy default_rng([seed, i])):
-  sRGB -> linear; multiply by an exposure k ~ U[0.04, 0.15]; Poisson photon noise with
-  1000*k photons at full scale (N ~ Poisson(1000*k*lin), value N/1000); Gaussian read noise
-  sigma 0.002; clip to 0..1; back to sRGB; round to 8 bits.
-Both enhancers run on the same inputs: ours (the native CLI, one thread, defaults) and the
-OpenCV reference (CLAHE clip 2 / 8x8 on L, fastNlMeansDenoisingColored h=7, gamma 1/1.4 LUT,
-unsharp mask amount 0.4 sigma 2). Printed: mean PSNR and SSIM (11x11 Gaussian window, sigma
-1.5, per channel, 'valid' region, K1 0.01, K2 0.03) against the clean photo, run times, the
-per-image CSV; no-reference figures on DICM and LIME; contact sheets (input | reference | ours).
+Image sets (DIR = the clean photos, default $ES_SHARED/datasets/kodak, the development set;
+cbsd68 is the held-out one):
+  uneven   backlit light on every photo of DIR (tools/eval/lowlight_protocols.py), k_hi 0.5..1;
+  mild     the same with k_hi 0.15..0.5;
+  uniform  one exposure 0.04..0.15 per photo (the original protocol, same images as before);
+  well     the clean photos as they are: a good enhancer gives them back (scored against the input);
+  real     DICM and LIME ($ES_SHARED/datasets/lowlight), no reference: L* < 10 %, clipped %,
+           lightness-order error, mean L*, and the night check (mean L* of the top quarter of
+           DICM 26, a night photo, whose sky should stay dark).
+Methods, on the same inputs: the input itself; the peers of tools/eval/lowlight_peers.py
+(seed-style OpenCV pipeline, Mertens exposure fusion, LIME); `before` = the native CLI with
+--before-args only (default "--shadows 0": today's global result) and `ours` = the CLI with its
+defaults plus --ours ARGS; both one batch call per set on one thread (tools/eval/lowlight_ours.py).
+Peers run in a pool of --jobs processes, one OpenCV thread each, and are cached under
+OUT/peer-cache keyed by the input's bytes and the peers' source, so a re-run after a change
+to ours only runs ours. Scores: tools/eval/lowlight_metrics.py.
+
+Printed: one table per protocol (mean PSNR, SSIM, median seconds per image), ours - before,
+the no-reference tables, the night check, stage timings. Written to --out (default
+build/eval/lowlight): per-image CSVs (uneven.csv, mild.csv, uniform.csv, well.csv, dicm.csv,
+lime.csv), contact-uneven/mild/uniform.png (input | before | ours | clean, first 8) and
+contact-backlit.png (DICM 05, 26, 33, LIME 4, 8: input | seed-style | before | ours | best peer,
+the peer with the best uneven PSNR in this run, fusion without one). With --limit N each set
+keeps its first N images, plus the five photos of contact-backlit.png in the real sets.
 """
+import os
+
+# one BLAS thread per process: the peers run in --jobs processes on a small machine
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 import argparse
 import csv
-import io
-import os
-import subprocess
+import hashlib
+import json
+import multiprocessing
+import shlex
 import sys
 import time
 
@@ -26,220 +48,351 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 SHARED = os.environ.get("ES_SHARED", os.path.join(ROOT, "..", "shared"))
+BUILD = os.environ.get("ES_BUILD", os.path.join(ROOT, "build"))
+sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+try:
+    import lowlight_peers  # noqa: E402  (LIME needs scipy)
+except ImportError as e:
+    sys.exit(f"eval: {e} (apt-get install -y python3-scipy python3-opencv python3-numpy)")
+import lowlight_metrics as M  # noqa: E402
+import lowlight_ours  # noqa: E402
+import lowlight_protocols  # noqa: E402
+import lowlight_sheets  # noqa: E402
+import machine  # noqa: E402
+
+PROTOCOLS = ("uneven", "mild", "uniform", "well", "real")
+SYNTHETIC = ("uneven", "mild", "uniform")
+PEERS = tuple(lowlight_peers.PEERS)
+METHODS = ("input", *PEERS, "before", "ours")
+REAL_SETS = ("dicm", "lime")
+BACKLIT = {"dicm": ("05", "26", "33"), "lime": ("4", "8")}
+NIGHT = ("dicm", "26")
+IMAGE_EXT = (".png", ".jpg", ".jpeg", ".bmp")
+TITLES = {
+    "uneven": "Uneven light (backlit): k_lo 0.02..0.06, k_hi 0.5..1",
+    "mild": "Mild uneven light: k_lo 0.02..0.06, k_hi 0.15..0.5",
+    "uniform": "Uniform low light: k 0.04..0.15",
+    "well": "Well-exposed originals as input (scored against the input; ideal = the input)",
+}
 
 
-def srgb_to_linear(v):
-    return np.where(v <= 0.04045, v / 12.92, ((v + 0.055) / 1.055) ** 2.4)
+# ---------------------------------------------------------------- the image sets
+
+def list_images(folder):
+    return sorted(os.path.join(folder, f) for f in os.listdir(folder) if f.lower().endswith(IMAGE_EXT))
 
 
-def linear_to_srgb(v):
-    return np.where(v <= 0.0031308, 12.92 * v, 1.055 * np.power(np.maximum(v, 0), 1 / 2.4) - 0.055)
+def stem(path):
+    return os.path.splitext(os.path.basename(path))[0]
 
 
-def degrade(rgb8, rng):
-    lin = srgb_to_linear(rgb8.astype(np.float64) / 255.0)
-    k = rng.uniform(0.04, 0.15)
-    photons = rng.poisson(lin * 1000.0 * k)
-    noisy = photons / 1000.0 + rng.normal(0.0, 0.002, lin.shape)
-    out = np.clip(np.round(linear_to_srgb(np.clip(noisy, 0, 1)) * 255.0), 0, 255).astype(np.uint8)
-    return out, k
+def limited(files, limit, keep=()):
+    """The first `limit` files (all if 0), plus any whose stem is in keep."""
+    if not limit:
+        return files
+    return [f for i, f in enumerate(files) if i < limit or stem(f) in keep]
 
 
-def reference(bgr):
-    """The product spec's OpenCV pipeline, step by step."""
-    lab = cv2.cvtColor(bgr, cv2.COLOR_BGR2LAB)
-    lab[:, :, 0] = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(lab[:, :, 0])
-    img = cv2.cvtColor(lab, cv2.COLOR_LAB2BGR)
-    img = cv2.fastNlMeansDenoisingColored(img, None, 7, 7, 7, 21)
-    lut = np.clip(np.round(255.0 * (np.arange(256) / 255.0) ** (1 / 1.4)), 0, 255).astype(np.uint8)
-    img = cv2.LUT(img, lut)
-    blur = cv2.GaussianBlur(img, (0, 0), 2)
-    return cv2.addWeighted(img, 1.4, blur, -0.4, 0)
+def degrade_task(task):
+    """Worker: one synthetic input written as PNG; returns (protocol, path, facts)."""
+    protocol, clean_path, i, seed, path = task
+    rgb = cv2.imread(clean_path, cv2.IMREAD_COLOR)[:, :, ::-1]
+    low, facts = lowlight_protocols.degrade(protocol, rgb, seed, i)
+    cv2.imwrite(path, np.ascontiguousarray(low[:, :, ::-1]))
+    return protocol, path, facts
 
 
-def psnr(a, b):
-    mse = np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2)
-    return 99.0 if mse == 0 else 10 * np.log10(255.0 ** 2 / mse)
+def make_sets(args, pool):
+    """{set name: {"kind", "inputs": [paths], "refs": {input: clean or None}, "facts": {...}}}."""
+    all_clean = list_images(args.clean)
+    clean = limited(all_clean, args.limit)
+    sets, tasks = {}, []
+    for p in (p for p in SYNTHETIC if p in args.protocols):
+        folder = os.path.join(args.out, p, "input")
+        os.makedirs(folder, exist_ok=True)
+        inputs = [os.path.join(folder, stem(c) + ".png") for c in clean]
+        sets[p] = {"kind": "synthetic", "inputs": inputs, "refs": dict(zip(inputs, clean)), "facts": {}}
+        # i is the photo's index in DIR, so --limit keeps each photo's degradation
+        tasks += [(p, c, all_clean.index(c), args.seed, path) for c, path in zip(clean, inputs)]
+    for protocol, path, facts in pool.imap_unordered(degrade_task, tasks):
+        sets[protocol]["facts"][path] = facts
+    if "well" in args.protocols:
+        sets["well"] = {"kind": "well", "inputs": clean, "refs": {c: c for c in clean}, "facts": {}}
+    if "real" in args.protocols:
+        for name in REAL_SETS:
+            folder = os.path.join(SHARED, "datasets", "lowlight", name)
+            if not os.path.isdir(folder):
+                print(f"SKIP {name}: {folder} not found")
+                continue
+            files = limited(list_images(folder), args.limit, BACKLIT.get(name, ()))
+            sets[name] = {"kind": "real", "inputs": files, "refs": dict.fromkeys(files), "facts": {}}
+    return sets
 
 
-def ssim(a, b):
-    """Wang et al. 2004: 11x11 Gaussian (sigma 1.5), per channel, mean over the valid region."""
-    g = cv2.getGaussianKernel(11, 1.5)
-    win = g @ g.T
-    c1, c2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
-    vals = []
-    for ch in range(a.shape[2]):
-        x, y = a[:, :, ch].astype(np.float64), b[:, :, ch].astype(np.float64)
-        f = lambda z: cv2.filter2D(z, -1, win, borderType=cv2.BORDER_REFLECT)[5:-5, 5:-5]
-        mx, my = f(x), f(y)
-        sxx, syy, sxy = f(x * x) - mx * mx, f(y * y) - my * my, f(x * y) - mx * my
-        m = ((2 * mx * my + c1) * (2 * sxy + c2)) / ((mx * mx + my * my + c1) * (sxx + syy + c2))
-        vals.append(m.mean())
-    return float(np.mean(vals))
+# ---------------------------------------------------------------- running the methods
+
+def run_ours(args, sets):
+    """ours and before on every set: {set: {method: ({input: output}, {input: seconds})}}."""
+    runs = {}
+    for name, s in sets.items():
+        runs[name] = {}
+        for method, extra in (("before", args.before), ("ours", args.ours)):
+            runs[name][method] = lowlight_ours.run(args.cli, s["inputs"], os.path.join(args.out, name, method), extra)
+    return runs
 
 
-def noise_sigma(bgr):
-    """Immerkaer's fast noise estimate on luma (grey levels)."""
-    g = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY).astype(np.float64)
-    k = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float64)
-    r = cv2.filter2D(g, -1, k)[1:-1, 1:-1]
-    return float(np.sqrt(np.pi / 2) * np.abs(r).sum() / (6.0 * r.size))
+def peer_source_key():
+    """Changes whenever a peer's code (or what it imports from here) or OpenCV changes."""
+    h = hashlib.sha1(cv2.__version__.encode())
+    for mod in ("lowlight_peers.py", "lime.py", "lowlight_protocols.py"):
+        with open(os.path.join(HERE, mod), "rb") as f:
+            h.update(f.read())
+    return h.hexdigest()[:12]
 
 
-def mean_l(bgr):
-    return float(cv2.cvtColor(bgr, cv2.COLOR_BGR2LAB)[:, :, 0].mean() * 100 / 255)
+def peer_task(task):
+    """Worker: one peer on one input, through the cache. Returns (peer, input, output, s, cached)."""
+    peer, src, cache_dir, source_key = task
+    with open(src, "rb") as f:
+        key = hashlib.sha1(source_key.encode() + f.read()).hexdigest()[:20]
+    png, meta = os.path.join(cache_dir, peer, key + ".png"), os.path.join(cache_dir, peer, key + ".json")
+    if os.path.exists(png) and os.path.exists(meta):
+        with open(meta) as f:
+            return peer, src, png, json.load(f)["seconds"], True
+    img = cv2.imread(src, cv2.IMREAD_COLOR)
+    t0 = time.perf_counter()
+    out = lowlight_peers.PEERS[peer](img)
+    dt = time.perf_counter() - t0
+    os.makedirs(os.path.dirname(png), exist_ok=True)
+    cv2.imwrite(png + ".tmp.png", out)
+    os.replace(png + ".tmp.png", png)
+    with open(meta, "w") as f:
+        json.dump({"seconds": dt, "input": src}, f)
+    return peer, src, png, dt, False
 
 
-def clipped(bgr):
-    return float((bgr.max(axis=2) >= 255).mean()), float((bgr.max(axis=2) <= 0).mean())
+def run_peers(args, sets, pool):
+    """Every peer on every input of every set; the same input file is computed once."""
+    inputs = sorted({f for s in sets.values() for f in s["inputs"]}, key=lambda f: -os.path.getsize(f))
+    cache = os.path.join(args.out, "peer-cache")
+    key = peer_source_key()
+    tasks = [(peer, f, cache, key) for f in inputs for peer in ("LIME", "fusion", "seed-style")]
+    done, cached = {}, 0
+    for peer, src, png, dt, hit in pool.imap_unordered(peer_task, tasks):
+        done[(peer, src)] = (png, dt)
+        cached += hit
+    runs = {}
+    for name, s in sets.items():
+        runs[name] = {p: ({f: done[(p, f)][0] for f in s["inputs"]}, {f: done[(p, f)][1] for f in s["inputs"]})
+                      for p in PEERS}
+    return runs, len(tasks), cached
 
 
-def run_ours(cli, inputs, outdir, extra):
-    """One batch call of the native CLI on one thread; per-image times from its progress lines."""
-    os.makedirs(outdir, exist_ok=True)
-    p = subprocess.run([cli, "enhance", *inputs, "-o", outdir, "--threads", "1", *extra], capture_output=True, text=True)
-    times = {}
-    for line in p.stderr.splitlines():
-        if line.startswith("[") and " -> " in line and line.endswith(" ms)"):
-            src = line.split("] ", 1)[1].split(" -> ")[0]
-            times[src] = float(line.rsplit("(", 1)[1].split()[0]) / 1000.0
-        elif "error" in line:
-            print(line, file=sys.stderr)
-    outs = {}
-    for f in inputs:
-        stem = os.path.splitext(os.path.basename(f))[0]
-        ext = ".jpg" if f.lower().endswith((".jpg", ".jpeg")) else ".png"
-        outs[f] = os.path.join(outdir, stem + "-enhanced" + ext)
-    return outs, times
+# ---------------------------------------------------------------- scoring
+
+def score_task(task):
+    """Worker: the scores of every method on one image. Returns (set, input, {method: {...}})."""
+    name, kind, src, ref_path, outputs = task
+    inp = cv2.imread(src, cv2.IMREAD_COLOR)
+    ref = cv2.imread(ref_path, cv2.IMREAD_COLOR) if ref_path else None
+    scores = {}
+    for method, path in outputs.items():
+        img = inp if method == "input" else cv2.imread(path, cv2.IMREAD_COLOR)
+        if img is None:
+            continue
+        if kind == "real":
+            s = {"dark_pct": M.dark_percent(img), "clipped_pct": M.clipped_percent(img),
+                 "loe": M.loe(inp, img), "mean_l": M.mean_lightness(img)}
+            if (name, stem(src)) == NIGHT:
+                s["top_l"] = M.top_quarter_lightness(img)
+        else:
+            s = {"psnr": M.psnr(img, ref), "ssim": M.ssim(img, ref)}
+            if kind == "well":
+                s["delta_l"] = M.mean_abs_delta_l(inp, img)
+        scores[method] = s
+    return name, src, scores
 
 
-def thumb(img, h=200):
-    return cv2.resize(img, (max(1, round(img.shape[1] * h / img.shape[0])), h), interpolation=cv2.INTER_AREA)
+def score(sets, runs, pool):
+    """{set: {input: {method: {metric: value}}}}."""
+    tasks = []
+    for name, s in sets.items():
+        for f in s["inputs"]:
+            outputs = {"input": f, **{m: runs[name][m][0].get(f) for m in METHODS[1:]}}
+            tasks.append((name, s["kind"], f, s["refs"][f], {m: p for m, p in outputs.items() if p}))
+    result = {name: {} for name in sets}
+    for name, src, scores in pool.imap_unordered(score_task, tasks):
+        result[name][src] = scores
+    return result
 
 
-def sheet(rows, path, h=200):
-    """rows of (label, [images]) -> one PNG; each row scaled to height h."""
-    strips = [np.hstack([thumb(im, h) for im in ims]) for _, ims in rows]
-    w = max(s.shape[1] for s in strips)
-    strips = [np.pad(s, ((0, 4), (0, w - s.shape[1]), (0, 0)), constant_values=32) for s in strips]
-    cv2.imwrite(path, np.vstack(strips))
+# ---------------------------------------------------------------- reporting
+
+def column(scores, method, metric):
+    vals = [per[method][metric] for per in scores.values() if method in per and metric in per[method]]
+    return float(np.mean(vals)) if vals else float("nan")
 
 
-def synthetic(args, cli):
-    files = sorted(f for f in os.listdir(args.clean) if f.lower().endswith((".png", ".jpg", ".bmp")))
-    if args.limit:
-        files = files[: args.limit]
-    inp_dir = os.path.join(args.out, "synthetic", "input")
-    os.makedirs(inp_dir, exist_ok=True)
-    clean, inputs, ks = {}, [], {}
-    for i, f in enumerate(files):
-        bgr = cv2.imread(os.path.join(args.clean, f), cv2.IMREAD_COLOR)
-        low, k = degrade(bgr[:, :, ::-1], np.random.default_rng([args.seed, i]))
-        path = os.path.join(inp_dir, os.path.splitext(f)[0] + ".png")
-        cv2.imwrite(path, low[:, :, ::-1].copy())
-        clean[path], ks[path] = bgr, k
-        inputs.append(path)
-    outs, times = run_ours(cli, inputs, os.path.join(args.out, "synthetic", "ours"), args.ours)
-    rows, table = [], []
-    ref_dir = os.path.join(args.out, "synthetic", "reference")
-    os.makedirs(ref_dir, exist_ok=True)
-    for path in inputs:
-        low = cv2.imread(path)
-        t0 = time.perf_counter()
-        ref = reference(low)
-        t_ref = time.perf_counter() - t0
-        cv2.imwrite(os.path.join(ref_dir, os.path.basename(path)), ref)
-        ours = cv2.imread(outs[path])
-        c = clean[path]
-        table.append({"image": os.path.basename(path), "k": round(ks[path], 4),
-                      "psnr_ref": round(psnr(ref, c), 3), "ssim_ref": round(ssim(ref, c), 4), "time_ref_s": round(t_ref, 3),
-                      "psnr_ours": round(psnr(ours, c), 3), "ssim_ours": round(ssim(ours, c), 4), "time_ours_s": times.get(path, float("nan"))})
-        rows.append((path, [low, ref, ours, c]))
-    sheet(rows[:8], os.path.join(args.out, "contact-synthetic.png"))
-    return table
+def median_time(runs, method):
+    t = list(runs[method][1].values())
+    return float(np.median(t)) if t else float("nan")
 
 
-def well_exposed(args, cli):
-    """The clean photos themselves should come out nearly unchanged."""
-    files = sorted(os.path.join(args.clean, f) for f in os.listdir(args.clean) if f.lower().endswith((".png", ".jpg", ".bmp")))
-    if args.limit:
-        files = files[: args.limit]
-    outs, _ = run_ours(cli, files, os.path.join(args.out, "well-exposed"), args.ours)
-    dl, ps = [], []
-    for f in files:
-        a, b = cv2.imread(f), cv2.imread(outs[f])
-        la = cv2.cvtColor(a, cv2.COLOR_BGR2LAB)[:, :, 0].astype(np.float64) * 100 / 255
-        lb = cv2.cvtColor(b, cv2.COLOR_BGR2LAB)[:, :, 0].astype(np.float64) * 100 / 255
-        dl.append(np.abs(la - lb).mean())
-        ps.append(psnr(a, b))
-    return float(np.mean(dl)), float(np.mean(ps)), float(np.max(dl)), float(np.min(ps))
+def print_reference_table(name, n, scores, runs):
+    well = name == "well"
+    print(f"\n{TITLES[name]} ({n} images)")
+    extra = f" {'|dL*|':>6s}" if well else ""
+    print(f"  {'':12s} {'PSNR dB':>8s} {'SSIM':>7s}{extra} {'s/image':>8s}")
+    for m in METHODS:
+        if well and m == "input":
+            print(f"  {'input':12s} {'(the reference)':>16s}")
+            continue
+        t = "" if m == "input" else f"{median_time(runs, m):8.3f}"
+        dl = f" {column(scores, m, 'delta_l'):6.2f}" if well else ""
+        print(f"  {m:12s} {column(scores, m, 'psnr'):8.2f} {column(scores, m, 'ssim'):7.4f}{dl} {t}")
+    dp = column(scores, "ours", "psnr") - column(scores, "before", "psnr")
+    ds = column(scores, "ours", "ssim") - column(scores, "before", "ssim")
+    print(f"  ours - before: {dp:+.2f} dB PSNR, {ds:+.4f} SSIM")
+    if well:
+        worst_dl = max(per["ours"]["delta_l"] for per in scores.values() if "ours" in per)
+        worst_p = min(per["ours"]["psnr"] for per in scores.values() if "ours" in per)
+        print(f"  ours, worst image: |dL*| {worst_dl:.2f}, PSNR {worst_p:.2f} dB")
 
 
-def no_reference(args, cli, name, folder):
-    if not os.path.isdir(folder):
-        print(f"SKIP {name}: {folder} not found")
-        return None
-    files = sorted(os.path.join(folder, f) for f in os.listdir(folder) if f.lower().endswith((".png", ".jpg", ".jpeg", ".bmp")))
-    if args.limit:
-        files = files[: args.limit]
-    outs, times = run_ours(cli, files, os.path.join(args.out, name, "ours"), args.ours)
-    stats = {"in": [], "ref": [], "ours": []}
+def print_real_table(name, n, scores, runs):
+    print(f"\n{name.upper()} ({n} photos, no reference)")
+    print(f"  {'':12s} {'L*<10 %':>8s} {'clipped %':>9s} {'LOE':>7s} {'mean L*':>8s} {'s/image':>8s}")
+    for m in METHODS:
+        t = "" if m == "input" else f"{median_time(runs, m):8.3f}"
+        print(f"  {m:12s} {column(scores, m, 'dark_pct'):8.1f} {column(scores, m, 'clipped_pct'):9.2f}"
+              f" {column(scores, m, 'loe'):7.1f} {column(scores, m, 'mean_l'):8.1f} {t}")
+
+
+def print_night(scores):
+    per = next((v for f, v in scores.items() if stem(f) == NIGHT[1]), None)
+    if per is None:
+        print(f"\nNight check: {NIGHT[0].upper()} {NIGHT[1]} not in this run")
+        return
+    vals = ", ".join(f"{m} {per[m]['top_l']:.1f}" for m in METHODS if m in per)
+    print(f"\nNight check, {NIGHT[0].upper()} {NIGHT[1]}: mean L* of the top quarter: {vals}")
+
+
+def write_csv(path, s, scores, runs):
+    """One row per image: the protocol's facts, then metric_method columns and times."""
     rows = []
-    for f in files:
-        low = cv2.imread(f)
-        ref = reference(low)
-        ours = cv2.imread(outs[f])
-        for key, im in (("in", low), ("ref", ref), ("ours", ours)):
-            hi, lo = clipped(im)
-            stats[key].append((mean_l(im), hi, lo, noise_sigma(im)))
-        rows.append((f, [low, ref, ours]))
-    sheet(rows[:12], os.path.join(args.out, f"contact-{name}.png"))
-    return {k: np.mean(np.array(v), axis=0) for k, v in stats.items()}, np.median(list(times.values())) if times else float("nan")
+    for f in s["inputs"]:
+        row = {"image": os.path.basename(f)}
+        row.update({k: round(v, 5) for k, v in s["facts"].get(f, {}).items()})
+        for m, vals in scores.get(f, {}).items():
+            row.update({f"{k}_{m}": round(v, 4) for k, v in vals.items()})
+            if m != "input":
+                row[f"time_s_{m}"] = round(runs[m][1].get(f, float("nan")), 3)
+        rows.append(row)
+    fields = list(dict.fromkeys(k for r in rows for k in r))
+    with open(path, "w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=fields)
+        w.writeheader()
+        w.writerows(rows)
+
+
+def best_peer(scores):
+    """The peer with the highest mean uneven PSNR in this run; fusion without an uneven run."""
+    if "uneven" not in scores:
+        return "fusion"
+    return max(PEERS, key=lambda p: column(scores["uneven"], p, "psnr"))
+
+
+def read(path):
+    img = cv2.imread(path, cv2.IMREAD_COLOR) if path else None
+    return img if img is not None else np.zeros((64, 64, 3), np.uint8)
+
+
+def write_sheets(args, sets, runs, peer):
+    for p in (p for p in SYNTHETIC if p in sets):
+        rows = [(stem(f), [read(f), read(runs[p]["before"][0].get(f)), read(runs[p]["ours"][0].get(f)),
+                           read(sets[p]["refs"][f])]) for f in sets[p]["inputs"][:8]]
+        lowlight_sheets.sheet(rows, ["input", "before", "ours", "clean"], os.path.join(args.out, f"contact-{p}.png"))
+    rows = []
+    for name, stems in BACKLIT.items():
+        for f in (f for f in sets.get(name, {}).get("inputs", []) if stem(f) in stems):
+            r = runs[name]
+            rows.append((f"{name.upper()} {stem(f)}", [read(f)] + [read(r[m][0].get(f)) for m in ("seed-style", "before", "ours", peer)]))
+    lowlight_sheets.sheet(rows, ["input", "seed-style", "before", "ours", f"best peer: {peer}"],
+                          os.path.join(args.out, "contact-backlit.png"))
+
+
+# ---------------------------------------------------------------- main
+
+def worker_init():
+    cv2.setNumThreads(1)
+
+
+def parse_args():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("clean", nargs="?", default=os.path.join(SHARED, "datasets", "kodak"))
+    ap.add_argument("--out", default=os.path.join(BUILD, "eval", "lowlight"))
+    ap.add_argument("--cli", default=os.path.join(BUILD, "native", "studio-cli"))
+    ap.add_argument("--seed", type=int, default=2016)
+    ap.add_argument("--limit", type=int, default=0, help="only the first N images of each set")
+    ap.add_argument("--protocols", default=",".join(PROTOCOLS), help="comma list of " + ",".join(PROTOCOLS))
+    ap.add_argument("--no-lowlight-sets", action="store_true", help="skip DICM and LIME (= no 'real')")
+    ap.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="processes for the peers (2)")
+    ap.add_argument("--before-args", default="--shadows 0",
+                    help="options of `before`, the baseline run of the CLI (default '--shadows 0'; '' = defaults)")
+    ap.add_argument("--ours", nargs=argparse.REMAINDER, default=[], help="options passed to `studio enhance` (last)")
+    args = ap.parse_args()
+    args.protocols = [p for p in args.protocols.split(",") if p]
+    unknown = set(args.protocols) - set(PROTOCOLS)
+    if unknown:
+        ap.error(f"unknown protocol(s) {', '.join(sorted(unknown))}")
+    if args.no_lowlight_sets:
+        args.protocols = [p for p in args.protocols if p != "real"]
+    args.before = shlex.split(args.before_args)
+    if not os.path.isdir(args.clean):
+        sys.exit(f"eval: {args.clean} not found")
+    if not os.access(args.cli, os.X_OK):
+        sys.exit(f"eval: {args.cli} not built (tools/studio build)")
+    return args
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("clean", nargs="?", default=os.path.join(SHARED, "datasets", "kodak"))
-    ap.add_argument("--out", default=os.path.join(ROOT, "build", "eval", "lowlight"))
-    ap.add_argument("--cli", default=os.path.join(ROOT, "build", "native", "studio-cli"))
-    ap.add_argument("--seed", type=int, default=2016)
-    ap.add_argument("--limit", type=int, default=0, help="only the first N images of each set")
-    ap.add_argument("--no-lowlight-sets", action="store_true", help="skip DICM and LIME")
-    ap.add_argument("--ours", nargs=argparse.REMAINDER, default=[], help="options passed to `studio enhance` (last)")
-    args = ap.parse_args()
-    if not os.path.isdir(args.clean):
-        sys.exit(f"eval: {args.clean} not found")
+    args = parse_args()
     os.makedirs(args.out, exist_ok=True)
-    table = synthetic(args, args.cli)
-    m = lambda key: float(np.mean([r[key] for r in table]))
-    med = lambda key: float(np.median([r[key] for r in table]))
-    print(f"Synthetic low light from {os.path.abspath(args.clean)} ({len(table)} images, seed {args.seed})")
-    print(f"  {'':18s} {'PSNR dB':>8s} {'SSIM':>7s} {'median time':>12s}")
-    print(f"  {'OpenCV reference':18s} {m('psnr_ref'):8.2f} {m('ssim_ref'):7.4f} {med('time_ref_s'):10.3f} s")
-    print(f"  {'ours (1 thread)':18s} {m('psnr_ours'):8.2f} {m('ssim_ours'):7.4f} {med('time_ours_s'):10.3f} s")
-    print(f"  ours - reference: {m('psnr_ours') - m('psnr_ref'):+.2f} dB PSNR, {m('ssim_ours') - m('ssim_ref'):+.4f} SSIM")
-    dl, ps, dl_max, ps_min = well_exposed(args, args.cli)
-    print(f"  well-exposed inputs (the clean photos): mean |delta L| {dl:.2f} (worst {dl_max:.2f}), PSNR vs input {ps:.2f} dB (worst {ps_min:.2f})")
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=list(table[0].keys()))
-    w.writeheader()
-    w.writerows(table)
-    with open(os.path.join(args.out, "synthetic.csv"), "w") as f:
-        f.write(buf.getvalue())
-    print("\nper image (CSV, also in synthetic.csv):")
-    print(buf.getvalue())
-    if not args.no_lowlight_sets:
-        shared = os.path.join(SHARED, "datasets", "lowlight")
-        for name in ("dicm", "lime"):
-            r = no_reference(args, args.cli, name, os.path.join(shared, name))
-            if not r:
-                continue
-            stats, t = r
-            print(f"{name.upper()} (no reference): mean L, clipped-white fraction, black fraction, noise sigma (grey levels)")
-            for key, label in (("in", "input"), ("ref", "OpenCV reference"), ("ours", "ours")):
-                L, hi, lo, sg = stats[key]
-                print(f"  {label:18s} L {L:6.2f}  white {hi:7.4f}  black {lo:7.4f}  noise {sg:6.2f}")
-    print(f"\ncontact sheets (input | reference | ours [| clean]): {os.path.abspath(args.out)}/contact-*.png")
+    t_start = time.perf_counter()
+    stages = []
+    print(f"machine: {machine.cpu()}")
+    print(f"clean set {os.path.abspath(args.clean)}, seed {args.seed}; ours: {' '.join(args.ours) or 'defaults'}; "
+          f"before: {' '.join(args.before) or 'defaults'}; peers in {args.jobs} process(es), 1 OpenCV thread each")
+    with multiprocessing.Pool(args.jobs, initializer=worker_init) as pool:
+        t0 = time.perf_counter()
+        sets = make_sets(args, pool)
+        stages.append(("degrade", time.perf_counter() - t0))
+        t0 = time.perf_counter()
+        runs = run_ours(args, sets)
+        stages.append(("ours + before (CLI)", time.perf_counter() - t0))
+        t0 = time.perf_counter()
+        peer_runs, n_tasks, n_cached = run_peers(args, sets, pool)
+        stages.append((f"peers ({n_tasks} runs, {n_cached} cached)", time.perf_counter() - t0))
+        for name in runs:
+            runs[name].update(peer_runs[name])
+        t0 = time.perf_counter()
+        scores = score(sets, runs, pool)
+        stages.append(("scores", time.perf_counter() - t0))
+    for name, s in sets.items():
+        write_csv(os.path.join(args.out, f"{name}.csv"), s, scores[name], runs[name])
+        if s["kind"] == "real":
+            print_real_table(name, len(s["inputs"]), scores[name], runs[name])
+            if name == NIGHT[0]:
+                print_night(scores[name])
+        else:
+            print_reference_table(name, len(s["inputs"]), scores[name], runs[name])
+    peer = best_peer(scores)
+    write_sheets(args, sets, runs, peer)
+    print("\ns/image: median per image, one thread (ours: the CLI's own figure; peers: the Python call)")
+    print(f"best peer (uneven PSNR): {peer}")
+    print(f"written to {os.path.abspath(args.out)}: {', '.join(n + '.csv' for n in sets)}, contact-*.png")
+    print("time: " + ", ".join(f"{label} {t:.0f} s" for label, t in stages) + f"; total {time.perf_counter() - t_start:.0f} s")
 
 
 if __name__ == "__main__":
