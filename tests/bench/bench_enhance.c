@@ -1,4 +1,5 @@
-/* bench_enhance.c - time studio_enhance on one image: `bench_enhance FILE [RUNS] [THREADS]`.
+/* bench_enhance.c - time studio_enhance on one image:
+ * `bench_enhance FILE [RUNS] [THREADS] [NAME=VALUE,...]` (options as the CLI names them).
  * Prints one line: size, threads, median and min milliseconds over RUNS, megapixels per
  * second, and peak memory (process RSS natively; the WASM heap's size under Node).
  * tools/studio bench enhance runs it natively and as WASM next to the OpenCV reference. */
@@ -6,16 +7,26 @@
 #include "cli/readfile.h"
 #include "bench_util.h"
 
+#include <string.h>
+
 
 int main(int argc, char **argv) {
   bench_reset_peak();
   int runs;
   studio_image img, out;
-  studio_ctx *ctx = bench_open(argc, argv, "bench_enhance FILE [RUNS] [THREADS]", &runs, &img);
+  studio_ctx *ctx = bench_open(argc, argv, "bench_enhance FILE [RUNS] [THREADS] [NAME=VALUE,...]", &runs, &img);
+  studio_enhance_options opt;
+  studio_enhance_defaults(&opt);
+  for (char *item = argc > 4 ? strtok(argv[4], ",") : NULL; item; item = strtok(NULL, ",")) {
+    char *eq = strchr(item, '=');
+    if (!eq) { fprintf(stderr, "bench_enhance: option '%s' is not NAME=VALUE\n", item); return 2; }
+    *eq = 0;
+    if (studio_enhance_set(ctx, &opt, item, eq + 1)) { fprintf(stderr, "bench_enhance: %s\n", studio_error(ctx)); return 2; }
+  }
   double before = bench_peak_mb(), t[100];
   for (int r = 0; r < runs; r++) {
     double t0 = bench_now_ms();
-    if (studio_enhance(ctx, &img, NULL, &out)) { fprintf(stderr, "enhance: %s\n", studio_error(ctx)); return 1; }
+    if (studio_enhance(ctx, &img, &opt, &out)) { fprintf(stderr, "enhance: %s\n", studio_error(ctx)); return 1; }
     t[r] = bench_now_ms() - t0;
     studio_image_free(&out);
   }
