@@ -236,7 +236,8 @@ async function showResult(item) {
 function options(forMode) {
   const f = $(`#options-${forMode}`);
   const num = (n) => Number(f.elements[n].value);
-  if (forMode === 'enhance') return { strength: num('strength'), denoise: num('denoise') < 0 ? 'auto' : num('denoise'), sharpen: num('sharpen') };
+  const auto = (n) => (num(n) < 0 ? 'auto' : num(n)); // a slider's far-left notch
+  if (forMode === 'enhance') return { strength: num('strength'), denoise: auto('denoise'), shadows: auto('shadows'), highlights: num('highlights'), sharpen: num('sharpen') };
   return { vibrance: num('vibrance'), saturation: num('saturation'), size: num('size'), edgeAware: f.elements.edgeAware.checked, trust: num('trust') };
 }
 
@@ -329,19 +330,22 @@ async function run(item, m) {
   }
 }
 
+// A slider whose range starts below 0 has an "auto" notch there (denoise, shadows).
+const sliderText = (input) => (Number(input.min) < 0 && Number(input.value) < 0 ? 'auto' : Number(input.value).toFixed(2));
+
 // Option changes rerun the selected photo (colorize: from the cached distribution, fast).
 let rerunTimer = 0;
 for (const f of document.querySelectorAll('form.panel')) {
   f.addEventListener('submit', (e) => e.preventDefault());
   f.addEventListener('input', (e) => {
     const out = f.querySelector(`output[for="${e.target.id}"]`);
-    if (out) out.value = e.target.id === 'denoise' && Number(e.target.value) < 0 ? 'auto' : Number(e.target.value).toFixed(2);
+    if (out) out.value = sliderText(e.target);
     clearTimeout(rerunTimer);
     rerunTimer = setTimeout(rerun, 200);
     if (f.dataset.mode === 'colorize') hints.refresh();
   });
   f.addEventListener('reset', () => setTimeout(() => {
-    for (const out of f.querySelectorAll('output')) out.value = out.htmlFor.value === 'denoise' ? 'auto' : Number($(`#${out.htmlFor.value}`).value).toFixed(2);
+    for (const out of f.querySelectorAll('output')) out.value = sliderText($(`#${out.htmlFor.value}`));
     rerun();
   }));
 }

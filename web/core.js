@@ -211,7 +211,8 @@ class Core {
 
   /** Low-light enhancement. input: encoded bytes or {width, height, channels?, data};
    *  options: {strength, denoise ('auto' or 0..1), localContrast, clipLimit, tiles, sharpen,
-   *  exposure}; names and ranges are the core's (studio.h), and so are the messages. */
+   *  exposure, shadows ('auto' or 0..1), highlights (0..1)}; names and ranges are the core's
+   *  (studio.h), and so are the messages. */
   enhance(input, options = {}) {
     const M = this.M, img = this.image(input), opts = M._es_wasm_enhance_options();
     try {

@@ -111,7 +111,8 @@ class Studio {
   resize(image, width, height, { filter = 'bilinear' } = {}) { return this.call('resize', [plain(image), width, height, { filter }]); }
   /** Brighten a dark photo: encoded bytes or an image in, an image out. Options (ranges and
    *  defaults in studio.h): strength, denoise ('auto' | 0..1), localContrast, clipLimit,
-   *  tiles, sharpen, exposure; onProgress(stage, fraction). */
+   *  tiles, sharpen, exposure, shadows ('auto' | 0..1: local exposure for backlit photos),
+   *  highlights (0..1); onProgress(stage, fraction). */
   enhance(input, { onProgress, ...options } = {}) {
     const arg = ArrayBuffer.isView(input) || input instanceof ArrayBuffer ? input : plain(input);
     return this.call('enhance', [arg, options], { onProgress });

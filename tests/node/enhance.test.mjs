@@ -12,27 +12,41 @@ import { NATIVE_CLI, ROOT, run } from './helpers.mjs';
 import { photoImage } from './photos.mjs';
 
 // The dark, noisy scene of photos.mjs, at odd sizes.
-const fixture = (width = 333, height = 217) => photoImage({ kind: 'dark', width, height });
+const fixture = (width = 120, height = 80) => photoImage({ kind: 'dark', width, height });
 
-test('WASM enhance equals native enhance (within 1 level), both builds', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-enh-'));
-  const st = await loadCore({ build: 'st' });
-  const png = st.encode(fixture(), { format: 'png' });
-  fs.writeFileSync(path.join(dir, 'dark.png'), png);
-  const r = await run(NATIVE_CLI, ['enhance', path.join(dir, 'dark.png'), path.join(dir, 'native.png'), '--threads', '1']);
-  assert.equal(r.code, 0, r.stderr);
-  const native = st.decode(fs.readFileSync(path.join(dir, 'native.png')));
-  for (const [build, core] of [['st', st], ['mt', await loadCore({ build: 'mt', threads: 2 })]]) {
-    const out = core.enhance(png);
-    let max = 0;
-    for (let i = 0; i < out.data.length; i++) max = Math.max(max, Math.abs(out.data[i] - native.data[i]));
-    assert.ok(max <= 1, `${build}: differs from native by ${max} levels`);
-    if (build === 'mt') core.dispose();
-  }
-  const mean = (img) => img.data.reduce((a, b) => a + b, 0) / img.data.length;
-  assert.ok(mean(native) > mean(fixture()) + 25, 'the dark fixture got brighter');
-  st.dispose();
-});
+// Equal within 1 level, both builds: the dark scene (one gain), and the backlit one, whose
+// ground the local exposure stage lifts (checked against shadows 0 too).
+for (const kind of ['dark', 'backlit']) {
+  test(`WASM enhance equals native enhance (within 1 level), both builds: ${kind}`, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-enh-'));
+    const st = await loadCore({ build: 'st' });
+    const input = photoImage({ kind, width: 333, height: 217 });
+    const png = st.encode(input, { format: 'png' });
+    fs.writeFileSync(path.join(dir, 'in.png'), png);
+    const r = await run(NATIVE_CLI, ['enhance', path.join(dir, 'in.png'), path.join(dir, 'native.png'), '--threads', '1']);
+    assert.equal(r.code, 0, r.stderr);
+    const native = st.decode(fs.readFileSync(path.join(dir, 'native.png')));
+    for (const [build, core] of [['st', st], ['mt', await loadCore({ build: 'mt', threads: 2 })]]) {
+      const out = core.enhance(png);
+      let max = 0;
+      for (let i = 0; i < out.data.length; i++) max = Math.max(max, Math.abs(out.data[i] - native.data[i]));
+      assert.ok(max <= 1, `${build}: differs from native by ${max} levels`);
+      if (build === 'mt') core.dispose();
+    }
+    const mean = (img, rows = [0, img.height]) => {
+      let sum = 0;
+      for (let i = rows[0] * img.width * 3; i < rows[1] * img.width * 3; i++) sum += img.data[i];
+      return sum / ((rows[1] - rows[0]) * img.width * 3);
+    };
+    if (kind === 'dark') assert.ok(mean(native) > mean(input) + 25, 'the dark fixture got brighter');
+    else { // the ground (bottom third) lifted well beyond what one gain for the photo gives
+      const ground = [Math.round(input.height * 0.7), input.height];
+      const global = st.enhance(png, { shadows: 0 });
+      assert.ok(mean(native, ground) > mean(global, ground) + 15, `ground ${mean(input, ground).toFixed(1)} -> ${mean(global, ground).toFixed(1)} (shadows 0) -> ${mean(native, ground).toFixed(1)}`);
+    }
+    st.dispose();
+  });
+}
 
 test('studio.enhance: images or bytes in, progress out, errors named', async (t) => {
   const studio = await createStudio({ threads: 2 });
@@ -46,6 +60,11 @@ test('studio.enhance: images or bytes in, progress out, errors named', async (t)
   assert.deepEqual(same.data, img.data, 'strength 0 returns the input');
   await assert.rejects(studio.enhance(img, { strength: 3 }), (e) => e.code === 'argument' && /strength must be in 0\.\.1/.test(e.message));
   await assert.rejects(studio.enhance(img, { glow: 1 }), /unknown enhance option 'glow'/);
+  // local exposure's two options: shadows takes 'auto' or 0..1, highlights 0..1
+  for (const shadows of ['auto', 0, 0.5, 1]) assert.equal((await studio.enhance(img, { shadows, highlights: 0.5 })).width, 120);
+  await assert.rejects(studio.enhance(img, { shadows: 1.5 }), (e) => e.code === 'argument' && /shadows must be in 0\.\.1, not 1\.5/.test(e.message));
+  await assert.rejects(studio.enhance(img, { highlights: 'auto' }), /enhance option highlights needs a number, not 'auto'/);
+  await assert.rejects(studio.enhance(img, { highlights: -0.1 }), /highlights must be in 0\.\.1/);
   await assert.rejects(studio.enhance(new Uint8Array([1, 2, 3])), (e) => e.code === 'format');
 });
 
