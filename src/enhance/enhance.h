@@ -61,7 +61,7 @@ typedef struct {
   float range;      /* stops under the bright regions' level that dark regions are lifted toward */
   float bright;     /* log2 linear luminance above which regions are held back */
   float floor;      /* log2: regions at or below it are noise or black, not scene, and stay as they are */
-  float black;      /* log2: the most a photo's darkest regions' level counts as black */
+  float black;      /* log2: black, what ES_LOCAL_BLACK_LEVEL became after the scene's tone */
   float max_stops;  /* the most a region is lifted */
   float radius;     /* the guided filter's box radius, a share of the grid's long side */
   float eps;        /* its regularisation, stops^2: steps larger than about sqrt(eps) stop the smoothing */
@@ -87,9 +87,7 @@ typedef struct {
 #define ES_LOCAL_RANGE 2.f        /* ... or to this many stops under the bright regions' level, if lower */
 #define ES_LOCAL_TOP 0.95f        /* the bright regions' level: this quantile of the regions' levels */
 #define ES_LOCAL_BRIGHT 0.35f     /* highlights hold back regions above this linear level */
-#define ES_LOCAL_BLACK 0.02f      /* black: this quantile of the regions' levels ... */
-#define ES_LOCAL_BLACK_LEVEL (6.f / 255.f) /* ... at most this input level (coded) after the scene's tone */
-#define ES_LOCAL_FADE_SHARE 3     /* the black floor is judged on box means of a third of the filter's radius */
+#define ES_LOCAL_BLACK_LEVEL (6.f / 255.f) /* black: this input level (coded) after the scene's tone */
 #define ES_LOCAL_FLOOR_SIGMAS 1.0f /* the noise floor: this many sigmas of the noise at black */
 #define ES_LOCAL_MAX_STOPS 4.f    /* the most a region is lifted */
 #define ES_LOCAL_RADIUS 0.12f     /* the filter's box radius, a share of the grid's long side */

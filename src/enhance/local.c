@@ -15,9 +15,9 @@
  *
  * Lightness order is kept: a region's output level S + curve(S) rises with S (the lift takes
  * at most the share `shadows` < 1 of a deficit, the hold-back `highlights` < 1 of an excess),
- * and inside a region every pixel takes nearly the same gain. Regions whose level is at black
- * (the darkest regions' level, when that is black at all) or at the noise floor are left where
- * they are: a night sky stays black. */
+ * and inside a region every pixel takes nearly the same gain. Regions and pixels at black
+ * (under 6/255 of the input) or at the noise floor are left where they are: a night sky
+ * stays black. */
 #include "enhance.h"
 #include "../api/studio.h"
 #include "../color/color.h"
@@ -150,9 +150,14 @@ void es_local_apply_row(const es_local *l, const float *rowa, const float *rowb,
   es_local_upsample_row(rowb, l->gw, B, n, ES_BLOCK);
   es_local_upsample_row(rowf, l->gw, F, n, ES_BLOCK);
   const es_local_params p = l->p;
+  const float lo = p.floor - ES_LOCAL_FLOOR_FADE, inv = 1.f / (2.f * ES_LOCAL_FLOOR_FADE);
   for (int x = 0; x < n; x++) {
     float L = log2_of_coded(in[x]);
-    out[x] = coded_of_log2(L + es_local_gain(&p, A[x] * L + B[x], F[x]));
+    /* a pixel that is itself at black stays black whatever its region does: next to a lit
+     * building the region's level rises, and a night sky there would glow */
+    float u = (L - lo) * inv;
+    u = u < 0.f ? 0.f : u > 1.f ? 1.f : u;
+    out[x] = coded_of_log2(L + es_local_gain(&p, A[x] * L + B[x], F[x] * u * u * (3.f - 2.f * u)));
   }
 }
 
@@ -199,19 +204,15 @@ int es_local_plan(es_local *l, const es_local_params *p, const float *coded_luma
    * close to the bright ones is part of the scene's own contrast. */
   for (size_t i = 0; i < n; i++) L[i] = l->a[i] * L[i] + l->b[i];
   l->p.target = fminf(percentile(L, n, ES_LOCAL_TOP) - p->range, p->target);
-  /* Black is the darkest regions' level (if that is black at all: a dark wall is not), or
-   * the noise floor if that is higher: a night sky, a black coat. What stands near it is not
-   * lifted, or the black turns grey. */
-  {
-    float black = fminf(percentile(L, n, ES_LOCAL_BLACK), p->black);
-    if (black > l->p.floor) l->p.floor = black;
-  }
-  /* The floor is judged on the neighbourhood, never on a pixel or a block: the dark leaves
-   * of a lit bush are lifted with the bush, they do not fall back to black in patches. */
-  box_mean(L, l->fade, gw, gh, r / ES_LOCAL_FADE_SHARE > 0 ? r / ES_LOCAL_FADE_SHARE : 1, work, acc);
+  /* Black (what 6/255 of the input became after the scene's tone), or the noise floor if
+   * that is higher: a night sky, a black coat. What stands near it is not lifted, or the
+   * black turns grey; the faint light around a floodlit building would glow. */
+  if (p->black > l->p.floor) l->p.floor = p->black;
+  /* The floor is judged on the region's edge-aware level (here) and on the pixel's own
+   * (es_local_apply_row): a night sky is not lifted beside the lit building it touches. */
   float most = 0.f;
   for (size_t i = 0; i < n; i++) {
-    l->fade[i] = smoothstep(l->p.floor, l->p.floor + ES_LOCAL_FLOOR_FADE, l->fade[i]);
+    l->fade[i] = smoothstep(l->p.floor, l->p.floor + ES_LOCAL_FLOOR_FADE, L[i]);
     l->gain[i] = es_local_gain(&l->p, L[i], l->fade[i]);
     if (fabsf(l->gain[i]) > most) most = fabsf(l->gain[i]);
   }
