@@ -178,8 +178,9 @@ typedef struct {
   const float *profile; /* ES_NLF_BINS sigmas by coded-luma level, or NULL with sigma */
   float sigma_scale;    /* multiplies the profile (e.g. 0.5 for a half-resolution plane) */
   float sharpen;        /* extra gain on levels 0-1 details that stand clear of the noise */
-  const float *scale;   /* per pixel (same size as the plane), or NULL: multiplies the threshold where
-                           a region is lifted locally, since its noise is lifted with it */
+  const float *scale;   /* per pixel, or NULL: multiplies the threshold where a region is lifted
+                           locally, since its noise is lifted with it */
+  int scale_half;       /* 0: scale is the plane's size; 1: half of it each way (one value per 2x2) */
 } es_shrink;
 
 /* In-place à trous (B3-spline) wavelet shrinkage of a w x h plane. guide (same size, or NULL

@@ -163,22 +163,19 @@ static int build_maps(job_t *j, const float *blocks, const es_local_params *lp, 
 
 static inline uint8_t quantize(float v) { return (uint8_t)(v <= 0.f ? 0 : v >= 1.f ? 255 : (int)(v * 255.f + 0.5f)); }
 
-/* Floats one strip needs at most: luma + 4 wavelet scratch planes + the denoiser's scale
- * (full), 4 half planes, 6 rows, the CLAHE mappings blended for one row and 4 rows of the
- * local exposure grid. */
+/* Floats one strip needs at most: luma + 4 wavelet scratch planes (full), 4 half planes
+ * (chroma, its guide, the denoiser's scale), 6 rows, the CLAHE mappings blended for one
+ * row and 4 rows of the local exposure grid. */
 static size_t strip_floats(int w, int h, int tiles_x, int gw) {
   size_t bh = (size_t)(STRIP + 2 * HALO + 2 < h ? STRIP + 2 * HALO + 2 : h), hw = (size_t)(w + 1) / 2;
-  return (size_t)w * bh * 6 + hw * ((bh + 1) / 2) * 4 + 6 * (size_t)w + 256 * (size_t)tiles_x + 4 * (size_t)gw;
+  return (size_t)w * bh * 5 + hw * ((bh + 1) / 2) * 4 + 6 * (size_t)w + 256 * (size_t)tiles_x + 4 * (size_t)gw;
 }
 
-/* The denoiser's threshold scale for rows a..b-1 (a even) at full resolution (w wide) and
- * for their half-resolution planes, enlarged from the grid. */
-static void denoise_scales(const job_t *j, int a, int b, float *full, float *half, float *grow) {
+/* The denoiser's threshold scale for rows a..b-1 (a even) at half resolution, enlarged from
+ * the grid: the chroma planes' size, and one value per 2x2 pixels of luma (it changes over
+ * tens of pixels). */
+static void denoise_scales(const job_t *j, int a, int b, float *half, float *grow) {
   const int w = j->in->width, hw = (w + 1) / 2, gh = j->local.gh, gw = j->local.gw;
-  for (int y = a; y < b; y++) {
-    es_local_row(&j->local, j->denoise_scale, es_local_position(y, ES_BLOCK, gh), grow);
-    es_local_upsample_row(grow, gw, full + (size_t)(y - a) * w, w, ES_BLOCK);
-  }
   for (int y = a / 2; y < (b + 1) / 2; y++) {
     es_local_row(&j->local, j->denoise_scale, es_local_position(y, ES_BLOCK / 2, gh), grow);
     es_local_upsample_row(grow, gw, half + (size_t)(y - a / 2) * hw, hw, ES_BLOCK / 2);
@@ -193,7 +190,7 @@ static void strip(job_t *j, size_t s, float *mem) {
     const int a = (y0 - HALO > 0 ? y0 - HALO : 0) & ~1, b = y1 + HALO < h ? y1 + HALO : h, bh = b - a;
     const int hw = (w + 1) / 2, hh = (bh + 1) / 2;
     const size_t full = (size_t)w * bh, half = (size_t)hw * hh;
-    float *Y = mem, *scratch = mem + full, *Sc = scratch + 4 * full, *Yh = Sc + full, *Coh = Yh + half, *Cgh = Coh + half, *Sch = Cgh + half;
+    float *Y = mem, *scratch = mem + full, *Yh = scratch + 4 * full, *Coh = Yh + half, *Cgh = Coh + half, *Sch = Cgh + half;
     float *row = Sch + half;
     float *rowlut = row + 6 * (size_t)w; /* CLAHE: this row's mappings, one per tile column */
     /* this row's local exposure grid: coefficients, fade, and the denoiser's scale */
@@ -219,11 +216,11 @@ static void strip(job_t *j, size_t s, float *mem) {
       }
     }
     const int scaled = j->denoise_scale != NULL;
-    if (scaled) denoise_scales(j, a, b, Sc, Sch, rows);
-    es_shrink luma = {LUMA_LEVELS, j->k_luma, j->noise.luma, 1.f, j->sharpen, scaled ? Sc : NULL};
+    if (scaled) denoise_scales(j, a, b, Sch, rows);
+    es_shrink luma = {LUMA_LEVELS, j->k_luma, j->noise.luma, 1.f, j->sharpen, scaled ? Sch : NULL, 1};
     es_wavelet_denoise(Y, NULL, w, bh, &luma, scratch);
     if (j->color) {
-      es_shrink chroma = {CHROMA_LEVELS, j->k_chroma, j->noise.chroma, 0.5f, 0.f, scaled ? Sch : NULL}; /* 2x2 means halve the noise */
+      es_shrink chroma = {CHROMA_LEVELS, j->k_chroma, j->noise.chroma, 0.5f, 0.f, scaled ? Sch : NULL, 0}; /* 2x2 means halve the noise */
       es_wavelet_denoise(Coh, Yh, hw, hh, &chroma, scratch);
       es_wavelet_denoise(Cgh, Yh, hw, hh, &chroma, scratch);
     }

@@ -74,7 +74,13 @@ void es_wavelet_denoise(float *plane, const float *guide, int w, int h, const es
        * guide): the noise level function changes slowly, so every level can share it. */
       const float *g = guide ? guide : sm;
       for (size_t i = 0; i < n; i++) sigma[i] = (s->profile ? es_noise_at(s->profile, g[i]) : 1.f) * s->sigma_scale;
-      if (s->scale) for (size_t i = 0; i < n; i++) sigma[i] *= s->scale[i];
+      if (s->scale && !s->scale_half) for (size_t i = 0; i < n; i++) sigma[i] *= s->scale[i];
+      if (s->scale && s->scale_half) /* one scale per 2x2 pixels */
+        for (int y = 0; y < h; y++) {
+          const float *sr = s->scale + (size_t)(y / 2) * (size_t)((w + 1) / 2);
+          float *sg = sigma + (size_t)y * w;
+          for (int x = 0; x < w; x++) sg[x] *= sr[x >> 1];
+        }
     }
     float sharp = j == 0 ? s->sharpen : j == 1 ? 0.5f * s->sharpen : 0.f;
     shrink_level(plane, c, sm, sigma, n, s->k * level_noise[j], sharp, 9.f * level_noise[j] * level_noise[j]);
