@@ -1,4 +1,4 @@
-// Local exposure on the page: a backlit photo (photos.mjs: the ground 15 times darker than
+// Local exposure on the page: a backlit photo (photos.mjs: the ground 8 times darker than
 // the sky) enhanced with the defaults has its ground lifted; the Shadows slider's far-left
 // notch reads "auto", moving it to 0 reruns the photo (from the open photo, no new decode)
 // with one gain for the whole photo, and Defaults brings auto back.

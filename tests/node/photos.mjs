@@ -5,7 +5,7 @@
 //   dark    the scene underexposed (about a fifth of its levels) with sensor-like noise:
 //           what Enhance low-light is for (mean lightness ~0.1; the page suggests Enhance)
 //   grey    the scene's luma as a one-channel photo: what Colorize is for
-//   backlit the scene with its ground 15 times darker than its sky: local exposure's job
+//   backlit the scene with its ground 8 times darker than its sky: local exposure's job
 //   damaged a PNG of the scene with one byte of its pixel data changed: its CRC fails
 // photoImage() gives {width, height, channels, data}; photoFile() writes PNG (zlib, here)
 // or JPEG (the WASM core's encoder) by the name's extension into a folder of this process.
@@ -78,8 +78,8 @@ export function photoImage({ kind = 'dark', width = 768, height = 512, seed = 1 
   }
   const [gain, sigma] = kind === 'dark' ? [0.2, 3] : kind === 'scene' ? [1, 2] : kind === 'backlit' ? [0.9, 2.5] : [NaN, NaN];
   if (Number.isNaN(gain)) throw new Error(`unknown photo kind '${kind}'`);
-  // backlit: the sky as it is, the ground below the horizon's mean height 15 times darker
-  const shade = kind === 'backlit' ? (i) => (Math.floor(i / 3 / width) < 0.56 * height ? 1 : 1 / 15) : () => 1;
+  // backlit: the sky as it is, the ground below the horizon's mean height 8 times darker
+  const shade = kind === 'backlit' ? (i) => (Math.floor(i / 3 / width) < 0.56 * height ? 1 : 1 / 8) : () => 1;
   const data = new Uint8Array(n * 3);
   for (let i = 0; i < n * 3; i++) data[i] = clamp8(rgb[i] * gain * shade(i) + sigma * rand.gauss());
   return { width, height, channels: 3, data };
