@@ -98,8 +98,8 @@ int es_local_plan(es_local *l, const es_local_params *p, const float *coded_luma
 void es_local_free(es_local *l);
 /* The stage's settings for these options, this scene's gain and the noise at black (coded). */
 es_local_params es_local_params_for(const studio_enhance_options *o, const es_tone *t, float noise_black);
-/* Where row y of an image `factor` times finer than the grid (4: the image, 2: its half
- * resolution) falls between the grid's rows, and one grid row interpolated there (row: gw
+/* Where row (or column) y of an image `factor` times finer than a grid (4: the image over the
+ * block grid, 2: over its half resolution) falls between the grid's centres, and one grid row interpolated there (row: gw
  * floats); then such a row enlarged along x (n values). Both bilinear between centres. */
 typedef struct { int i0, i1; float t; } es_local_pos;
 es_local_pos es_local_position(int y, int factor, int n_grid);

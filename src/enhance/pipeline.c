@@ -25,16 +25,6 @@ enum {
   CODE_N = 32768 /* linear -> coded table: steps of 3e-5 in linear light, under 0.1 of an 8-bit level in coded */
 };
 
-/* Half-resolution chroma positions for one full-resolution coordinate (OpenCV's centres). */
-typedef struct { int i0, i1; float a; } half_pos;
-static inline half_pos half_position(int x, int n_half) {
-  float f = (x + 0.5f) * 0.5f - 0.5f;
-  half_pos p = {f < 0.f ? 0 : (int)f, 0, 0.f};
-  p.a = f < 0.f ? 0.f : f - p.i0;
-  p.i1 = p.i0 + 1 < n_half ? p.i0 + 1 : n_half - 1;
-  return p;
-}
-
 typedef struct {
   const studio_image *in;
   studio_image *out;
@@ -50,7 +40,7 @@ typedef struct {
   float keep[256];           /* brightest channel (8-bit) -> how much of its chroma to keep */
   int fast_max;              /* the largest 8-bit value whose brightened pixel stays below the knee */
   es_clahe_pos *col;         /* per column: CLAHE tiles (x) */
-  half_pos *half;            /* per column: half-resolution chroma samples */
+  es_local_pos *half;        /* per column: half-resolution chroma samples (OpenCV's centres) */
   float k_luma, k_chroma, local_contrast, sharpen;
   int color;                 /* 3+ channels */
   atomic_int failed;
@@ -250,9 +240,9 @@ static void strip(job_t *j, size_t s, float *mem) {
       uint8_t *o = j->out->pixels + (size_t)y * j->out->stride;
       const uint8_t *src = in->pixels + (size_t)y * in->stride;
       if (j->color) {
-        half_pos hy = half_position(y - a, hh);
+        es_local_pos hy = es_local_position(y - a, 2, hh);
         const float *c0 = Coh + (size_t)hy.i0 * hw, *c1 = Coh + (size_t)hy.i1 * hw, *g0 = Cgh + (size_t)hy.i0 * hw, *g1 = Cgh + (size_t)hy.i1 * hw;
-        for (int x = 0; x < hw; x++) { vco[x] = c0[x] + hy.a * (c1[x] - c0[x]); vcg[x] = g0[x] + hy.a * (g1[x] - g0[x]); }
+        for (int x = 0; x < hw; x++) { vco[x] = c0[x] + hy.t * (c1[x] - c0[x]); vcg[x] = g0[x] + hy.t * (g1[x] - g0[x]); }
       }
       for (int x = 0; x < w; x++, o += c, src += c) {
         float yd = ry[x], yl = yl_row[x], yv = yl;
@@ -269,8 +259,8 @@ static void strip(job_t *j, size_t s, float *mem) {
           yv = yl + j->local_contrast * delta;
         }
         if (j->color) {
-          half_pos hx = j->half[x];
-          float co = vco[hx.i0] + hx.a * (vco[hx.i1] - vco[hx.i0]), cg = vcg[hx.i0] + hx.a * (vcg[hx.i1] - vcg[hx.i0]);
+          es_local_pos hx = j->half[x];
+          float co = vco[hx.i0] + hx.t * (vco[hx.i1] - vco[hx.i0]), cg = vcg[hx.i0] + hx.t * (vcg[hx.i1] - vcg[hx.i0]);
           /* the denoised colour, then scaled by the luma change: chroma follows luminance, and
            * the scale stops where the brightest channel would pass white (hue kept, no clip) */
           float G = yd + cg, t = yd - cg, R = t + co, B = t - co;
@@ -333,7 +323,7 @@ studio_status studio_enhance(studio_ctx *ctx, const studio_image *in, const stud
   const size_t nblocks = (size_t)((in->width + ES_BLOCK - 1) / ES_BLOCK) * ((in->height + ES_BLOCK - 1) / ES_BLOCK);
   float *blocks = malloc(sizeof(float) * 3 * nblocks);
   j->col = malloc(sizeof(es_clahe_pos) * (size_t)in->width);
-  j->half = malloc(sizeof(half_pos) * (size_t)in->width);
+  j->half = malloc(sizeof(es_local_pos) * (size_t)in->width);
   if (!blocks || !j->col || !j->half) {
     free(blocks); free(j->col); free(j->half); free(j); studio_image_free(out);
     return es_fail(ctx, STUDIO_E_NOMEM, "out of memory");
@@ -357,7 +347,7 @@ studio_status studio_enhance(studio_ctx *ctx, const studio_image *in, const stud
   if (j->denoise_scale) { j->k_luma = 4.f * 0.5f; j->k_chroma = 8.f * 0.5f; } /* the scale carries the effect, pixel by pixel */
   for (int x = 0; x < in->width; x++) {
     j->col[x] = es_clahe_position(j->clahe.tx, x, in->width);
-    j->half[x] = half_position(x, (in->width + 1) / 2);
+    j->half[x] = es_local_position(x, 2, (in->width + 1) / 2);
   }
 
   const size_t strips = ((size_t)in->height + STRIP - 1) / STRIP;
