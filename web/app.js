@@ -108,10 +108,10 @@ if ('launchQueue' in window) { // opened from the OS as the photo's app (manifes
 function add(file) {
   const item = { key: `p${nextKey++}`, file, name: file.name || 'photo', status: 'queued', suggestion: null, done: null, master: null };
   const li = document.createElement('li');
-  // the item is named by its file only: "Colorize" and "Enhance low-light" must name the mode buttons alone
-  li.innerHTML = '<button type="button" class="item"><span class="thumb"></span><span class="meta"><span class="name"></span><span class="state"></span></span></button>';
+  // The button is named by its file alone (its visible text), and the state beside it only
+  // describes it: a state such as "Suggested: Colorize" must not make a second "Colorize" button.
+  li.innerHTML = '<button type="button" class="item"><span class="thumb"></span><span class="name"></span></button><span class="state"></span>';
   li.querySelector('.name').textContent = item.name;
-  li.querySelector('button').setAttribute('aria-label', item.name);
   li.querySelector('.state').id = `${item.key}-state`;
   li.querySelector('button').setAttribute('aria-describedby', `${item.key}-state`);
   li.querySelector('button').addEventListener('click', () => select(item));
@@ -243,6 +243,7 @@ function options(forMode) {
 
 for (const b of document.querySelectorAll('.mode')) {
   b.addEventListener('click', () => {
+    if (b.getAttribute('aria-disabled') === 'true') return;
     const m = b.dataset.mode;
     if (m === 'colorize' && !model?.ready && !hints.count(selected)) {
       setMode(m);
@@ -505,7 +506,9 @@ function showMessage(text) { $('#message').textContent = text; }
 function updateControls() {
   const busy = !!working || restarting, item = selected;
   for (const b of document.querySelectorAll('.mode')) {
-    b.disabled = busy || !studio || !item || !RUNNABLE.includes(item.status);
+    // aria-disabled, not disabled: the button that started a run keeps the keyboard focus
+    // through it (a disabled button drops it to <body>), and Enter on it again does nothing
+    b.setAttribute('aria-disabled', String(busy || !studio || !item || !RUNNABLE.includes(item.status)));
     b.classList.toggle('suggested', !!item && item.suggestion === b.dataset.mode);
   }
   $('#suggestion').textContent = item && !busy ? suggestionText(item) : '';

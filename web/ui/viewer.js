@@ -2,6 +2,10 @@
 // split and the result right of it, both through the same zoom and pan, so a detail is
 // compared in place. Wheel and pinch zoom about the pointer, drag pans, keys do both;
 // drawing is drawImage of bitmaps the worker made (the GPU scales), never a pixel loop.
+// On a touch screen a vertical swipe scrolls the page until the photo is zoomed in (pinch,
+// or a double-tap, which also zooms back out): the box's `zoomed` class turns the
+// stylesheet's touch-action from pan-y to none. The box's --aspect is the photo's, so a
+// layout may size the box to it (phones).
 // A tool (the colour hints, ui/hints.js) may take a one-pointer press before it pans, keys
 // before the viewer's own, and draw over the picture:
 //   tool.down(e, p) -> true to own this pointer (p: the image pixel under it); its moves and
@@ -10,6 +14,7 @@
 //   tool.draw(g, viewer) with g in CSS pixels of the viewer.
 
 const MIN = 1 / 64, MAX = 32;
+const DOUBLE_TAP_MS = 300, DOUBLE_TAP_PX = 30, DOUBLE_TAP_ZOOM = 2.5;
 
 export class Viewer {
   constructor({ canvas, box, split, level, onZoom }) {
@@ -18,6 +23,8 @@ export class Viewer {
     this.scale = 1; this.x = 0; this.y = 0; this.fit = true; // image pixel (0,0) at (x, y) in CSS px
     this.pointers = new Map();
     this.tool = null;
+    this.lastTap = null; // {t, x, y} of the last one-finger touch, for the double-tap
+    this.tapZoomAt = -Infinity;
     new ResizeObserver(() => this.resize()).observe(box);
     split.addEventListener('input', () => this.draw());
     box.addEventListener('wheel', (e) => this.wheel(e), { passive: false });
@@ -25,6 +32,8 @@ export class Viewer {
     box.addEventListener('pointermove', (e) => this.move(e));
     for (const t of ['pointerup', 'pointercancel', 'pointerleave']) box.addEventListener(t, (e) => this.up(e));
     box.addEventListener('keydown', (e) => this.key(e));
+    // a mouse's double-click; after a touch double-tap (handled in down()) the browser may send one too
+    box.addEventListener('dblclick', (e) => { if (!this.tool?.active && e.timeStamp - this.tapZoomAt > 800) this.toggleZoom(e.clientX, e.clientY); });
   }
 
   get width() { return (this.before || this.after)?.width || 0; }
@@ -37,6 +46,8 @@ export class Viewer {
     if (this.after && this.after !== after && this.after !== before) this.after.close?.();
     this.before = before; this.after = after;
     if (!same) this.fit = true;
+    if (this.width) this.box.style.setProperty('--aspect', `${this.width} / ${this.height}`);
+    else this.box.style.removeProperty('--aspect');
     this.resize();
   }
 
@@ -77,6 +88,14 @@ export class Viewer {
     this.zoomTo(this.scale * (how === 'in' ? 1.5 : 1 / 1.5));
   }
 
+  /** Double-tap or double-click: from the fitted view zoom in about the point, else back to fit. */
+  toggleZoom(clientX, clientY) {
+    if (!this.width) return;
+    const r = this.box.getBoundingClientRect();
+    if (this.fit) this.zoomTo(this.scale * DOUBLE_TAP_ZOOM, clientX - r.left, clientY - r.top);
+    else this.zoom('fit');
+  }
+
   // Keep some of the image on screen whatever the pan.
   clamp() {
     const w = this.width * this.scale, h = this.height * this.scale, m = 48;
@@ -101,6 +120,15 @@ export class Viewer {
     if (!this.width) return;
     this.box.setPointerCapture?.(e.pointerId);
     const p = { x: e.clientX, y: e.clientY, tool: false };
+    if (e.pointerType === 'touch' && !this.pointers.size && !this.tool?.active) {
+      const last = this.lastTap, now = e.timeStamp;
+      this.lastTap = { t: now, x: e.clientX, y: e.clientY };
+      if (last && now - last.t < DOUBLE_TAP_MS && Math.hypot(e.clientX - last.x, e.clientY - last.y) < DOUBLE_TAP_PX) {
+        this.lastTap = null; this.tapZoomAt = now;
+        this.toggleZoom(e.clientX, e.clientY);
+        return;
+      }
+    }
     const owner = [...this.pointers.values()].find((q) => q.tool);
     if (owner) { owner.tool = false; this.tool.cancel?.(); } // a second finger: a pinch, not a stroke
     else if (!this.pointers.size && this.tool?.down(e, this.toImage(e.clientX, e.clientY))) p.tool = true;
@@ -129,6 +157,8 @@ export class Viewer {
       if (before > 0) this.zoomTo(this.scale * (after / before), (a.x + b.x) / 2 - r.left, (a.y + b.y) / 2 - r.top);
       return;
     }
+    // one finger on the fitted photo is the page's scroll (touch-action: pan-y), not a pan
+    if (e.pointerType === 'touch' && this.fit) { p.x = e.clientX; p.y = e.clientY; return; }
     this.x += e.clientX - p.x; this.y += e.clientY - p.y;
     p.x = e.clientX; p.y = e.clientY;
     this.fit = false;
@@ -156,6 +186,7 @@ export class Viewer {
     g.clearRect(0, 0, this.canvas.width, this.canvas.height);
     this.box.classList.toggle('has-image', !!this.width);
     this.box.classList.toggle('has-result', !!this.after);
+    this.box.classList.toggle('zoomed', !!this.width && !this.fit);
     this.level.value = this.width ? `${Math.round(this.scale * dpr * 100)}%` : 'Fit';
     this.onZoom?.(this.scale);
     if (!this.width) return;
