@@ -41,10 +41,29 @@ function colourArgs({ vibrance = 1 / 2.606, saturation = 1, size = 224, edgeAwar
   return [vibrance, saturation, size, edgeAware ? 1 : 0, CONV[conv], trust, workMegapixels, tolerance];
 }
 
-/** Load build 'st' (single thread) or 'mt' (pthreads) and create a context. */
+// The build's file names -> their URLs. In browsers each carries its content hash (?v=HASH,
+// from gen/build.mjs, which the build writes): the server may then let the HTTP cache keep
+// them for good, so the pthread workers' own fetches of the glue (and of their script) are
+// answered by the cache, and a new build is a new URL. Without gen/build.mjs, plain URLs.
+async function locator(base) {
+  let hashes = {};
+  if (!(isNode && base.protocol === 'file:')) {
+    try { hashes = (await import(new URL('build.mjs', base).href)).default; } catch { /* an older build: plain URLs */ }
+  }
+  return (name) => {
+    const url = new URL(name, base);
+    if (hashes[name]) url.searchParams.set('v', hashes[name]);
+    return url;
+  };
+}
+
+/** Load build 'st' (single thread) or 'mt' (pthreads) and create a context with `threads`
+ *  threads: the threaded module starts threads - 1 workers (the calling thread is the
+ *  other), so it starts what it uses. */
 export async function loadCore({ build = 'st', threads = 1, base = new URL('./gen/', import.meta.url) } = {}) {
-  const glue = new URL(`studio-${build}.mjs`, base);
-  const wasmBinary = await readBytes(new URL(`studio-${build}.wasm`, base));
+  const url = await locator(base);
+  const glue = url(`studio-${build}.mjs`);
+  const wasmBinary = await readBytes(url(`studio-${build}.wasm`));
   if (isNode && typeof globalThis.require === 'undefined') {
     // Emscripten 3.1.6's ES6 glue still reaches for CommonJS names when it sees Node.
     const { createRequire } = await import('node:module');
@@ -55,8 +74,12 @@ export async function loadCore({ build = 'st', threads = 1, base = new URL('./ge
   }
   const { default: createStudioCore } = await import(glue.href);
   let onProgress = null;
+  threads = Math.max(1, threads | 0);
   const M = await createStudioCore({
     wasmBinary,
+    esPool: build === 'mt' ? threads - 1 : 0, // the pool the glue starts (-sPTHREAD_POOL_SIZE=Module.esPool)
+    // browsers: the pthread workers' script and the glue they import, at the versioned URLs
+    ...(isNode ? {} : { locateFile: (name) => url(name).href, mainScriptUrlOrBlob: glue.href }),
     onProgress: (stage, fraction) => (onProgress ? onProgress(stage, fraction) : 0),
     print: (s) => console.log(s),
     printErr: (s) => console.warn(s),

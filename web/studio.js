@@ -12,12 +12,21 @@
 // StudioError whose .code names the kind and whose .message is the core's sentence.
 // cancel() stops the work in flight (the worker is replaced, as a blocked worker cannot
 // read messages) and rejects pending calls with code 'cancelled'.
-import { StudioError } from './core.js';
 
-export { StudioError };
+/** A failure with .code (one of core.js's STATUS names) and the core's sentence. Defined
+ *  here as well as in core.js, which the worker loads: the page never loads core.js (the
+ *  worker's errors cross as {code, message} and become this class here). */
+export class StudioError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.name = 'StudioError';
+    this.code = code;
+  }
+}
 
 const isNode = typeof process === 'object' && !!process.versions?.node && typeof window === 'undefined';
-// The threaded module starts this many workers with itself (ES_WASM_POOL in CMakeLists.txt).
+// The most threads a context uses (ES_WASM_POOL in CMakeLists.txt); the threaded module
+// starts the workers the chosen count needs (core.js), not this many.
 export const MAX_THREADS = 8;
 
 // A minimal module that returns a v128 constant: valid only where WASM SIMD is.

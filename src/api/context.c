@@ -7,7 +7,12 @@
 #include <string.h>
 #include <xnnpack.h>
 #ifdef ES_WASM_POOL
+#include <emscripten/em_js.h>
 #include <emscripten/threading.h>
+/* Workers of the module's pool not running a thread yet: a context can use that many more
+ * threads than the caller's own. The web module's pool is as large as its loader asked for
+ * (web/core.js), the Node test programs' ES_WASM_POOL. */
+EM_JS(int, es_js_free_workers, (void), { return PThread.unusedWorkers.length; });
 #endif
 
 studio_ctx *studio_create(const studio_config *cfg) {
@@ -20,9 +25,12 @@ studio_ctx *studio_create(const studio_config *cfg) {
 #ifdef ES_WASM_POOL
   /* Threaded WASM: workers exist only for the pool started with the module; asking for
    * more would wait forever for a worker that cannot start while we block. */
-  if (ctx->cfg.threads == 0 || ctx->cfg.threads > ES_WASM_POOL) {
-    int cores = (int)emscripten_num_logical_cores();
-    ctx->cfg.threads = cores < 1 ? 1 : cores > ES_WASM_POOL ? ES_WASM_POOL : cores;
+  {
+    int cap = 1 + es_js_free_workers();
+    if (cap > ES_WASM_POOL) cap = ES_WASM_POOL;
+    if (ctx->cfg.threads == 0) ctx->cfg.threads = (int)emscripten_num_logical_cores();
+    if (ctx->cfg.threads < 1) ctx->cfg.threads = 1;
+    if (ctx->cfg.threads > cap) ctx->cfg.threads = cap;
   }
 #endif
   /* pthreadpool_create(0) sizes the pool to the cores; a pool of one thread runs inline,

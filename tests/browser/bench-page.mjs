@@ -1,42 +1,64 @@
-// bench-page.mjs - `tools/studio bench page`: what a user of the page waits for and downloads.
-// 1. The page's weight: every file the service worker precaches, gzipped (-9), by kind, and
-//    what one visit really fetches (the shell plus one of the two WASM builds).
+// bench-page.mjs - `tools/studio bench page [--visits]`: what a user of the page waits for
+// and downloads.
+// 0. A cold first visit and a warm second one, in a fresh Chromium profile each time, served
+//    by tools/serve.mjs through a recording proxy (tests/browser/netlog.mjs): requests, bytes
+//    on the wire and decoded, URLs fetched more than once (by the page, its workers or the
+//    service worker) and the time to Ready (html[data-build] set); medians of 3.
+//    --visits: only this part.
+// 1. The page's weight: every file the service worker keeps, as the build compressed it
+//    (brotli and gzip), by kind, with either WASM build.
 // 2. A 12 MP photo in headless Chromium, cross-origin isolated (threaded build): from the file
 //    given to the page to its thumbnail and view (open), and from "Enhance low-light" to the
 //    result on screen; medians of 3, with the main thread's longest task meanwhile.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { serve, launch, openPage } from './browser.mjs';
+import { recordingProxy, visit } from './netlog.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BUILD = process.env.ES_BUILD || path.join(ROOT, 'build');
 const BIG = path.join(BUILD, 'bench', 'kodim05-12mp-low.png');
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
+// The page's files as the build compressed them (FILE.br / FILE.gz, tools/compress.mjs; made
+// here when missing), by kind: what the service worker keeps, per WASM build.
 function weight() {
   const text = fs.readFileSync(path.join(ROOT, 'web', 'gen', 'assets.js'), 'utf8');
-  const list = text.slice(text.indexOf('ES_ASSETS'));
-  const files = [...list.matchAll(/'([^']+)'/g)].map((m) => m[1]).filter((f) => f !== './');
+  const files = [...text.matchAll(/'([^']+)': '[0-9a-f]+'/g)].map((m) => (m[1] === './' ? 'index.html' : m[1]));
   files.push('sw.js', 'gen/assets.js');
+  const packed = (f, ext, make) => {
+    const file = path.join(ROOT, 'web', f);
+    try {
+      if (Math.abs(fs.statSync(`${file}.${ext}`).mtimeMs - fs.statSync(file).mtimeMs) < 1) return fs.statSync(`${file}.${ext}`).size;
+    } catch { /* not compressed by the build */ }
+    return make(fs.readFileSync(file)).length;
+  };
+  const sizes = Object.fromEntries(files.map((f) => [f, {
+    br: packed(f, 'br', (b) => zlib.brotliCompressSync(b, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } })),
+    gz: packed(f, 'gz', (b) => zlib.gzipSync(b, { level: 9 })),
+  }]));
   const kinds = {};
-  const gz = (f) => zlib.gzipSync(fs.readFileSync(path.join(ROOT, 'web', f)), { level: 9 }).length;
-  const sizes = Object.fromEntries(files.map((f) => [f, gz(f)]));
   for (const [f, n] of Object.entries(sizes)) {
     const kind = f.endsWith('.wasm') ? (f.includes('-mt') ? 'wasm (threaded)' : 'wasm (single thread)')
-      : /studio-(st|mt)(\.worker)?\.m?js$/.test(f) ? 'WASM glue JS' : f.split('.').pop().toUpperCase();
-    kinds[kind] = (kinds[kind] || 0) + n;
+      : /studio-(st|mt)(\.worker)?\.m?js$/.test(f) ? `WASM glue JS (${f.includes('-mt') ? 'threaded' : 'single thread'})` : f.split('.').pop().toUpperCase();
+    kinds[kind] ||= { br: 0, gz: 0 };
+    kinds[kind].br += n.br; kinds[kind].gz += n.gz;
   }
   const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-  console.log('Page weight, gzipped -9 (what the service worker precaches):');
-  for (const [k, n] of Object.entries(kinds).sort()) console.log(`  ${k.padEnd(22)} ${kb(n).padStart(10)}`);
-  const all = Object.values(sizes).reduce((a, b) => a + b, 0);
-  const shell = Object.entries(sizes).filter(([f]) => !f.startsWith('gen/studio-')).reduce((a, [, n]) => a + n, 0);
-  const build = (b) => Object.entries(sizes).filter(([f]) => f.startsWith(`gen/studio-${b}`)).reduce((a, [, n]) => a + n, 0);
-  console.log(`  ${'all precached'.padEnd(22)} ${kb(all).padStart(10)}`);
-  console.log(`  what the first load runs, threaded:      ${kb(shell + build('mt'))} (HTML+JS+CSS+icons ${kb(shell)} + threaded build ${kb(build('mt'))})`);
-  console.log(`  what the first load runs, single thread: ${kb(shell + build('st'))}; the service worker then fetches the other build`);
+  const sum = (pick) => Object.entries(sizes).filter(([f]) => pick(f)).reduce((a, [, n]) => ({ br: a.br + n.br, gz: a.gz + n.gz }), { br: 0, gz: 0 });
+  const both = (n) => `${kb(n.br)} brotli, ${kb(n.gz)} gzip`;
+  console.log('Page weight, as the build compressed it (brotli 11 / gzip -9):');
+  for (const [k, n] of Object.entries(kinds).sort()) console.log(`  ${k.padEnd(32)} ${kb(n.br).padStart(10)} ${kb(n.gz).padStart(10)}`);
+  const shell = sum((f) => !f.startsWith('gen/studio-'));
+  console.log(`  the shell (HTML, JS, CSS, icon, manifest, the service worker):   ${both(shell)}`);
+  for (const b of ['mt', 'st']) {
+    const build = sum((f) => f.startsWith(`gen/studio-${b}`));
+    console.log(`  with the ${b === 'mt' ? 'threaded' : 'single-thread'} build (${both(build)}): ${both({ br: shell.br + build.br, gz: shell.gz + build.gz })}`);
+  }
+  console.log('  (the service worker keeps the shell and the build the browser runs; the other only if asked for)');
 }
 
 async function twelveMegapixels() {
@@ -76,5 +98,54 @@ async function twelveMegapixels() {
   }
 }
 
-weight();
-await twelveMegapixels();
+async function visits(runs = 3) {
+  const server = await serve();
+  const proxy = await recordingProxy(server.url);
+  const cold = [], warm = [];
+  try {
+    for (let r = 0; r < runs; r++) {
+      const browser = await launch(); // a fresh profile each time
+      try {
+        const context = await browser.newContext();
+        cold.push(await visit(context, proxy, proxy.url));
+        warm.push(await visit(context, proxy, proxy.url));
+      } finally {
+        await browser.close();
+      }
+    }
+  } finally {
+    proxy.stop();
+    server.stop();
+  }
+  const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+  const med = (list, f) => median(list.map(f));
+  const line = (name, list) => {
+    console.log(`  ${name}: Ready in ${Math.round(med(list, (v) => v.ready))} ms (runs: ${list.map((v) => Math.round(v.ready)).join(', ')})`);
+    console.log(`    until Ready: ${med(list, (v) => v.untilReady.requests)} requests, ${kb(med(list, (v) => v.untilReady.wire))} on the wire, ${kb(med(list, (v) => v.untilReady.decoded))} decoded`);
+    console.log(`    in all:      ${med(list, (v) => v.all.requests)} requests, ${kb(med(list, (v) => v.all.wire))} on the wire, ${kb(med(list, (v) => v.all.decoded))} decoded` +
+      ` (app assets: ${med(list, (v) => v.app.requests)} requests, ${kb(med(list, (v) => v.app.wire))}; the rest is the service worker's update check and the model list)`);
+    const most = (key) => { // each path's largest count over the runs
+      const m = new Map();
+      for (const v of list) for (const [p, n] of v.all[key]) m.set(p, Math.max(n, m.get(p) || 0));
+      return m.size ? [...m].map(([p, n]) => `${p} x${n}`).join(', ') : 'none';
+    };
+    console.log(`    URLs fetched more than once (any run): ${most('duplicates')}`);
+    console.log(`    ... of which downloaded in full (200) more than once: ${most('downloadedTwice')}`);
+  };
+  console.log(`A visit in Chromium, fresh profile, through tools/serve.mjs (${os.cpus()[0]?.model.trim()}, ${os.cpus().length} cores), medians of ${runs}:`);
+  line('cold (first visit)', cold);
+  line('warm (second visit, service worker installed)', warm);
+  if (process.env.ES_BENCH_LOG) { // the request log of the first run, for a closer look
+    for (const [name, v] of [['cold', cold[0]], ['warm', warm[0]]]) {
+      console.log(`  ${name} visit, run 1, request by request:`);
+      for (const e of v.log) console.log(`    ${String(e.status).padEnd(4)} ${(e.encoding || '-').padEnd(5)} ${String(e.wire).padStart(8)} ${String(e.decoded).padStart(8)}  ${e.path}`);
+    }
+  }
+}
+
+if (process.argv.includes('--visits')) await visits();
+else {
+  await visits();
+  weight();
+  await twelveMegapixels();
+}

@@ -78,23 +78,71 @@ build_bench() {
   done
 }
 
-# The service worker's precache list and version (web/gen/assets.js): every file the page
-# needs offline, and a hash of their contents, so any change to them is a new version the
-# page offers to update to. Models are not in it: they are cached when loaded.
+# The page's icons as PNG (web/gen/), from the two SVGs, when an SVG is newer than its PNG:
+# the manifest's 192 and 512 (icon.svg, purpose any; icon-maskable.svg, purpose maskable)
+# and the 180 px apple-touch-icon, from the maskable one (full bleed: iOS rounds the
+# corners itself and would show the other's transparent corners black). Debian's rsvg-convert.
+write_icons() {
+  local web="$ES_ROOT/web" spec svg size out
+  ensure_apt librsvg2-bin
+  mkdir -p "$web/gen"
+  for spec in icon:192:icon-192 icon:512:icon-512 icon-maskable:192:icon-maskable-192 \
+              icon-maskable:512:icon-maskable-512 icon-maskable:180:icon-180; do
+    IFS=: read -r svg size out <<<"$spec"
+    [ "$web/gen/$out.png" -nt "$web/$svg.svg" ] && continue
+    rsvg-convert -w "$size" -h "$size" -o "$web/gen/$out.png.tmp" "$web/$svg.svg" || die "rsvg-convert failed on web/$svg.svg"
+    mv "$web/gen/$out.png.tmp" "$web/gen/$out.png"
+  done
+}
+
+# write_if_changed FILE: stdin into FILE unless FILE already holds exactly that (its mtime,
+# and so its precompressed copies, stay as they are).
+write_if_changed() {
+  cat >"$1.tmp"
+  if cmp -s "$1.tmp" "$1"; then rm "$1.tmp"; else mv "$1.tmp" "$1"; fi
+}
+
+# What the build writes for the page besides the WASM modules (web/gen/, git-ignored):
+# - gen/build.mjs: each WASM build file's content hash; web/core.js puts it in their URLs
+#   (?v=HASH), so the HTTP cache can keep them for good and a new build is a new URL.
+# - gen/assets.js: what the service worker keeps for offline use, each with its content hash
+#   (the first 12 hex digits of its SHA-256: the worker checks what it takes from the HTTP
+#   cache against it), and the version, a hash of the list, so any change to these files is
+#   a new version the page offers to update to. The page itself ('./', i.e. index.html), its
+#   scripts, styles and icon.svg, the manifest, and both WASM builds (the worker keeps the one
+#   the browser runs). Not in it: what only the OS or the install prompt reads (the PNG icons,
+#   icon-maskable.svg), and models (kept when loaded).
+# - the PNG icons (write_icons), and FILE.br / FILE.gz beside every text and WASM file of web/
+#   (tools/compress.mjs), rewritten only when FILE changed.
 write_pwa_assets() {
-  local web="$ES_ROOT/web" files version
-  files=$(cd "$web" && find index.html manifest.webmanifest ./*.svg ./*.js ./*.css ui gen -type f \
+  local web="$ES_ROOT/web" files version f
+  write_icons
+  {
+    echo "// Written by tools/studio build: each WASM build file's content hash (the first 12 hex"
+    echo "// digits of its SHA-256), which web/core.js puts in their URLs as ?v=HASH."
+    echo "export default {"
+    for f in $(cd "$web/gen" && ls studio-st.* studio-mt.* 2>/dev/null | grep -Ev '\.(br|gz|tmp)$' | LC_ALL=C sort); do
+      echo "  '$f': '$(sha256sum "$web/gen/$f" | cut -c1-12)',"
+    done
+    echo "};"
+  } | write_if_changed "$web/gen/build.mjs"
+  files=$(cd "$web" && find index.html manifest.webmanifest icon.svg ./*.js ./*.css ui gen -type f \
             \( -name '*.html' -o -name '*.js' -o -name '*.mjs' -o -name '*.css' -o -name '*.svg' -o -name '*.wasm' -o -name '*.webmanifest' \) \
             ! -name sw.js ! -name assets.js | sed 's|^\./||' | LC_ALL=C sort)
-  version=$(cd "$web" && cat $files | sha256sum | cut -c1-12)
+  local list
+  list=$(cd "$web" && for f in $files; do
+    printf "  '%s': '%s',\n" "$([ "$f" = index.html ] && echo ./ || echo "$f")" "$(sha256sum "$f" | cut -c1-12)"
+  done)
+  version=$(printf '%s\n' "$list" | sha256sum | cut -c1-12)
   {
-    echo "// Written by tools/studio build: what the service worker precaches, and their version."
+    echo "// Written by tools/studio build: what the service worker keeps for offline use, each with"
+    echo "// its content hash (the first 12 hex digits of its SHA-256), and their version."
     echo "self.ES_VERSION = '$version';"
-    echo "self.ES_ASSETS = ["
-    for f in ./ $files; do echo "  '$f',"; done
-    echo "];"
-  } >"$web/gen/assets.js.tmp"
-  cmp -s "$web/gen/assets.js.tmp" "$web/gen/assets.js" && rm "$web/gen/assets.js.tmp" || mv "$web/gen/assets.js.tmp" "$web/gen/assets.js"
+    echo "self.ES_ASSETS = {"
+    printf '%s\n' "$list"
+    echo "};"
+  } | write_if_changed "$web/gen/assets.js"
+  node "$ES_ROOT/tools/compress.mjs" "$web" || die "compressing web/ failed"
 }
 
 # `tools/studio serve` on a fresh machine: the two WASM modules and nothing else (no native
