@@ -371,8 +371,8 @@ function progress(on, text, fraction) {
 }
 
 // A cancel replaces the worker (a busy one cannot be interrupted otherwise): its open
-// photos and the model are gone. Results not yet kept as a master are lost with it; the
-// model is found again (this browser's copy or the site's).
+// photos are gone, and results not yet kept as a master with them; the studio loads the
+// model into the new worker itself.
 $('#cancel').addEventListener('click', async () => {
   if (!studio || restarting) return;
   restarting = true; // until the new worker has started, nothing may be sent to it
@@ -385,7 +385,6 @@ $('#cancel').addEventListener('click', async () => {
     for (const item of items) {
       if (item.done && !item.master) { item.done = null; state(item, 'ready', 'Cancelled: run again'); }
     }
-    if (model?.ready) await model.find();
   } finally {
     restarting = false;
     updateControls();

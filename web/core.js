@@ -1,30 +1,20 @@
 // core.js - loads one WASM build of the C core and wraps its exports as plain JS calls.
 // It runs wherever the module lives: inside the worker (browser and Node) or, for tools
 // and tests that want no worker, directly. Pixels cross the boundary as copies.
+import { buildFile } from './builds.js';
+import { STATUS, StudioError, isNode, nodeBuiltin } from './shared.js';
+
+export { STATUS, StudioError };
 
 export const FORMATS = ['unknown', 'jpeg', 'png', 'bmp'];
 const FORMAT_CODES = { png: 2, jpeg: 1, jpg: 1 };
-export const STATUS = ['ok', 'argument', 'nomem', 'format', 'unsupported', 'corrupt', 'too-large', 'cancelled', 'internal'];
-
-export class StudioError extends Error {
-  constructor(code, message) {
-    super(message);
-    this.name = 'StudioError';
-    this.code = code; // one of STATUS
-  }
-}
-
-const isNode = typeof process === 'object' && !!process.versions?.node;
 // The module addresses up to 4 GB, and its exports return addresses as signed 32-bit
 // numbers: one above 2 GB arrives negative. Every address JS indexes the heap with goes
 // through this (the glue's own helpers do the same).
 const addr = (p) => p >>> 0;
 
 async function readBytes(url) {
-  if (isNode && url.protocol === 'file:') {
-    const { readFile } = await import('node:fs/promises');
-    return readFile(url);
-  }
+  if (url.protocol === 'file:') return nodeBuiltin('node:fs/promises').readFile(url);
   // The glue's own fetch of the .wasm fails under Node 20; in browsers we fetch it here too,
   // so the service worker's cache serves it and one code path loads both builds.
   const res = await fetch(url);
@@ -41,44 +31,27 @@ function colourArgs({ vibrance = 1 / 2.606, saturation = 1, size = 224, edgeAwar
   return [vibrance, saturation, size, edgeAware ? 1 : 0, CONV[conv], trust, workMegapixels, tolerance];
 }
 
-// The build's file names -> their URLs. In browsers each carries its content hash (?v=HASH,
-// from gen/build.mjs, which the build writes): the server may then let the HTTP cache keep
-// them for good, so the pthread workers' own fetches of the glue (and of their script) are
-// answered by the cache, and a new build is a new URL. Without gen/build.mjs, plain URLs.
-async function locator(base) {
-  let hashes = {};
-  if (!(isNode && base.protocol === 'file:')) {
-    try { hashes = (await import(new URL('build.mjs', base).href)).default; } catch { /* an older build: plain URLs */ }
-  }
-  return (name) => {
-    const url = new URL(name, base);
-    if (hashes[name]) url.searchParams.set('v', hashes[name]);
-    return url;
-  };
-}
-
 /** Load build 'st' (single thread) or 'mt' (pthreads) and create a context with `threads`
  *  threads: the threaded module starts threads - 1 workers (the calling thread is the
- *  other), so it starts what it uses. */
-export async function loadCore({ build = 'st', threads = 1, base = new URL('./gen/', import.meta.url) } = {}) {
-  const url = await locator(base);
+ *  other), so it starts what it uses. assetsUrl: where the build's files are served, when
+ *  not beside this module (builds.js). */
+export async function loadCore({ build = 'st', threads = 1, assetsUrl } = {}) {
+  const url = (name) => buildFile(name, assetsUrl);
   const glue = url(`studio-${build}.mjs`);
   const wasmBinary = await readBytes(url(`studio-${build}.wasm`));
   if (isNode && typeof globalThis.require === 'undefined') {
     // Emscripten 3.1.6's ES6 glue still reaches for CommonJS names when it sees Node.
-    const { createRequire } = await import('node:module');
-    const { fileURLToPath } = await import('node:url');
-    const { dirname } = await import('node:path');
-    globalThis.require = createRequire(glue);
-    globalThis.__dirname = dirname(fileURLToPath(glue));
+    globalThis.require = nodeBuiltin('node:module').createRequire(glue);
+    globalThis.__dirname = nodeBuiltin('node:path').dirname(nodeBuiltin('node:url').fileURLToPath(glue));
   }
-  const { default: createStudioCore } = await import(glue.href);
+  // a URL known only at run time: bundlers must leave this import to the browser
+  const { default: createStudioCore } = await import(/* webpackIgnore: true */ /* @vite-ignore */ glue.href);
   let onProgress = null;
   threads = Math.max(1, threads | 0);
   const M = await createStudioCore({
     wasmBinary,
     esPool: build === 'mt' ? threads - 1 : 0, // the pool the glue starts (-sPTHREAD_POOL_SIZE=Module.esPool)
-    // browsers: the pthread workers' script and the glue they import, at the versioned URLs
+    // browsers: the pthread workers' script and the glue they import, at the same URLs
     ...(isNode ? {} : { locateFile: (name) => url(name).href, mainScriptUrlOrBlob: glue.href }),
     onProgress: (stage, fraction) => (onProgress ? onProgress(stage, fraction) : 0),
     print: (s) => console.log(s),

@@ -1,21 +1,20 @@
 // studio-worker.js - the worker that owns the WASM module (Squoosh's split: the UI thread
 // never computes). Messages: {id, op, args} in; {id, result} | {id, error} | {id, progress} out.
+// No top-level await and no node: import, so bundlers may build it as a classic worker.
 import { loadCore, StudioError } from './core.js';
 import { sessionOps } from './session.js';
+import { nodeBuiltin } from './shared.js';
 
-const isNode = typeof self === 'undefined';
-const port = isNode
-  ? await import('node:worker_threads').then(({ parentPort }) => ({
-      post: (m, t) => parentPort.postMessage(m, t),
-      listen: (f) => parentPort.on('message', f),
-    }))
+const parentPort = typeof self === 'undefined' ? nodeBuiltin('node:worker_threads').parentPort : null;
+const port = parentPort
+  ? { post: (m, t) => parentPort.postMessage(m, t), listen: (f) => parentPort.on('message', f) }
   : { post: (m, t) => self.postMessage(m, t), listen: (f) => self.addEventListener('message', (e) => f(e.data)) };
 
 let core = null;
 
 const ops = {
-  async init({ build, threads }) {
-    core = await loadCore({ build, threads });
+  async init({ build, threads, assetsUrl }) {
+    core = await loadCore({ build, threads, assetsUrl });
     return { build: core.build, threads: core.threads };
   },
   info: (bytes) => core.probe(bytes),

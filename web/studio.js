@@ -6,6 +6,9 @@
 //   const image = await studio.decode(bytes, { onProgress: (stage, f) => ... });
 //   const png = await studio.encode(image, { format: 'png' });
 //   const bright = await studio.enhance(bytes, { strength: 0.8, onProgress });
+//   const hinted = await studio.colorize(greyBytes, { hints: { width, height, hints: [...] } });
+//   await studio.loadModel('/models/colorization_release_v2.caffemodel', { onProgress });
+//   const coloured = await studio.colorize(greyBytes);
 //   studio.terminate();
 //
 // Every call runs in a worker that owns the WASM module; failures reject with a
@@ -13,18 +16,10 @@
 // cancel() stops the work in flight (the worker is replaced, as a blocked worker cannot
 // read messages) and rejects pending calls with code 'cancelled'.
 
-/** A failure with .code (one of core.js's STATUS names) and the core's sentence. Defined
- *  here as well as in core.js, which the worker loads: the page never loads core.js (the
- *  worker's errors cross as {code, message} and become this class here). */
-export class StudioError extends Error {
-  constructor(code, message) {
-    super(message);
-    this.name = 'StudioError';
-    this.code = code;
-  }
-}
+import { StudioError, isNode, nodeBuiltin } from './shared.js';
 
-const isNode = typeof process === 'object' && !!process.versions?.node && typeof window === 'undefined';
+export { StudioError };
+
 // The most threads a context uses (ES_WASM_POOL in CMakeLists.txt); the threaded module
 // starts the workers the chosen count needs (core.js), not this many.
 export const MAX_THREADS = 8;
@@ -50,22 +45,52 @@ export function pickBuild({ threads = 'auto' } = {}) {
   return want > 1 && shared ? { build: 'mt', threads: want } : { build: 'st', threads: 1 };
 }
 
-async function spawn() {
-  const url = new URL('./studio-worker.js', import.meta.url);
+// The worker, started from a literal `new Worker(new URL('./studio-worker.js',
+// import.meta.url), ...)`: the form Vite and webpack 5 turn into a worker bundle of their own.
+function spawn() {
   if (isNode) {
-    const { Worker } = await import('node:worker_threads');
-    const w = new Worker(url);
+    const w = new (nodeBuiltin('node:worker_threads').Worker)(new URL(WORKER_FILE, import.meta.url));
     return {
       post: (m, t) => w.postMessage(m, t), onMessage: (f) => w.on('message', f), onError: (f) => w.on('error', f),
       terminate: () => w.terminate(), busy: (b) => (b ? w.ref() : w.unref()),
     };
   }
-  const w = new Worker(url, { type: 'module' });
+  const w = new Worker(new URL('./studio-worker.js', import.meta.url), { type: 'module' });
   return {
     post: (m, t) => w.postMessage(m, t), onMessage: (f) => w.addEventListener('message', (e) => f(e.data)),
     onError: (f) => w.addEventListener('error', (e) => f(new Error(e.message || 'the worker failed to start'))),
     terminate: () => w.terminate(), busy: () => {},
   };
+}
+// In Node the same file, named through a variable so that bundlers leave this one alone.
+const WORKER_FILE = './studio-worker.js';
+
+// A model given as a URL, a Blob (a File) or bytes -> bytes. A URL is fetched with
+// progress ('download', 0..1, when the server says the size).
+async function modelBytes(source, onProgress) {
+  if (source instanceof Uint8Array) return source;
+  if (source instanceof ArrayBuffer) return new Uint8Array(source);
+  if (ArrayBuffer.isView(source)) return new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
+  if (typeof Blob === 'function' && source instanceof Blob) return new Uint8Array(await source.arrayBuffer());
+  if (typeof source !== 'string' && !(source instanceof URL)) throw new StudioError('argument', 'loadModel takes a URL, a Blob or File, or the bytes of a model');
+  const url = new URL(source, globalThis.location?.href);
+  if (url.protocol === 'file:') return new Uint8Array(await nodeBuiltin('node:fs/promises').readFile(url));
+  let res;
+  try { res = await fetch(url); } catch (e) { throw new StudioError('internal', `could not download the model from ${url.href}: ${e.message}`); }
+  if (!res.ok) throw new StudioError('internal', `could not download the model from ${url.href} (HTTP ${res.status})`);
+  const total = Number(res.headers.get('Content-Length')) || 0;
+  if (!res.body || !total) return new Uint8Array(await res.arrayBuffer());
+  const out = new Uint8Array(total);
+  let n = 0;
+  for (const reader = res.body.getReader(); ;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (n + value.length > total) throw new StudioError('corrupt', `the model from ${url.href} is longer than the ${total} bytes its server announced`);
+    out.set(value, n); n += value.length;
+    onProgress?.('download', n / total);
+  }
+  if (n !== total) throw new StudioError('corrupt', `the model download from ${url.href} stopped at ${n} of ${total} bytes`);
+  return out;
 }
 
 class Studio {
@@ -74,13 +99,15 @@ class Studio {
   }
 
   async start() {
-    const w = await spawn();
+    const w = spawn();
     w.onMessage((msg) => this.receive(msg));
     w.onError((e) => this.failAll(new StudioError('internal', `worker error: ${e.message}`)));
     this.worker = w;
     w.busy(true);
     const info = await this.call('init', [this.choice]);
     this.build = info.build; this.threads = info.threads;
+    // a new worker (after cancel()) gets the model the last one had
+    if (this.model) await this.call('loadModel', [await this.model.bytes(), this.model.pts]);
     return this;
   }
 
@@ -127,10 +154,19 @@ class Studio {
     return this.call('enhance', [arg, options], { onProgress });
   }
 
-  /** Load the colorization model: a .caffemodel's bytes or our model file's (pts: a .npy's
-   *  bytes overriding the built-in bin centres, rarely wanted). The bytes move to the worker. */
-  loadModel(bytes, { pts, onProgress } = {}) {
-    return this.call('loadModel', [bytes, pts], { onProgress });
+  /** Load the colorization model: a .caffemodel or our model file, as a URL (fetched, with
+   *  progress 'download'), a Blob or File, or bytes (pts: a .npy's bytes overriding the
+   *  built-in bin centres, rarely wanted). Checked layer by layer: a broken file is refused
+   *  with the reason and the model loaded before stays. The studio keeps it: after cancel()
+   *  the new worker loads it again (from the URL, or a Blob of the bytes). */
+  async loadModel(source, { pts, onProgress } = {}) {
+    const bytes = await modelBytes(source, onProgress);
+    const result = await this.call('loadModel', [bytes, pts], { onProgress });
+    const again = typeof source === 'string' || source instanceof URL ? () => modelBytes(source)
+      : typeof Blob === 'function' ? ((blob) => async () => new Uint8Array(await blob.arrayBuffer()))(source instanceof Blob ? source : new Blob([bytes]))
+        : ((copy) => async () => copy)(bytes.slice());
+    this.model = { bytes: again, pts };
+    return result;
   }
   /** A .caffemodel's bytes -> { bytes: our model file, precision written, int8 } (precision
    *  'f32' | 'f16' | 'int8'; int8 is kept only where the core proves it, else f16: int8 then
@@ -221,11 +257,18 @@ function plain(image) {
   return { width: image.width, height: image.height, channels: image.channels ?? 4, data: image.data };
 }
 
-/** Start a studio. Options: threads ('auto' or a number), build ('auto' | 'st' | 'mt'). */
-export async function createStudio({ threads = 'auto', build = 'auto' } = {}) {
+/** Start a studio. Options: threads ('auto' or a number), build ('auto' | 'st' | 'mt'),
+ *  assetsUrl (where gen/'s build files are served when not beside this module: a CDN, or
+ *  a folder a bundler did not fill; a URL ending in '/'). Nothing is fetched before this. */
+export async function createStudio({ threads = 'auto', build = 'auto', assetsUrl } = {}) {
   if (!hasSimd()) throw new StudioError('unsupported', 'this browser lacks WebAssembly SIMD, which Enhancement Studio needs');
   let choice = pickBuild({ threads });
   if (build === 'st') choice = { build: 'st', threads: 1 };
   else if (build === 'mt') choice = { build: 'mt', threads: Math.max(2, choice.threads) };
+  if (assetsUrl) { // absolute, and a folder: new URL('studio-st.wasm', it) must land inside
+    const url = new URL(assetsUrl, globalThis.location?.href);
+    if (!url.pathname.endsWith('/')) url.pathname += '/';
+    choice.assetsUrl = url.href;
+  }
   return new Studio(choice).start();
 }

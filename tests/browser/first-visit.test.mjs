@@ -79,7 +79,7 @@ test('cold visit: compressed, one build, nothing downloaded twice; warm visit: n
   // import, and of the icon both the header and the tab's favicon show
   for (const e of cold.log.filter((x) => fetched.some((f) => f.startsWith(`${x.path} x`)) && x.status !== 200))
     assert.equal(e.status, 304, `${e.path} fetched again with HTTP ${e.status}`);
-  assert.ok(notChanged(t, fetched).every((f) => /^\/(formats\.js|icon\.svg) x2$/.test(f)), `fetched more than once: ${fetched}`);
+  assert.ok(notChanged(t, fetched).every((f) => /^\/(formats\.js|shared\.js|icon\.svg) x2$/.test(f)), `fetched more than once: ${fetched}`);
   // one WASM build, fetched at its versioned URL; the pool's worker script once
   const paths = cold.log.map((e) => e.path);
   assert.ok(!paths.some((p) => p.includes('studio-st.')), `the single-thread build was fetched: ${paths}`);
