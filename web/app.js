@@ -50,7 +50,10 @@ async function start() {
   try {
     studio = await createStudio();
     const simd = 'WebAssembly SIMD';
-    engine.textContent = studio.build === 'mt' ? `Ready: ${studio.threads} threads, ${simd}` : `Ready: one thread, ${simd}${crossOriginIsolated ? '' : ' (threads need a cross-origin isolated page; reload once it is installed)'}`;
+    // why one thread: the browser has no shared memory at all (WebKitGTK), or not on this page
+    const why = typeof SharedArrayBuffer !== 'function' ? ' (this browser does not allow shared memory, so no threads)'
+      : crossOriginIsolated ? '' : ' (threads need a cross-origin isolated page; reload once it is installed)';
+    engine.textContent = studio.build === 'mt' ? `Ready: ${studio.threads} threads, ${simd}` : `Ready: one thread, ${simd}${why}`;
     engine.dataset.state = 'ready';
     document.documentElement.dataset.build = studio.build;
   } catch (e) {
