@@ -106,3 +106,31 @@ export async function download(page, button = 'Download') {
   await dl.saveAs(file);
   return { name: dl.suggestedFilename(), file, bytes: fs.readFileSync(file) };
 }
+
+/** Hue in degrees and chroma (max - min) of an sRGB colour. */
+export function hue([r, g, b]) {
+  const max = Math.max(r, g, b), c = max - Math.min(r, g, b);
+  if (!c) return { h: NaN, c };
+  const h = max === r ? ((g - b) / c + 6) % 6 : max === g ? (b - r) / c + 2 : (r - g) / c + 4;
+  return { h: h * 60, c };
+}
+
+const hueGap = (rgb, want) => {
+  const a = hue(rgb), b = hue(want.match(/\w\w/g).map((v) => parseInt(v, 16)));
+  return { a, b, d: Math.abs(((a.h - b.h + 540) % 360) - 180) };
+};
+
+/** `rgb` has the hue of `want` ('#rrggbb') within 20 degrees, with chroma 20 or more. */
+export function assertHue(rgb, want, what) {
+  const { a, b, d } = hueGap(rgb, want);
+  assert.ok(a.c >= 20 && d <= 20, `${what}: ${rgb} (hue ${a.h.toFixed(0)}, chroma ${a.c}) is not ${want} (hue ${b.h.toFixed(0)})`);
+}
+
+/** `rgb` is grey-ish or 60 degrees or more away from the hue of `want`. */
+export function assertNotHue(rgb, want, what) {
+  const { a, d } = hueGap(rgb, want);
+  assert.ok(a.c < 20 || d > 60, `${what}: ${rgb} (hue ${a.h.toFixed(0)}, chroma ${a.c}) still has ${want}'s hue`);
+}
+
+/** The RGB of pixel (x, y) of a decoded image. */
+export const pixel = (img, x, y) => [...img.data.subarray((y * img.width + x) * img.channels, (y * img.width + x) * img.channels + 3)];

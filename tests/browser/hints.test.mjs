@@ -11,12 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createStudio } from '../../web/studio.js';
-import { pageFor, CHROMIUM, download, shot } from './browser.mjs';
+import { pageFor, CHROMIUM, download, shot, assertHue, assertNotHue, pixel } from './browser.mjs';
 import { MODELS } from '../node/helpers.mjs';
+import { photoFile } from '../node/photos.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BUILD = process.env.ES_BUILD || path.join(ROOT, 'build');
-const W = 640, H = 420, EDGE = 320; // lighter left of the edge, darker right of it
+const W = 640, H = 420; // the step photo: lighter left of x = 320, darker right of it
 const RED = '#d02020', BLUE = '#2040d0', GREEN = '#20a040';
 
 let nodeStudio;
@@ -27,13 +28,7 @@ const tmp = (name) => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'studio-hi
 
 // The grey photo: two flat halves with a strong step between them and a soft ramp in each,
 // so a colour stays on its side of the edge.
-async function greyPhoto() {
-  const data = new Uint8Array(W * H);
-  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) data[y * W + x] = (x < EDGE ? 175 : 80) + Math.round((y / H) * 20);
-  const file = tmp('step.png');
-  fs.writeFileSync(file, await (await studio()).encode({ width: W, height: H, channels: 1, data }, { format: 'png' }));
-  return file;
-}
+const greyPhoto = () => photoFile('step.png', { kind: 'step', width: W, height: H });
 
 const skip = (t, ...files) => {
   if (!fs.existsSync(CHROMIUM)) { t.skip(`${CHROMIUM} not installed`); return true; }
@@ -76,27 +71,6 @@ async function settled(page, n) {
 
 
 const decode = async (bytes) => (await studio()).decode(bytes);
-const pixel = (img, x, y) => [...img.data.subarray((y * img.width + x) * img.channels, (y * img.width + x) * img.channels + 3)];
-
-// Hue in degrees and chroma (max - min) of an sRGB colour.
-function hue([r, g, b]) {
-  const max = Math.max(r, g, b), c = max - Math.min(r, g, b);
-  if (!c) return { h: NaN, c };
-  const h = max === r ? ((g - b) / c + 6) % 6 : max === g ? (b - r) / c + 2 : (r - g) / c + 4;
-  return { h: h * 60, c };
-}
-
-function assertHue(rgb, want, what) {
-  const a = hue(rgb), b = hue(want.match(/\w\w/g).map((v) => parseInt(v, 16)));
-  const d = Math.abs(((a.h - b.h + 540) % 360) - 180);
-  assert.ok(a.c >= 20 && d <= 20, `${what}: ${rgb} (hue ${a.h.toFixed(0)}, chroma ${a.c}) is not ${want} (hue ${b.h.toFixed(0)})`);
-}
-
-function assertNotHue(rgb, want, what) {
-  const a = hue(rgb), b = hue(want.match(/\w\w/g).map((v) => parseInt(v, 16)));
-  const d = Math.abs(((a.h - b.h + 540) % 360) - 180);
-  assert.ok(a.c < 20 || d > 60, `${what}: ${rgb} (hue ${a.h.toFixed(0)}, chroma ${a.c}) still has ${want}'s hue`);
-}
 
 function maxDiff(a, b) {
   assert.deepEqual([a.width, a.height, a.channels], [b.width, b.height, b.channels]);

@@ -7,6 +7,8 @@
 //   grey    the scene's luma as a one-channel photo: what Colorize is for
 //   backlit the scene with its ground 8 times darker than its sky: local exposure's job
 //   damaged a PNG of the scene with one byte of its pixel data changed: its CRC fails
+//   step    grey halves, lighter left of the middle and darker right of it: colour hints stay
+//           on their side of the edge
 // photoImage() gives {width, height, channels, data}; photoFile() writes PNG (zlib, here)
 // or JPEG (the WASM core's encoder) by the name's extension into a folder of this process.
 import fs from 'node:fs';
@@ -68,8 +70,13 @@ function scene(width, height, rand) {
 
 const clamp8 = (v) => (v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v));
 
-/** A photo of `kind` (scene, dark, grey) as {width, height, channels, data}. */
+/** A photo of `kind` (scene, dark, grey, backlit, step) as {width, height, channels, data}. */
 export function photoImage({ kind = 'dark', width = 768, height = 512, seed = 1 } = {}) {
+  if (kind === 'step') { // grey: two flat halves with a strong step between them, a soft ramp down each
+    const data = new Uint8Array(width * height);
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = (x < width / 2 ? 175 : 80) + Math.round((y / height) * 20);
+    return { width, height, channels: 1, data };
+  }
   const rand = prng(seed), rgb = scene(width, height, rand), n = width * height;
   if (kind === 'grey') {
     const data = new Uint8Array(n);
