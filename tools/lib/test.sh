@@ -20,18 +20,24 @@ make_references() {
   echo "$key" >"$out/STAMP"
 }
 
-# Debian's Chromium plus playwright-core from npm (never a downloaded browser build).
+# The browser engines the page is tested in, all Debian's (never a downloaded browser build):
+# Chromium, Firefox ESR, and WebKitGTK's MiniBrowser with its WebDriver (under Xvfb).
+ES_BROWSERS=(chromium firefox-esr webkit2gtk-driver xvfb)
+
+# The browsers plus their drivers from npm (playwright-core, puppeteer-core,
+# selenium-webdriver; axe-core).
 ensure_browser_tests() {
-  ensure_apt chromium
+  ensure_apt "${ES_BROWSERS[@]}"
   local dir="$ES_ROOT/tests/browser"
   if [ ! -d "$dir/node_modules/playwright-core" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
-    say "installing the browser tests' npm packages (playwright-core)"
+    say "installing the browser tests' npm packages (playwright-core, puppeteer-core, selenium-webdriver, axe-core)"
     (cd "$dir" && npm ci --no-audit --no-fund >/dev/null) || die "npm ci in tests/browser failed"
   fi
 }
 
 # Synthetic colorization models in the genuine Caffe format (tests only: their colours are
-# noise) and OpenCV DNN's outputs on them, remade when the scripts, the network or what
+# noise), the first converted to int8 by the native CLI (the engine tests load it from disk),
+# and OpenCV DNN's outputs on them, remade when the scripts, the network or what
 # ../shared offers change. The network definition and the bin centres come from the native
 # CLI (the table its reader checks), so nothing here needs ../shared; net_refs.py checks them
 # against the authors' files when those are present.
@@ -39,8 +45,9 @@ make_test_models() {
   local out="$ES_BUILD/test-models" cli="$ES_BUILD/native/studio-cli" key proto bins
   ensure_apt python3-pil python3-opencv python3-numpy
   proto=$("$cli" convert --print-prototxt) && bins=$("$cli" convert --print-bins) || die "$cli cannot print the network (rebuild it)"
+  # (the key also names the converted model, so a folder made before it was added is remade)
   key=$({ cat "$ES_ROOT/tools/make-test-model" "$ES_ROOT/tests/ref/net_refs.py" "$ES_ROOT/tests/ref/scene.py" "$ES_ROOT/tests/ref/make_refs.py"
-          printf '%s\n' "$proto" "$bins"
+          printf '%s\n' "$proto" "$bins" 'synthetic-1-int8.esm'
           ls -d "$ES_SHARED/reference/"* "$ES_SHARED/datasets/kodak/kodim23.png" 2>/dev/null || true; } | sha256sum | cut -c1-16)
   [ "$(cat "$out/STAMP" 2>/dev/null)" = "$key" ] && return 0
   say "writing synthetic Caffe models to $out"
@@ -50,7 +57,8 @@ make_test_models() {
   "${mk[@]}" "$out/synthetic-1.caffemodel" --seed 1 --with-pts "$out/ab-bins.txt" >/dev/null &&
     "${mk[@]}" "$out/synthetic-1-legacy-unpacked.caffemodel" --seed 1 --legacy-shapes --unpacked --with-pts "$out/ab-bins.txt" >/dev/null &&
     "${mk[@]}" "$out/synthetic-2-no-bins.caffemodel" --seed 2 >/dev/null &&
-    "${mk[@]}" "$out/synthetic-3-broken-conv5_2.caffemodel" --seed 3 --break-shape conv5_2 >/dev/null || die "making synthetic models failed"
+    "${mk[@]}" "$out/synthetic-3-broken-conv5_2.caffemodel" --seed 3 --break-shape conv5_2 >/dev/null &&
+    "$cli" convert "$out/synthetic-1.caffemodel" "$out/synthetic-1-int8.esm" --precision int8 >/dev/null || die "making synthetic models failed"
   "$ES_PY" "$ES_ROOT/tests/ref/net_refs.py" "$ES_SHARED" "$out" "$out/opencv" >/dev/null || die "OpenCV's network references failed"
   echo "$key" >"$out/STAMP"
 }
@@ -59,7 +67,7 @@ run_tests() {
   local t0=$SECONDS failed=0 refs
   # Every package the run needs in one apt transaction (on a fresh machine each separate
   # install pays dpkg's triggers again).
-  ensure_apt build-essential cmake libstb-dev xz-utils emscripten python3-pil python3-opencv python3-numpy chromium
+  ensure_apt build-essential cmake libstb-dev xz-utils emscripten python3-pil python3-opencv python3-numpy "${ES_BROWSERS[@]}"
   ensure_toolchain
   build_native
   # The peers' reference data and the synthetic models need only the native CLI and Python:

@@ -1,0 +1,210 @@
+// The page in three browser engines, each test body written once and run in each: Chromium
+// (playwright-core), Firefox ESR (puppeteer-core over WebDriver BiDi) and WebKitGTK
+// (selenium-webdriver and WebKitWebDriver), all Debian's (engines.mjs drives them). Per
+// engine: the build it runs and, where that is one thread, the page saying why; photos opened
+// by the picker, a drop and a paste, enhanced and downloaded; colour hints downloaded; an
+// offline reload served by the service worker; refused files saying why; a model loaded
+// from disk and kept in the browser. One browser per engine serves all its tests, each test
+// on a server (so an origin, with its own storage) of its own. Photos are 640x420, made by
+// tests/node/photos.mjs. Screenshots: build/screenshots/engines-ENGINE-*.png.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createStudio } from '../../web/studio.js';
+import { serve, shot, assertHue, assertNotHue, pixel } from './browser.mjs';
+import { ENGINES, missing, launchEngine } from './engines.mjs';
+import { MODELS } from '../node/helpers.mjs';
+import { photoFile } from '../node/photos.mjs';
+
+const W = 640, H = 420, VIEWPORT = { width: 1280, height: 800 };
+const RED = '#d02020', BLUE = '#2040d0';
+
+// What each engine does, as the page must say it: the build it runs and its engine status
+// (WebKitGTK has no SharedArrayBuffer even on a cross-origin isolated page, so one thread),
+// and whether its ClipboardEvent constructor carries files (Firefox's keeps none of them).
+const EXPECT = {
+  chromium: { build: 'mt', status: /^Ready: \d+ threads, WebAssembly SIMD$/, paste: 'event' },
+  firefox: { build: 'mt', status: /^Ready: \d+ threads, WebAssembly SIMD$/, paste: 'stood-in' },
+  webkit: { build: 'st', status: /^Ready: one thread, WebAssembly SIMD \(this browser does not allow shared memory, so no threads\)$/, paste: 'event' },
+};
+
+let nodeStudio;
+const decode = async (bytes) => (nodeStudio ||= await createStudio({ threads: 1 })).decode(bytes);
+after(() => nodeStudio?.terminate());
+const mean = (img) => img.data.reduce((s, v) => s + v, 0) / img.data.length;
+
+// In the page: the queue as [name, state, text], and whether it has n items all in `want`.
+const queue = () => [...document.querySelectorAll('#queue li')].map((li) => [li.querySelector('.name').textContent, li.dataset.state, li.querySelector('.state').textContent]);
+const queueIs = ([n, want]) => {
+  const lis = [...document.querySelectorAll('#queue li')];
+  return lis.length === n && lis.every((li) => want.includes(li.dataset.state)) && lis.map((li) => li.querySelector('.name').textContent);
+};
+
+// In the page: the viewport point over image pixel (x, y) of a w x h photo at the fitted view
+// (the viewer never enlarges past 1:1 to fit, and centres the photo).
+function screenOf([w, h, x, y]) {
+  const box = document.querySelector('#viewer');
+  box.scrollIntoView({ block: 'nearest' });
+  const r = box.getBoundingClientRect(), s = Math.min(r.width / w, r.height / h, 1);
+  return { x: r.x + (r.width - w * s) / 2 + (x + 0.5) * s, y: r.y + (r.height - h * s) / 2 + (y + 0.5) * s };
+}
+
+// In the page: the service worker controls it and keeps `build`'s WASM for offline use.
+async function keptOffline(build) {
+  if (!navigator.serviceWorker.controller || (await navigator.serviceWorker.ready).active?.state !== 'activated') return false;
+  for (const name of await caches.keys()) {
+    const keys = await (await caches.open(name)).keys();
+    if (keys.some((r) => new URL(r.url).pathname.endsWith(`gen/studio-${build}.wasm`))) return true;
+  }
+  return false;
+}
+
+const tmpFile = (name, bytes) => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'studio-engines-')), name);
+  fs.writeFileSync(file, bytes);
+  return file;
+};
+
+for (const name of Object.keys(ENGINES)) describe(`${name} (${ENGINES[name].driver})`, () => {
+  const absent = missing(name), expect = EXPECT[name];
+  let engine;
+  before(async () => { if (!absent.length) engine = await launchEngine(name); });
+  after(() => engine?.close());
+
+  // A test of this engine on a server and a page of its own; `needs`: files it cannot run without.
+  const flow = (title, body, needs = []) => test(`${name}: ${title}`, async (t) => {
+    const gone = [...absent, ...needs.filter((f) => !fs.existsSync(f))];
+    if (gone.length) { t.skip(`missing: ${gone.join(', ')} (tools/studio test installs ${ENGINES[name].packages} and makes the rest)`); return; }
+    const server = await serve();
+    const page = await engine.open(server.url, { viewport: VIEWPORT });
+    t.after(async () => { await page.close(); server.stop(); });
+    await body(t, page, server);
+  });
+
+  flow('the page says which build runs, and why one thread where it is one', async (t, page) => {
+    assert.equal(await page.ready(), expect.build);
+    const [isolated, shared, status] = await page.evaluate(() => [crossOriginIsolated, typeof SharedArrayBuffer, document.querySelector('#engine').textContent]);
+    assert.equal(isolated, true, 'the server sends COOP/COEP: every engine gets an isolated page');
+    assert.equal(shared, expect.build === 'mt' ? 'function' : 'undefined');
+    assert.match(status, expect.status);
+    t.diagnostic(`${name}: ${status}`);
+    await page.check();
+  });
+
+  flow('a photo by the picker, a drop and a paste; Enhance low-light; each download brighter, full size, PNG or JPEG', async (t, page) => {
+    const files = [await photoFile('picked.jpg', { width: W, height: H }), await photoFile('dropped.png', { width: W, height: H, seed: 2 }),
+      await photoFile('image.png', { width: W, height: H, seed: 3 })];
+    await page.ready();
+    await page.setFiles('#open', [files[0]]);
+    assert.equal(await page.drop([files[1]]), 'event');
+    const paste = await page.paste([files[2]]);
+    assert.equal(paste, expect.paste, `${name}: how the pasted file reached the page`);
+    if (paste === 'stood-in') t.diagnostic(`${name}: new ClipboardEvent('paste', {clipboardData}) keeps no file: the test gives the event its clipboardData as a property`);
+    const names = await page.waitFor(queueIs, [3, ['ready']], { what: 'three photos open' });
+    assert.deepEqual(names.slice(0, 2), ['picked.jpg', 'dropped.png']);
+    assert.match(names[2], /^pasted-[\d-]+\.png$/);
+    await page.click({ role: 'button', name: 'Enhance low-light' });
+    await page.waitFor(queueIs, [3, ['done']], { timeout: 120000, what: 'three photos enhanced' });
+    await shot(page, `engines-${name}-enhanced`);
+    for (const [i, photo] of names.entries()) {
+      await page.click({ role: 'button', name: photo }); // select it in the queue
+      const got = await page.download();
+      const ext = path.extname(photo);
+      assert.equal(got.name, `${path.basename(photo, ext)}-enhanced${ext}`);
+      assert.deepEqual([...got.bytes.subarray(0, 3)], ext === '.jpg' ? [0xff, 0xd8, 0xff] : [0x89, 0x50, 0x4e]);
+      const [src, out] = [await decode(fs.readFileSync(files[i])), await decode(got.bytes)];
+      assert.deepEqual([out.width, out.height], [W, H]);
+      assert.ok(mean(out) > mean(src) + 5, `${photo}: downloaded mean ${mean(out)} vs input ${mean(src)}`);
+    }
+    await page.check();
+  });
+
+  flow('a grey photo with two colour hints: the download has each hue on its side of the edge', async (t, page) => {
+    await page.ready();
+    await page.setFiles('#open', [await photoFile('step.png', { kind: 'step', width: W, height: H })]);
+    await page.waitFor(() => document.querySelector('#queue li')?.dataset.state === 'ready' && document.querySelector('#viewer').classList.contains('has-image'));
+    await page.click({ role: 'button', name: 'Colour hints' });
+    for (const [n, [colour, x, y]] of [[RED, 80, 200], [BLUE, 500, 200]].entries()) {
+      await page.fill('#hint-colour', colour);
+      const p = await page.evaluate(screenOf, [W, H, x, y]);
+      await page.clickAt(p.x, p.y);
+      await page.waitFor((k) => { const s = document.querySelector('#hint-status'); return s.dataset.count === String(k) && s.dataset.pending === 'false'; },
+        n + 1, { what: `hint ${n + 1} placed and previewed` });
+    }
+    const listed = await page.evaluate(() => [...document.querySelectorAll('#hint-list .hint-item')].map((b) => b.textContent));
+    assert.match(listed[0], /Hint 1: point at 80, 200, #d02020/);
+    assert.match(listed[1], /Hint 2: point at 500, 200, #2040d0/);
+    const got = await page.download();
+    assert.equal(got.name, 'step-colorized.png');
+    const img = await decode(got.bytes);
+    assert.deepEqual([img.width, img.height], [W, H]);
+    assertHue(pixel(img, 80, 200), RED, 'at the red hint');
+    assertHue(pixel(img, 10, 10), RED, 'far away on the red side');
+    assertHue(pixel(img, 630, 410), BLUE, 'across the edge');
+    assertNotHue(pixel(img, 630, 410), RED, 'across the edge');
+    await shot(page, `engines-${name}-hints`);
+    await page.check();
+  });
+
+  flow('offline after the first visit: the server stopped, a reload is served by the service worker and enhances', async (t, page, server) => {
+    const build = await page.ready();
+    await page.waitFor(keptOffline, build, { what: 'the service worker to control the page and keep its build' });
+    server.stop();
+    await page.reload();
+    assert.equal(await page.ready(), build);
+    assert.equal(await page.evaluate(() => !!navigator.serviceWorker.controller), true);
+    await page.setFiles('#open', [await photoFile('dark.jpg', { width: W, height: H })]);
+    await page.waitFor(queueIs, [1, ['ready']], { what: 'the photo open' });
+    await page.click({ role: 'button', name: 'Enhance low-light' });
+    await page.waitFor(queueIs, [1, ['done']], { timeout: 120000, what: 'the photo enhanced offline' });
+    const [before, after] = await page.evaluate(() => { const li = document.querySelector('#queue li'); return [Number(li.dataset.lightBefore), Number(li.dataset.lightAfter)]; });
+    assert.ok(after > before + 0.03, `mean lightness ${before} -> ${after}`);
+  });
+
+  flow('refused files: a damaged PNG, a truncated JPEG and a text file each say why in the queue', async (t, page) => {
+    const jpeg = fs.readFileSync(await photoFile('dark.jpg', { width: W, height: H }));
+    await page.ready();
+    await page.setFiles('#open', [await photoFile('damaged.png', { kind: 'damaged', width: W, height: H }), tmpFile('cut.jpg', jpeg.subarray(0, jpeg.length >> 1))]);
+    await page.drop([tmpFile('notes.txt', 'just text\n')]);
+    await page.waitFor(queueIs, [3, ['error']], { what: 'three refusals' });
+    const states = await page.evaluate(queue);
+    const reason = (n) => states.find(([file]) => file === n)[2];
+    assert.match(reason('damaged.png'), /^damaged\.png: corrupt PNG: checksum mismatch in the IDAT chunk/);
+    assert.match(reason('cut.jpg'), /^cut\.jpg: .*(truncated|ends|premature|incomplete)/i);
+    assert.match(reason('notes.txt'), /^notes\.txt: not a JPEG, PNG or BMP file \(text\/plain\)/);
+    assert.equal(await page.evaluate(() => document.querySelectorAll('#queue li [role="alert"]').length), 3);
+    await page.check();
+  });
+
+  // The synthetic model converted to int8 by the native CLI (tools/studio test makes it, as
+  // tools/fetch-model makes the real one): converting a caffemodel in the page, with its int8
+  // check, takes 25 s (Firefox) to 80 s (WebKitGTK, one thread); page.test.mjs does that in
+  // Chromium, and it is the same WASM code in every engine.
+  const esm = path.join(MODELS, 'synthetic-1-int8.esm'), broken = path.join(MODELS, 'synthetic-3-broken-conv5_2.caffemodel');
+  flow('a model from disk: a broken caffemodel refused by name; a converted synthetic model kept in the browser, Colorize', async (t, page) => {
+    await page.ready();
+    const status = (re, what, timeout = 60000) => page.waitFor((s) => new RegExp(s).test(document.querySelector('#model-status').textContent) && document.querySelector('#model-status').textContent,
+      re.source, { timeout, what });
+    await status(/No colorization model yet/, 'the panel to offer a model');
+    await page.setFiles('#model-file', [broken]);
+    await status(/weights should be/, 'the broken model refused');
+    await page.setFiles('#model-file', [esm]);
+    assert.match(await status(/ready/, 'the model ready'), /^Colorization model ready \(synthetic-1-int8\.esm, kept in this browser\)\.$/);
+    await page.setFiles('#open', [await photoFile('grey.png', { kind: 'grey', width: W, height: H })]);
+    await page.waitFor(queueIs, [1, ['ready']], { what: 'the photo open' });
+    await page.click({ role: 'button', name: 'Colorize' });
+    await page.waitFor(queueIs, [1, ['done']], { timeout: 120000, what: 'the photo colorized' });
+    const out = await decode((await page.download()).bytes);
+    let chroma = 0;
+    for (let i = 0; i < out.data.length; i += out.channels) chroma += Math.abs(out.data[i] - out.data[i + 1]) + Math.abs(out.data[i + 2] - out.data[i + 1]);
+    assert.ok(chroma / (W * H) > 1, `colorized output has chroma ${chroma / (W * H)}`);
+    // kept: after a reload the model comes from the browser's storage (OPFS, else IndexedDB)
+    await page.reload();
+    await page.ready();
+    await status(/ready \(kept in this browser\)/, 'the kept model after a reload');
+    t.diagnostic(`${name}: the model is kept in ${await page.evaluate(() => (typeof navigator.storage?.getDirectory === 'function' ? 'OPFS' : 'IndexedDB'))}`);
+    await page.check();
+  }, [esm, broken]);
+});
