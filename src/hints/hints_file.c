@@ -169,6 +169,12 @@ studio_status studio_hints_parse(studio_ctx *ctx, const char *json, size_t len, 
   } else if (!cJSON_IsObject(root)) s = es_fail(ctx, STUDIO_E_FORMAT, "the hints file must hold one JSON object {\"width\", \"height\", \"points\", \"strokes\"}");
   else if (number(root, "width", &w) || number(root, "height", &h) || w != floor(w) || h != floor(h) || w < 1 || h < 1 || w > 65535 || h > 65535)
     s = es_fail(ctx, STUDIO_E_ARGUMENT, "hints: \"width\" and \"height\" must be the photo's size in pixels (whole numbers 1..65535)");
+  /* an unknown field is a mistake, not an extension: {"hints": [...]} would otherwise read
+   * as no hints at all and colour nothing, without a word */
+  for (const cJSON *f = s ? NULL : root->child; f && !s; f = f->next)
+    if (!f->string || (strcmp(f->string, "width") && strcmp(f->string, "height") && strcmp(f->string, "points") && strcmp(f->string, "strokes")))
+      s = es_fail(ctx, STUDIO_E_FORMAT, "hints: unknown field \"%.40s\" (a hints file holds \"width\", \"height\", \"points\" and \"strokes\")",
+                  f->string ? f->string : "");
   if (!s) {
     out->width = (int)w; out->height = (int)h;
     if (!(s = read_points(ctx, cJSON_GetObjectItemCaseSensitive(root, "points"), out)))

@@ -284,6 +284,7 @@ static void hints_file(void) {
   refused("{\"width\": 100, \"height\" 80}", STUDIO_E_FORMAT, "not valid JSON", "line 1, column 25");
   /* text after the object is refused too (two files pasted together would be half read) */
   refused("{\"width\": 100, \"height\": 80} x", STUDIO_E_FORMAT, "has more after its JSON object", "line 1, column 30");
+  refused("{\"width\": 100, \"height\": 80, \"hints\": [{\"x\": 1, \"y\": 1, \"r\": 1, \"rgb\": [1, 2, 3]}]}", STUDIO_E_FORMAT, "unknown field \"hints\"", "\"points\" and \"strokes\"");
   refused("{\"width\": 100, \"height\": 80}\n{\"width\": 100, \"height\": 80, \"points\": 1}", STUDIO_E_FORMAT, "has more after its JSON object",
           "line 2, column 1");
   refused("", STUDIO_E_FORMAT, "empty", NULL);
