@@ -6,7 +6,7 @@
 //   const image = await studio.decode(bytes, { onProgress: (stage, f) => ... });
 //   const png = await studio.encode(image, { format: 'png' });
 //   const bright = await studio.enhance(bytes, { strength: 0.8, onProgress });
-//   const hinted = await studio.colorize(greyBytes, { hints: { width, height, hints: [...] } });
+//   const hinted = await studio.colorize(greyBytes, { hints: { width, height, points: [{ x, y, r: 4, rgb: [r, g, b] }] } });
 //   await studio.loadModel('/models/colorization_release_v2.caffemodel', { onProgress });
 //   const coloured = await studio.colorize(greyBytes);
 //   studio.terminate();
@@ -49,7 +49,8 @@ export function pickBuild({ threads = 'auto' } = {}) {
 // import.meta.url), ...)`: the form Vite and webpack 5 turn into a worker bundle of their own.
 function spawn() {
   if (isNode) {
-    const w = new (nodeBuiltin('node:worker_threads').Worker)(new URL(WORKER_FILE, import.meta.url));
+    // execArgv: not the parent's (`node --input-type=module -e ...` would refuse to start it)
+    const w = new (nodeBuiltin('node:worker_threads').Worker)(new URL(/* webpackIgnore: true */ WORKER_FILE, import.meta.url), { execArgv: [] });
     return {
       post: (m, t) => w.postMessage(m, t), onMessage: (f) => w.on('message', f), onError: (f) => w.on('error', f),
       terminate: () => w.terminate(), busy: (b) => (b ? w.ref() : w.unref()),
@@ -58,7 +59,7 @@ function spawn() {
   const w = new Worker(new URL('./studio-worker.js', import.meta.url), { type: 'module' });
   return {
     post: (m, t) => w.postMessage(m, t), onMessage: (f) => w.addEventListener('message', (e) => f(e.data)),
-    onError: (f) => w.addEventListener('error', (e) => f(new Error(e.message || 'the worker failed to start'))),
+    onError: (f) => w.addEventListener('error', (e) => f(new Error(e.message || 'the worker or one of its scripts failed to load (studio-worker.js, or the files beside it)'))),
     terminate: () => w.terminate(), busy: () => {},
   };
 }
