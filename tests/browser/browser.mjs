@@ -132,5 +132,16 @@ export function assertNotHue(rgb, want, what) {
   assert.ok(a.c < 20 || d > 60, `${what}: ${rgb} (hue ${a.h.toFixed(0)}, chroma ${a.c}) still has ${want}'s hue`);
 }
 
+/** The step photo (photos.mjs 'step', 640x420) coloured from a red hint (#d02020) at
+ *  (80, 200), left of its edge, and a blue one (#2040d0) right of it: each side has its
+ *  hint's hue, and the red stops at the edge. */
+export function assertStepColoured(img) {
+  assert.deepEqual([img.width, img.height], [640, 420]);
+  assertHue(pixel(img, 80, 200), '#d02020', 'at the red hint');
+  assertHue(pixel(img, 10, 10), '#d02020', 'far away on the red side');
+  assertHue(pixel(img, 630, 410), '#2040d0', 'across the edge');
+  assertNotHue(pixel(img, 630, 410), '#d02020', 'across the edge');
+}
+
 /** The RGB of pixel (x, y) of a decoded image. */
 export const pixel = (img, x, y) => [...img.data.subarray((y * img.width + x) * img.channels, (y * img.width + x) * img.channels + 3)];

@@ -176,21 +176,15 @@ async function drive(t, name, root) {
   }
 }
 
-test('(a) a Vite app: vite build with no config, served isolated, threaded, results as the native CLI', { timeout: TIMEOUT }, async (t) => {
-  const r = await built(t, 'vite');
-  const dist = path.join(r.dir, 'dist');
-  lines(t, `vite: dist/ (gzip -9 per file):\n${sizeTable(sizes(dist))}`);
-  await drive(t, 'vite', dist);
-  assertQuiet('vite', r);
-});
-
-test('(b) a webpack 5 app: the webpack CLI with no config, served isolated, threaded, results as the native CLI', { timeout: TIMEOUT }, async (t) => {
-  const r = await built(t, 'webpack');
-  const dist = path.join(r.dir, 'dist');
-  lines(t, `webpack: dist/ (gzip -9 per file):\n${sizeTable(sizes(dist))}`);
-  await drive(t, 'webpack', dist);
-  assertQuiet('webpack', r);
-});
+for (const [label, name, how] of [['(a)', 'vite', 'a Vite app: vite build with no config'], ['(b)', 'webpack', 'a webpack 5 app: the webpack CLI with no config']]) {
+  test(`${label} ${how}, served isolated, threaded, results as the native CLI`, { timeout: TIMEOUT }, async (t) => {
+    const r = await built(t, name);
+    const dist = path.join(r.dir, 'dist');
+    lines(t, `${name}: dist/ (gzip -9 per file):\n${sizeTable(sizes(dist))}`);
+    await drive(t, name, dist);
+    assertQuiet(name, r);
+  });
+}
 
 test('(c) a plain page with an import map, no bundler: served isolated, threaded, results as the native CLI', { timeout: TIMEOUT }, async (t) => {
   const { dir } = await built(t, 'importmap');
