@@ -51,7 +51,8 @@ async function start() {
     studio = await createStudio();
     const simd = 'WebAssembly SIMD';
     // why one thread: the browser has no shared memory at all (WebKitGTK), or not on this page
-    const why = typeof SharedArrayBuffer !== 'function' ? ' (this browser does not allow shared memory, so no threads)'
+    const why = studio.fallback ? ` (${studio.fallback})`
+      : typeof SharedArrayBuffer !== 'function' ? ' (this browser does not allow shared memory, so no threads)'
       : crossOriginIsolated ? '' : ' (threads need a cross-origin isolated page; reload once it is installed)';
     engine.textContent = studio.build === 'mt' ? `Ready: ${studio.threads} threads, ${simd}` : `Ready: one thread, ${simd}${why}`;
     engine.dataset.state = 'ready';

@@ -34,11 +34,12 @@ function colourArgs({ vibrance = 1 / 2.606, saturation = 1, size = 224, edgeAwar
 /** Load build 'st' (single thread) or 'mt' (pthreads) and create a context with `threads`
  *  threads: the threaded module starts threads - 1 workers (the calling thread is the
  *  other), so it starts what it uses. assetsUrl: where the build's files are served, when
- *  not beside this module (builds.js). */
-export async function loadCore({ build = 'st', threads = 1, assetsUrl } = {}) {
+ *  not beside this module (builds.js); onFetched() once the .wasm bytes are in. */
+export async function loadCore({ build = 'st', threads = 1, assetsUrl, onFetched } = {}) {
   const url = (name) => buildFile(name, assetsUrl);
   const glue = url(`studio-${build}.mjs`);
   const wasmBinary = await readBytes(url(`studio-${build}.wasm`));
+  onFetched?.();
   if (isNode && typeof globalThis.require === 'undefined') {
     // Emscripten 3.1.6's ES6 glue still reaches for CommonJS names when it sees Node.
     globalThis.require = nodeBuiltin('node:module').createRequire(glue);

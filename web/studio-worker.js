@@ -13,8 +13,8 @@ const port = parentPort
 let core = null;
 
 const ops = {
-  async init({ build, threads, assetsUrl }) {
-    core = await loadCore({ build, threads, assetsUrl });
+  async init({ build, threads, assetsUrl }, report) {
+    core = await loadCore({ build, threads, assetsUrl, onFetched: () => report('starting', 0) });
     return { build: core.build, threads: core.threads };
   },
   info: (bytes) => core.probe(bytes),
@@ -66,7 +66,9 @@ port.listen(async ({ id, op, args = [] }) => {
     const release = starveNext?.includes(op) ? (starveNext = null, core.fillHeap()) : null;
     let result;
     try {
-      result = await ops[op](...args);
+      // init reports when the build's bytes are in (studio.js times the start from there)
+      result = op === 'init' ? await ops.init(args[0], (stage, fraction) => port.post({ id, progress: { stage, fraction } }))
+        : await ops[op](...args);
     } finally {
       release?.();
     }

@@ -179,6 +179,9 @@ export interface Studio {
   /** 'st' or 'mt': the build running. */
   readonly build: 'st' | 'mt';
   readonly threads: number;
+  /** Why the single-thread build runs where the threaded one was chosen (it did not start
+   *  within 20 s of its bytes arriving); undefined otherwise. */
+  readonly fallback?: string;
 
   info(bytes: Bytes): Promise<ImageInfo>;
   /** Encoded bytes -> pixels, EXIF orientation applied. */

@@ -63,6 +63,11 @@ function spawn() {
     terminate: () => w.terminate(), busy: () => {},
   };
 }
+// How long the threaded build may take from its bytes arriving to ready (compiling and
+// starting its workers: under a second on a 2-core machine) before the single-thread one
+// takes over.
+const START_MS = 20000;
+
 // In Node the same file, named through a variable so that bundlers leave this one alone.
 const WORKER_FILE = './studio-worker.js';
 
@@ -99,17 +104,43 @@ class Studio {
     this.choice = choice; this.pending = new Map(); this.nextId = 1; this.worker = null; this.ready = null;
   }
 
-  async start() {
+  attach() {
     const w = spawn();
     w.onMessage((msg) => this.receive(msg));
     w.onError((e) => this.failAll(new StudioError('internal', `worker error: ${e.message}`)));
     this.worker = w;
     w.busy(true);
-    const info = await this.call('init', [this.choice]);
+  }
+
+  async start() {
+    this.attach();
+    const info = await this.init();
     this.build = info.build; this.threads = info.threads;
     // a new worker (after cancel()) gets the model the last one had
     if (this.model) await this.call('loadModel', [await this.model.bytes(), this.model.pts]);
     return this;
+  }
+
+  // Start the module in the worker. The threaded build must be up within START_MS of its
+  // bytes arriving; if not (seen in Firefox: a pthread worker that never starts), this
+  // worker is ended and the single-thread build starts instead, saying why (fallback).
+  async init() {
+    if (this.choice.build !== 'mt') return this.call('init', [this.choice]);
+    let timer;
+    const stalled = new Promise((resolve) => {
+      this.call('init', [this.choice], { onProgress: (stage) => { if (stage === 'starting') timer = setTimeout(() => resolve(null), START_MS); } })
+        .then(resolve, (e) => resolve({ error: e }));
+    });
+    const got = await stalled;
+    clearTimeout(timer);
+    if (got && !got.error) return got;
+    if (got?.error) throw got.error;
+    this.worker.terminate();
+    this.failAll(new StudioError('internal', 'the threaded engine did not start'));
+    this.fallback = `the threaded engine did not start within ${START_MS / 1000} s`;
+    this.choice = { ...this.choice, build: 'st', threads: 1 };
+    this.attach();
+    return this.call('init', [this.choice]);
   }
 
   receive({ id, result, error, progress }) {

@@ -107,3 +107,26 @@ test('the engine cannot start: every waiting photo says why, and so do photos gi
   assert.equal(await page.locator('#queue li [role="alert"]').count(), 5);
   await shot(page, 'engine-failed-phone');
 });
+
+// A threaded engine that never comes up (seen in Firefox: its pthread worker never starts)
+// must not leave the page at "Loading the engine…": 20 s after its bytes arrived the studio
+// ends it and starts the single-thread build, and the status says why. The proxy holds the
+// pthread worker's script, which stalls the threaded start the same way.
+test('a threaded engine that does not start: the single-thread build takes over and the page says why', async (t) => {
+  if (!fs.existsSync(CHROMIUM)) { t.skip(`${CHROMIUM} not installed`); return; }
+  const server = await serve();
+  const proxy = await holdingProxy(server.url, /\/gen\/studio-mt\.worker\.js$/);
+  const browser = await launch();
+  t.after(async () => { await browser.close(); proxy.stop(); server.stop(); });
+  const { page, check } = await openPage(browser, proxy.url, { ready: false });
+  await page.waitForFunction(() => document.documentElement.dataset.build, null, { timeout: 60000 });
+  assert.ok(proxy.held() >= 1, 'the pthread worker script was not asked for');
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.build), 'st');
+  assert.match(await page.textContent('#engine'), /Ready: one thread, WebAssembly SIMD \(the threaded engine did not start within 20 s\)/);
+  await page.getByLabel('Open images').setInputFiles([await photoFile('dark.jpg')]);
+  await waitState(page, 'dark.jpg', ['ready']);
+  await page.getByRole('button', { name: 'Enhance low-light' }).click();
+  await waitState(page, 'dark.jpg', ['done']);
+  proxy.fail(503); // answer the held request before the page goes
+  check();
+});
