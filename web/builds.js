@@ -20,11 +20,18 @@ const FILES = {
 export function buildFile(name, assetsUrl) {
   if (!FILES[name]) throw new Error(`no build file ${name}`);
   const url = assetsUrl ? new URL(name, assetsUrl) : FILES[name]();
-  if (url.protocol === 'data:') { // a bundler inlined it (Vite, under 4 KB): a worker script needs an origin of ours
-    const [head, body] = url.href.split(',');
-    const bytes = head.endsWith(';base64') ? Uint8Array.from(atob(body), (c) => c.charCodeAt(0)) : decodeURIComponent(body);
-    return new URL(URL.createObjectURL(new Blob([bytes], { type: 'text/javascript' })));
-  }
+  if (url.protocol === 'data:') return new URL(blobOf(url.href)); // a bundler inlined it (Vite, under 4 KB): a worker script needs an origin of ours
   if (/^https?:$/.test(url.protocol) && HASHES[name]) url.searchParams.set('v', HASHES[name]);
   return url;
+}
+
+// One blob: URL per inlined file, however often the glue asks (once per pthread worker).
+const blobs = new Map();
+function blobOf(href) {
+  if (!blobs.has(href)) {
+    const [head, body] = href.split(',');
+    const bytes = head.endsWith(';base64') ? Uint8Array.from(atob(body), (c) => c.charCodeAt(0)) : decodeURIComponent(body);
+    blobs.set(href, URL.createObjectURL(new Blob([bytes], { type: 'text/javascript' })));
+  }
+  return blobs.get(href);
 }
