@@ -1,6 +1,7 @@
 /* fixtures.c - see fixtures.h. */
 #include "fixtures.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,3 +102,12 @@ buf_t jpeg_header_only(int sof, int precision, int w, int h, int comps) {
   buf_put(&b, eoi, 2);
   return b;
 }
+
+static unsigned long long fx_rng = 88172645463325252ull;
+void fx_seed(unsigned long long seed) { fx_rng = seed ? seed : 88172645463325252ull; }
+double fx_uni(void) {
+  fx_rng ^= fx_rng << 13; fx_rng ^= fx_rng >> 7; fx_rng ^= fx_rng << 17;
+  return (fx_rng >> 11) * (1.0 / 9007199254740992.0);
+}
+double fx_gauss(void) { double u = fx_uni() + 1e-12, v = fx_uni(); return sqrt(-2 * log(u)) * cos(6.283185307179586 * v); }
+uint8_t fx_u8(double v) { return (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v + 0.5); }

@@ -19,4 +19,12 @@ buf_t make_bmp(int w, int h, int bpp, const uint8_t *px);
 buf_t jpeg_with_orientation(const uint8_t *jpg, size_t len, int orientation, int big_endian);
 /* SOI + a frame header of the given SOF marker and precision + EOI: enough to be refused. */
 buf_t jpeg_header_only(int sof, int precision, int w, int h, int comps);
+
+/* Deterministic random numbers for synthetic photos (xorshift64): fx_seed, then uniform in
+ * [0, 1) and standard Gaussian (Box-Muller). One stream per test program. */
+void fx_seed(unsigned long long seed);
+double fx_uni(void);
+double fx_gauss(void);
+/* A value rounded and clamped to 0..255. */
+uint8_t fx_u8(double v);
 #endif

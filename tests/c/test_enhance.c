@@ -2,6 +2,7 @@
  * implementation, the noise estimate on noise of known sigma, the tone curve's shape, and
  * studio_enhance on odd sizes, flat images, alpha, options and cancellation. */
 #include "check.h"
+#include "fixtures.h"
 #include "api/studio.h"
 #include "enhance/enhance.h"
 
@@ -11,10 +12,6 @@
 
 static studio_ctx *ctx;
 
-/* deterministic uniform and Gaussian numbers */
-static unsigned long long rng = 88172645463325252ull;
-static double uni(void) { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; return (rng >> 11) * (1.0 / 9007199254740992.0); }
-static double gauss(void) { double u = uni() + 1e-12, v = uni(); return sqrt(-2 * log(u)) * cos(6.283185307179586 * v); }
 
 /* The same algorithm written the slow, obvious way: for each pixel, the four tiles' clipped
  * histograms rebuilt from scratch and their mappings interpolated. */
@@ -51,7 +48,7 @@ static void clahe_matches_naive(void) {
   const int w = 37, h = 29;
   float p[37 * 29];
   for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++) p[y * w + x] = (float)fmin(1.0, fmax(0.0, 0.3 + 0.4 * x / w + 0.1 * sin(y * 0.7) + 0.05 * gauss()));
+    for (int x = 0; x < w; x++) p[y * w + x] = (float)fmin(1.0, fmax(0.0, 0.3 + 0.4 * x / w + 0.1 * sin(y * 0.7) + 0.05 * fx_gauss()));
   int grids[][2] = {{4, 3}, {8, 8}, {2, 5}};
   for (int g = 0; g < 3; g++) {
     es_clahe c;
@@ -78,7 +75,7 @@ static void noise_estimate(void) {
       const float *y[3], *co[3], *cg[3];
       for (int k = 0; k < 3; k++) {
         float *b = buf + 3 * k * w;
-        for (int x = 0; x < w; x++) { b[x] = 0.5f + sigmas[s] * (float)gauss(); b[w + x] = sigmas[s] * (float)gauss(); b[2 * w + x] = sigmas[s] * (float)gauss(); }
+        for (int x = 0; x < w; x++) { b[x] = 0.5f + sigmas[s] * (float)fx_gauss(); b[w + x] = sigmas[s] * (float)fx_gauss(); b[2 * w + x] = sigmas[s] * (float)fx_gauss(); }
         y[k] = b; co[k] = b + w; cg[k] = b + 2 * w;
       }
       es_noise_acc_row(acc, y, co, cg, w);
@@ -131,7 +128,7 @@ static studio_image dark_image(int w, int h, int c, float level) {
   for (int y = 0; y < h; y++)
     for (int x = 0; x < w; x++)
       for (int k = 0; k < c; k++) {
-        double v = level * (0.4 + 0.6 * (x + 1.0) / w) * (k == 1 ? 1.0 : 0.8) + 3.0 * gauss();
+        double v = level * (0.4 + 0.6 * (x + 1.0) / w) * (k == 1 ? 1.0 : 0.8) + 3.0 * fx_gauss();
         img.pixels[((size_t)y * w + x) * c + k] = (uint8_t)((c == 2 || c == 4) && k == c - 1 ? (x * 7 + y) & 255 : fmin(255, fmax(0, v)));
       }
   return img;
@@ -171,7 +168,7 @@ static void denoising_works(void) {
   /* a flat dark grey with strong noise: denoised, its noise after the gain is far lower */
   studio_image in, a, b;
   studio_image_alloc(ctx, 256, 256, 3, &in);
-  for (size_t i = 0; i < 256 * 256 * 3; i++) in.pixels[i] = (uint8_t)fmin(255, fmax(0, 40 + 6 * gauss()));
+  for (size_t i = 0; i < 256 * 256 * 3; i++) in.pixels[i] = (uint8_t)fmin(255, fmax(0, 40 + 6 * fx_gauss()));
   studio_enhance_options o;
   studio_enhance_defaults(&o);
   o.denoise = 0.f; o.sharpen = 0.f;
@@ -212,6 +209,7 @@ static void options_and_errors(void) {
 }
 
 int main(void) {
+  fx_seed(88172645463325252ull);
   ctx = studio_create(NULL);
   clahe_matches_naive();
   noise_estimate();

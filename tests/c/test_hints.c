@@ -3,6 +3,7 @@
  * session with and without a model (a synthetic step-edge photo), suggested colours.
  * Fixtures are made here; the model part runs only when the synthetic models exist. */
 #include "check.h"
+#include "fixtures.h"
 #include "api/studio.h"
 #include "color/color.h"
 #include "hints/raster.h"
@@ -14,10 +15,6 @@
 
 static studio_ctx *ctx;
 
-/* deterministic uniform and Gaussian numbers */
-static unsigned long long rng = 0x9E3779B97F4A7C15ull;
-static double uni(void) { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; return (rng >> 11) * (1.0 / 9007199254740992.0); }
-static double gauss(void) { double u = uni() + 1e-12, v = uni(); return sqrt(-2 * log(u)) * cos(6.283185307179586 * v); }
 
 static int has(const char *needle) { return strstr(studio_error(ctx), needle) != NULL; }
 
@@ -45,7 +42,7 @@ static int step_photo(int w, int h, int dark, int bright, float noise, studio_im
   if (studio_image_alloc(ctx, w, h, 1, img)) return -1;
   for (int y = 0; y < h; y++)
     for (int x = 0; x < w; x++) {
-      double v = (x < w / 2 ? dark : bright) + 8.0 * y / h + noise * gauss();
+      double v = (x < w / 2 ? dark : bright) + 8.0 * y / h + noise * fx_gauss();
       img->pixels[(size_t)y * img->stride + x] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v + 0.5);
     }
   return 0;
@@ -57,7 +54,7 @@ static int step_photo(int w, int h, int dark, int bright, float noise, studio_im
 static void synthetic_l(float *L, int w, int h) {
   for (int y = 0; y < h; y++)
     for (int x = 0; x < w; x++) {
-      double v = 25.0 + 30.0 * (x >= w / 2) + 0.6 * y + 3.0 * gauss();
+      double v = 25.0 + 30.0 * (x >= w / 2) + 0.6 * y + 3.0 * fx_gauss();
       if (x > w / 5 && x < w / 3 && y > h / 4 && y < h / 2) v += 35.0;
       L[y * w + x] = (float)(v < 0 ? 0 : v > 100 ? 100 : v);
     }
@@ -184,14 +181,14 @@ static void solver_case(int w, int h, int weighted) {
   for (int k = 0; k < 5; k++) {
     int i = fx[k][1] * w + fx[k][0];
     s.fixed[i] = 1;
-    s.target[2 * i] = (float)(120.0 * uni() - 60.0);
-    s.target[2 * i + 1] = (float)(120.0 * uni() - 60.0);
+    s.target[2 * i] = (float)(120.0 * fx_uni() - 60.0);
+    s.target[2 * i + 1] = (float)(120.0 * fx_uni() - 60.0);
   }
   for (int i = 0; i < n; i++) {
     if (s.fixed[i]) continue;
-    s.prior[i] = weighted ? (float)(0.1 * uni()) : 1e-7f;
-    s.target[2 * i] = weighted ? (float)(80.0 * uni() - 40.0) : 0.f;
-    s.target[2 * i + 1] = weighted ? (float)(80.0 * uni() - 40.0) : 0.f;
+    s.prior[i] = weighted ? (float)(0.1 * fx_uni()) : 1e-7f;
+    s.target[2 * i] = weighted ? (float)(80.0 * fx_uni() - 40.0) : 0.f;
+    s.target[2 * i + 1] = weighted ? (float)(80.0 * fx_uni() - 40.0) : 0.f;
   }
   CHECK(es_solver_solve(&s, 1e-6f, 2000) == 0);
   if (CHECK(direct_solve(&s, want) == 0)) {
@@ -778,6 +775,7 @@ static void with_model(void) {
 }
 
 int main(void) {
+  fx_seed(0x9E3779B97F4A7C15ull);
   ctx = studio_create(NULL);
   solver_vs_direct();
   warm_equals_cold();

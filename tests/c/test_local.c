@@ -3,6 +3,7 @@
  * at the edge and no inverted order; a night sky stays black; a well-exposed photo is
  * untouched; the options' ranges and refusals; the fast log2/exp2 against libm. */
 #include "check.h"
+#include "fixtures.h"
 #include "api/studio.h"
 #include "color/color.h"
 #include "enhance/enhance.h"
@@ -13,10 +14,6 @@
 
 static studio_ctx *ctx;
 
-static unsigned long long rng = 0x9e3779b97f4a7c15ull;
-static double uni(void) { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; return (rng >> 11) * (1.0 / 9007199254740992.0); }
-static double gauss(void) { double u = uni() + 1e-12, v = uni(); return sqrt(-2 * log(u)) * cos(6.283185307179586 * v); }
-static uint8_t u8(double v) { return (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v + 0.5); }
 
 enum { W = 480, H = 320, EDGE = 240 };
 
@@ -29,8 +26,8 @@ static studio_image backlit_step(void) {
     double stripe = sin(y * 0.21);
     for (int x = 0; x < W; x++) {
       uint8_t *p = img.pixels + ((size_t)y * W + x) * 3;
-      if (x < EDGE) { p[0] = u8(190 + 8 * stripe + 2 * gauss()); p[1] = u8(205 + 8 * stripe + 2 * gauss()); p[2] = u8(230 + 6 * stripe + 2 * gauss()); }
-      else { p[0] = u8(16 + 4 * stripe + 2 * gauss()); p[1] = u8(13 + 4 * stripe + 2 * gauss()); p[2] = u8(11 + 3 * stripe + 2 * gauss()); }
+      if (x < EDGE) { p[0] = fx_u8(190 + 8 * stripe + 2 * fx_gauss()); p[1] = fx_u8(205 + 8 * stripe + 2 * fx_gauss()); p[2] = fx_u8(230 + 6 * stripe + 2 * fx_gauss()); }
+      else { p[0] = fx_u8(16 + 4 * stripe + 2 * fx_gauss()); p[1] = fx_u8(13 + 4 * stripe + 2 * fx_gauss()); p[2] = fx_u8(11 + 3 * stripe + 2 * fx_gauss()); }
     }
   }
   return img;
@@ -125,7 +122,7 @@ static void night_sky_stays_black(void) {
       for (int x = 0; x < W; x++) {
         uint8_t *p = in.pixels + ((size_t)y * W + x) * 3;
         double v = y < H / 2 ? sky : (x > 120 && x < 360 && y < 3 * H / 4) ? 150 + 30 * sin(x * 0.3) : 14 + 4 * sin(y * 0.5);
-        for (int k = 0; k < 3; k++) p[k] = u8(v * (k == 2 ? 0.8 : 1) + (dim ? 1 : 1.5) * gauss());
+        for (int k = 0; k < 3; k++) p[k] = fx_u8(v * (k == 2 ? 0.8 : 1) + (dim ? 1 : 1.5) * fx_gauss());
       }
     studio_image local = run(&in, NULL, NULL), global = run(&in, "0", NULL);
     const double sky_l = mean_lstar(&local, 0, H / 4), sky_g = mean_lstar(&global, 0, H / 4);
@@ -146,7 +143,7 @@ static void well_exposed_untouched(void) {
     for (int x = 0; x < W; x++) {
       uint8_t *p = in.pixels + ((size_t)y * W + x) * 3;
       double v = (x > 200 && x < 260 && y > 120) ? 30 : 90 + 120.0 * x / W + 20 * sin(y * 0.1);
-      for (int k = 0; k < 3; k++) p[k] = u8(v * (1 - 0.1 * k) + 2 * gauss());
+      for (int k = 0; k < 3; k++) p[k] = fx_u8(v * (1 - 0.1 * k) + 2 * fx_gauss());
     }
   studio_image a = run(&in, NULL, NULL), b = run(&in, "0", NULL);
   CHECK(memcmp(a.pixels, b.pixels, (size_t)W * H * 3) == 0);
@@ -186,6 +183,7 @@ static void fast_math(void) {
 }
 
 int main(void) {
+  fx_seed(0x9e3779b97f4a7c15ull);
   ctx = studio_create(NULL);
   options();
   fast_math();
