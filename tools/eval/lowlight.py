@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """tools/studio eval lowlight [DIR]: the enhancer against its peers, on even and uneven low light
-(issue 15, "local exposure for backlit photos").
+(issue 15, "local exposure for backlit photos") and on real photos with a reference (issue 23).
 
 Image sets (DIR = the clean photos, default $ES_SHARED/datasets/kodak, the development set;
 cbsd68 is the held-out one):
@@ -11,21 +11,41 @@ cbsd68 is the held-out one):
   real     DICM and LIME ($ES_SHARED/datasets/lowlight), no reference: L* < 10 %, clipped %,
            lightness-order error, mean L*, and the night check (mean L* of the top quarter of
            DICM 26, a night photo, whose sky should stay dark).
+  paired   real photos with a reference, low/ the inputs and high/ the references, paired by stem:
+           lol      $ES_SHARED/datasets/lowlight/lol_dev: 5 LOL pairs, a dark capture and a
+                    normal-light capture of the same scene (600 x 400);
+           retouch  $ES_SHARED/datasets/retouch_dev: 4 MIT-Adobe FiveK photos, the camera's
+                    rendering and an expert's retouch. The input is a fair photo already: the
+                    target is to end closer to the expert than the input is (PSNR, CIEDE2000).
+           Scores (lowlight_metrics.paired_scores): PSNR and SSIM of the output as it is, then,
+           on the output scaled so its mean grey equals the reference's (GT-mean, as KinD and
+           LLFlow report LOL: out * gray_ref / gray_out in float, clipped, rounded to 8 bits),
+           the GT-mean PSNR, the chroma ratio (mean C*ab of that image over the reference's, the
+           mean over images of each image's ratio: < 1 = greyer than the reference) and the
+           mean CIEDE2000. LOL's references are another exposure of the scene, not a target
+           brightness that any enhancer could know, so colour is compared at equal brightness:
+           otherwise a brighter or darker output would score as a colour error.
 Methods, on the same inputs: the input itself; the peers of tools/eval/lowlight_peers.py
-(seed-style OpenCV pipeline, Mertens exposure fusion, LIME); `before` = the native CLI with
---before-args only (default "--shadows 0": today's global result) and `ours` = the CLI with its
-defaults plus --ours ARGS; both one batch call per set on one thread (tools/eval/lowlight_ours.py).
+(seed-style OpenCV pipeline, Mertens exposure fusion, LIME); `before` = --before-cli (default:
+the same CLI as ours) with --before-args only (default "--shadows 0": today's global result) and
+`ours` = the CLI with its defaults plus --ours ARGS; both one batch call per set on one thread
+(tools/eval/lowlight_ours.py). For issue 23, `before` is the product before the change: build
+the previous commit's CLI at build/baseline/studio-cli and run with
+--before-cli build/baseline/studio-cli --before-args ''.
 Peers run in a pool of --jobs processes, one OpenCV thread each, and are cached under
 OUT/peer-cache keyed by the input's bytes and the peers' source, so a re-run after a change
 to ours only runs ours. Scores: tools/eval/lowlight_metrics.py.
 
 Printed: one table per protocol (mean PSNR, SSIM, median seconds per image), ours - before,
-the no-reference tables, the night check, stage timings. Written to --out (default
-build/eval/lowlight): per-image CSVs (uneven.csv, mild.csv, uniform.csv, well.csv, dicm.csv,
-lime.csv), contact-uneven/mild/uniform.png (input | before | ours | clean, first 8) and
-contact-backlit.png (DICM 05, 26, 33, LIME 4, 8: input | seed-style | before | ours | best peer,
-the peer with the best uneven PSNR in this run, fusion without one). With --limit N each set
-keeps its first N images, plus the five photos of contact-backlit.png in the real sets.
+the no-reference tables, the night check, one table per paired set (PSNR, SSIM, GT-mean PSNR,
+chroma x, CIEDE2000), stage timings. Written to --out (default build/eval/lowlight): per-image
+CSVs (uneven.csv, mild.csv, uniform.csv, well.csv, dicm.csv, lime.csv, lol.csv, retouch.csv),
+contact-uneven/mild/uniform.png (input | before | ours | clean, first 8), contact-backlit.png
+(DICM 05, 26, 33, LIME 4, 8: input | seed-style | before | ours | best peer, the peer with the
+best uneven PSNR in this run, fusion without one) and contact-real.png (the LOL and FiveK pairs,
+then the five backlit photos: input | before | ours | the reference, or the best peer for DICM
+and LIME). With --limit N each set keeps its first N images, plus the five photos of
+contact-backlit.png in the real sets. DIR is needed only by uneven, mild, uniform and well.
 """
 import os
 
@@ -52,20 +72,23 @@ BUILD = os.environ.get("ES_BUILD", os.path.join(ROOT, "build"))
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 try:
+    import lowlight_metrics as M  # noqa: E402  (CIELAB and CIEDE2000 from skimage)
     import lowlight_peers  # noqa: E402  (LIME needs scipy)
 except ImportError as e:
-    sys.exit(f"eval: {e} (apt-get install -y python3-scipy python3-opencv python3-numpy)")
-import lowlight_metrics as M  # noqa: E402
+    sys.exit(f"eval: {e} (apt-get install -y python3-scipy python3-skimage python3-opencv python3-numpy)")
 import lowlight_ours  # noqa: E402
 import lowlight_protocols  # noqa: E402
 import lowlight_sheets  # noqa: E402
 import machine  # noqa: E402
 
-PROTOCOLS = ("uneven", "mild", "uniform", "well", "real")
+PROTOCOLS = ("uneven", "mild", "uniform", "well", "real", "paired")
 SYNTHETIC = ("uneven", "mild", "uniform")
+FROM_DIR = (*SYNTHETIC, "well")  # the protocols made from the clean photos of DIR
 PEERS = tuple(lowlight_peers.PEERS)
 METHODS = ("input", *PEERS, "before", "ours")
 REAL_SETS = ("dicm", "lime")
+# the real pairs: {set: folder under $ES_SHARED/datasets holding low/ (inputs) and high/ (references)}
+PAIRED_SETS = {"lol": os.path.join("lowlight", "lol_dev"), "retouch": "retouch_dev"}
 BACKLIT = {"dicm": ("05", "26", "33"), "lime": ("4", "8")}
 NIGHT = ("dicm", "26")
 IMAGE_EXT = (".png", ".jpg", ".jpeg", ".bmp")
@@ -74,6 +97,19 @@ TITLES = {
     "mild": "Mild uneven light: k_lo 0.02..0.06, k_hi 0.15..0.5",
     "uniform": "Uniform low light: k 0.04..0.15",
     "well": "Well-exposed originals as input (scored against the input; ideal = the input)",
+    "lol": "LOL dev, real pairs: dark capture -> normal-light capture of the same scene",
+    "retouch": "MIT-Adobe FiveK dev: camera rendering -> expert's retouch",
+}
+# a table's columns, per kind of set: (metric, header, width, format, name in the ours - before line)
+PSNR_SSIM = (("psnr", "PSNR dB", 8, ".2f", "dB PSNR"), ("ssim", "SSIM", 7, ".4f", "SSIM"))
+COLUMNS = {
+    "synthetic": PSNR_SSIM,
+    "well": PSNR_SSIM + (("delta_l", "|dL*|", 6, ".2f", "|dL*|"),),
+    "paired": PSNR_SSIM + (("gt_mean_psnr", "GT-mean dB", 10, ".2f", "dB GT-mean PSNR"),
+                           ("chroma_x", "chroma x", 8, ".3f", "chroma x"),
+                           ("ciede2000", "CIEDE2000", 9, ".2f", "CIEDE2000")),
+    "real": (("dark_pct", "L*<10 %", 8, ".1f", None), ("clipped_pct", "clipped %", 9, ".2f", None),
+             ("loe", "LOE", 7, ".1f", None), ("mean_l", "mean L*", 8, ".1f", None)),
 }
 
 
@@ -105,7 +141,8 @@ def degrade_task(task):
 
 def make_sets(args, pool):
     """{set name: {"kind", "inputs": [paths], "refs": {input: clean or None}, "facts": {...}}}."""
-    all_clean = list_images(args.clean)
+    # DIR is read only for the sets made from it (parse_args has checked it is there then)
+    all_clean = list_images(args.clean) if set(args.protocols) & set(FROM_DIR) else []
     clean = limited(all_clean, args.limit)
     sets, tasks = {}, []
     for p in (p for p in SYNTHETIC if p in args.protocols):
@@ -127,7 +164,26 @@ def make_sets(args, pool):
                 continue
             files = limited(list_images(folder), args.limit, BACKLIT.get(name, ()))
             sets[name] = {"kind": "real", "inputs": files, "refs": dict.fromkeys(files), "facts": {}}
+    if "paired" in args.protocols:
+        for name, folder in PAIRED_SETS.items():
+            pairs = paired_set(name, os.path.join(SHARED, "datasets", folder), args.limit)
+            if pairs:
+                sets[name] = {"kind": "paired", "inputs": list(pairs), "refs": pairs, "facts": {}}
     return sets
+
+
+def paired_set(name, folder, limit):
+    """{input: reference} from folder/low and folder/high, paired by stem (the extensions may
+    differ); an input without its reference is left out, with a line saying so."""
+    low, high = os.path.join(folder, "low"), os.path.join(folder, "high")
+    if not (os.path.isdir(low) and os.path.isdir(high)):
+        print(f"SKIP {name}: {low} or {high} not found")
+        return {}
+    refs = {stem(f): f for f in list_images(high)}
+    inputs = list_images(low)
+    for f in (f for f in inputs if stem(f) not in refs):
+        print(f"SKIP {name} {os.path.basename(f)}: no reference in {high}")
+    return {f: refs[stem(f)] for f in limited([f for f in inputs if stem(f) in refs], limit)}
 
 
 # ---------------------------------------------------------------- running the methods
@@ -137,8 +193,8 @@ def run_ours(args, sets):
     runs = {}
     for name, s in sets.items():
         runs[name] = {}
-        for method, extra in (("before", args.before), ("ours", args.ours)):
-            runs[name][method] = lowlight_ours.run(args.cli, s["inputs"], os.path.join(args.out, name, method), extra)
+        for method, cli, extra in (("before", args.before_cli, args.before), ("ours", args.cli, args.ours)):
+            runs[name][method] = lowlight_ours.run(cli, s["inputs"], os.path.join(args.out, name, method), extra)
     return runs
 
 
@@ -206,6 +262,8 @@ def score_task(task):
                  "loe": M.loe(inp, img), "mean_l": M.mean_lightness(img)}
             if (name, stem(src)) == NIGHT:
                 s["top_l"] = M.top_quarter_lightness(img)
+        elif kind == "paired":
+            s = M.paired_scores(img, ref)
         else:
             s = {"psnr": M.psnr(img, ref), "ssim": M.ssim(img, ref)}
             if kind == "well":
@@ -239,34 +297,27 @@ def median_time(runs, method):
     return float(np.median(t)) if t else float("nan")
 
 
-def print_reference_table(name, n, scores, runs):
-    well = name == "well"
-    print(f"\n{TITLES[name]} ({n} images)")
-    extra = f" {'|dL*|':>6s}" if well else ""
-    print(f"  {'':12s} {'PSNR dB':>8s} {'SSIM':>7s}{extra} {'s/image':>8s}")
+def print_table(title, kind, scores, runs, delta=True):
+    """One row per method: the mean of each of the kind's COLUMNS, the median s/image; then,
+    with delta, ours - before on every column."""
+    cols = COLUMNS[kind]
+    print(f"\n{title}")
+    print(f"  {'':12s}" + "".join(f" {h:>{w}s}" for _, h, w, _, _ in cols) + f" {'s/image':>8s}")
     for m in METHODS:
-        if well and m == "input":
+        if kind == "well" and m == "input":
             print(f"  {'input':12s} {'(the reference)':>16s}")
             continue
         t = "" if m == "input" else f"{median_time(runs, m):8.3f}"
-        dl = f" {column(scores, m, 'delta_l'):6.2f}" if well else ""
-        print(f"  {m:12s} {column(scores, m, 'psnr'):8.2f} {column(scores, m, 'ssim'):7.4f}{dl} {t}")
-    dp = column(scores, "ours", "psnr") - column(scores, "before", "psnr")
-    ds = column(scores, "ours", "ssim") - column(scores, "before", "ssim")
-    print(f"  ours - before: {dp:+.2f} dB PSNR, {ds:+.4f} SSIM")
-    if well:
-        worst_dl = max(per["ours"]["delta_l"] for per in scores.values() if "ours" in per)
-        worst_p = min(per["ours"]["psnr"] for per in scores.values() if "ours" in per)
-        print(f"  ours, worst image: |dL*| {worst_dl:.2f}, PSNR {worst_p:.2f} dB")
+        print(f"  {m:12s}" + "".join(f" {column(scores, m, k):{w}{fmt}}" for k, _, w, fmt, _ in cols) + f" {t}")
+    if delta:
+        d = [f"{column(scores, 'ours', k) - column(scores, 'before', k):+{fmt}} {label}" for k, _, _, fmt, label in cols]
+        print(f"  ours - before: {', '.join(d)}")
 
 
-def print_real_table(name, n, scores, runs):
-    print(f"\n{name.upper()} ({n} photos, no reference)")
-    print(f"  {'':12s} {'L*<10 %':>8s} {'clipped %':>9s} {'LOE':>7s} {'mean L*':>8s} {'s/image':>8s}")
-    for m in METHODS:
-        t = "" if m == "input" else f"{median_time(runs, m):8.3f}"
-        print(f"  {m:12s} {column(scores, m, 'dark_pct'):8.1f} {column(scores, m, 'clipped_pct'):9.2f}"
-              f" {column(scores, m, 'loe'):7.1f} {column(scores, m, 'mean_l'):8.1f} {t}")
+def print_well_worst(scores):
+    worst_dl = max(per["ours"]["delta_l"] for per in scores.values() if "ours" in per)
+    worst_p = min(per["ours"]["psnr"] for per in scores.values() if "ours" in per)
+    print(f"  ours, worst image: |dL*| {worst_dl:.2f}, PSNR {worst_p:.2f} dB")
 
 
 def print_night(scores):
@@ -308,18 +359,40 @@ def read(path):
     return img if img is not None else np.zeros((64, 64, 3), np.uint8)
 
 
+def tiles(sets, runs, name, f, methods):
+    """One row of a sheet: for each of methods, the input, the set's reference or that output."""
+    def one(m):
+        if m == "input":
+            return read(f)
+        return read(sets[name]["refs"][f] if m == "reference" else runs[name][m][0].get(f))
+    return [one(m) for m in methods]
+
+
+def label(name, f):
+    """The row's name: the set and the stem's first part (FiveK's stems go on past a '-')."""
+    return f"{name.upper()} {stem(f).split('-')[0]}"
+
+
+def backlit(sets):
+    """(set, input) of the backlit DICM and LIME photos that this run has."""
+    return [(name, f) for name, stems in BACKLIT.items() for f in sets.get(name, {}).get("inputs", []) if stem(f) in stems]
+
+
 def write_sheets(args, sets, runs, peer):
     for p in (p for p in SYNTHETIC if p in sets):
-        rows = [(stem(f), [read(f), read(runs[p]["before"][0].get(f)), read(runs[p]["ours"][0].get(f)),
-                           read(sets[p]["refs"][f])]) for f in sets[p]["inputs"][:8]]
+        rows = [(stem(f), tiles(sets, runs, p, f, ("input", "before", "ours", "reference"))) for f in sets[p]["inputs"][:8]]
         lowlight_sheets.sheet(rows, ["input", "before", "ours", "clean"], os.path.join(args.out, f"contact-{p}.png"))
-    rows = []
-    for name, stems in BACKLIT.items():
-        for f in (f for f in sets.get(name, {}).get("inputs", []) if stem(f) in stems):
-            r = runs[name]
-            rows.append((f"{name.upper()} {stem(f)}", [read(f)] + [read(r[m][0].get(f)) for m in ("seed-style", "before", "ours", peer)]))
+    rows = [(label(name, f), tiles(sets, runs, name, f, ("input", "seed-style", "before", "ours", peer)))
+            for name, f in backlit(sets)]
     lowlight_sheets.sheet(rows, ["input", "seed-style", "before", "ours", f"best peer: {peer}"],
                           os.path.join(args.out, "contact-backlit.png"))
+    # real photos: the pairs with their reference, then the backlit ones with the best peer
+    picks = [(name, f) for name in PAIRED_SETS for f in sets.get(name, {}).get("inputs", [])] + backlit(sets)
+    rows = [(label(name, f), tiles(sets, runs, name, f, ("input", "before", "ours",
+                                                         "reference" if sets[name]["kind"] == "paired" else peer)))
+            for name, f in picks]
+    lowlight_sheets.sheet(rows, ["input", "before", "ours", f"reference; DICM, LIME: {peer}"],
+                          os.path.join(args.out, "contact-real.png"))
 
 
 # ---------------------------------------------------------------- main
@@ -338,6 +411,7 @@ def parse_args():
     ap.add_argument("--protocols", default=",".join(PROTOCOLS), help="comma list of " + ",".join(PROTOCOLS))
     ap.add_argument("--no-lowlight-sets", action="store_true", help="skip DICM and LIME (= no 'real')")
     ap.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="processes for the peers (2)")
+    ap.add_argument("--before-cli", help="the CLI of `before` (default: --cli), e.g. an older build")
     ap.add_argument("--before-args", default="--shadows 0",
                     help="options of `before`, the baseline run of the CLI (default '--shadows 0'; '' = defaults)")
     ap.add_argument("--ours", nargs=argparse.REMAINDER, default=[], help="options passed to `studio enhance` (last)")
@@ -349,11 +423,19 @@ def parse_args():
     if args.no_lowlight_sets:
         args.protocols = [p for p in args.protocols if p != "real"]
     args.before = shlex.split(args.before_args)
-    if not os.path.isdir(args.clean):
+    args.before_cli = args.before_cli or args.cli
+    if not os.path.isdir(args.clean) and set(args.protocols) & set(FROM_DIR):
         sys.exit(f"eval: {args.clean} not found")
-    if not os.access(args.cli, os.X_OK):
-        sys.exit(f"eval: {args.cli} not built (tools/studio build)")
+    for cli in {args.cli, args.before_cli}:
+        if not os.access(cli, os.X_OK):
+            sys.exit(f"eval: {cli} not built (tools/studio build)")
     return args
+
+
+def before_label(args):
+    """`before`'s options, and its CLI when it is not ours."""
+    opts = ' '.join(args.before) or 'defaults'
+    return opts if args.before_cli == args.cli else f"{os.path.abspath(args.before_cli)}, {opts}"
 
 
 def main():
@@ -363,7 +445,7 @@ def main():
     stages = []
     print(f"machine: {machine.cpu()}")
     print(f"clean set {os.path.abspath(args.clean)}, seed {args.seed}; ours: {' '.join(args.ours) or 'defaults'}; "
-          f"before: {' '.join(args.before) or 'defaults'}; peers in {args.jobs} process(es), 1 OpenCV thread each")
+          f"before: {before_label(args)}; peers in {args.jobs} process(es), 1 OpenCV thread each")
     with multiprocessing.Pool(args.jobs, initializer=worker_init) as pool:
         t0 = time.perf_counter()
         sets = make_sets(args, pool)
@@ -381,12 +463,15 @@ def main():
         stages.append(("scores", time.perf_counter() - t0))
     for name, s in sets.items():
         write_csv(os.path.join(args.out, f"{name}.csv"), s, scores[name], runs[name])
+        n = len(s["inputs"])
         if s["kind"] == "real":
-            print_real_table(name, len(s["inputs"]), scores[name], runs[name])
+            print_table(f"{name.upper()} ({n} photos, no reference)", "real", scores[name], runs[name], delta=False)
             if name == NIGHT[0]:
                 print_night(scores[name])
         else:
-            print_reference_table(name, len(s["inputs"]), scores[name], runs[name])
+            print_table(f"{TITLES[name]} ({n} images)", s["kind"], scores[name], runs[name])
+            if s["kind"] == "well":
+                print_well_worst(scores[name])
     peer = best_peer(scores)
     write_sheets(args, sets, runs, peer)
     print("\ns/image: median per image, one thread (ours: the CLI's own figure; peers: the Python call)")

@@ -6,9 +6,16 @@ Without one (real photos): CIE L* from OpenCV's 8-bit Lab (L* = L * 100 / 255), 
 pixels under L* 10 (still black), the share clipped (any channel at 255), the mean L*, the mean
 L* of the top quarter of the frame (the sky of a night photo must stay dark), and the
 lightness-order error LOE of Wang et al. 2013.
+Real pairs (LOL, FiveK retouches; paired_scores): PSNR and SSIM as they are, then the output
+brought to the reference's mean grey first (GT-mean scaling, as KinD and LLFlow report it), and
+on that image the GT-mean PSNR, the chroma ratio (mean C*ab of the output over the reference's)
+and CIEDE2000, in skimage's CIELAB (D65) from float sRGB. LOL's references were taken at another
+exposure, not made from the dark capture, so how bright an output is says little; its colour is
+compared at equal brightness, where a greyed-out or over-saturated result cannot hide behind it.
 """
 import cv2
 import numpy as np
+from skimage.color import deltaE_ciede2000, rgb2lab
 
 LOE_SIZE = 50
 
@@ -83,3 +90,33 @@ def loe(inp, out):
     a, b = _loe_lightness(inp), _loe_lightness(out)
     differs = (a[:, None] >= a[None, :]) != (b[:, None] >= b[None, :])
     return float(differs.sum(axis=1).mean())
+
+
+def gt_mean_match(out, ref):
+    """out scaled so that its mean grey (OpenCV's BGR2GRAY) equals ref's, in float, clipped to
+    0..255 and rounded back to 8 bits: the GT-mean step of KinD's and LLFlow's evaluation."""
+    g_out = cv2.cvtColor(out, cv2.COLOR_BGR2GRAY).mean()
+    g_ref = cv2.cvtColor(ref, cv2.COLOR_BGR2GRAY).mean()
+    scaled = out.astype(np.float64) * (g_ref / max(g_out, 1e-6))
+    return np.round(np.clip(scaled, 0, 255)).astype(np.uint8)
+
+
+def cielab(bgr):
+    """CIELAB (D65, skimage) from float sRGB: no 8-bit rounding of a*, b* before the
+    colour differences are taken."""
+    return rgb2lab(bgr[:, :, ::-1] / 255.0)
+
+
+def mean_chroma(lab):
+    """Mean C*ab = sqrt(a*^2 + b*^2): how colourful the image is on average."""
+    return float(np.hypot(lab[:, :, 1], lab[:, :, 2]).mean())
+
+
+def paired_scores(out, ref):
+    """The scores of an output against a real reference (see the module's docstring)."""
+    matched = gt_mean_match(out, ref)
+    lab, ref_lab = cielab(matched), cielab(ref)
+    ref_chroma = mean_chroma(ref_lab)
+    return {"psnr": psnr(out, ref), "ssim": ssim(out, ref), "gt_mean_psnr": psnr(matched, ref),
+            "chroma_x": mean_chroma(lab) / ref_chroma if ref_chroma else float("nan"),
+            "ciede2000": float(deltaE_ciede2000(lab, ref_lab).mean())}
