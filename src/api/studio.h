@@ -120,14 +120,17 @@ uint64_t studio_image_digest(const studio_image *img);
 typedef struct {
   float strength;       /* 0..1, default 1: overall amount; 0 returns the image unchanged */
   float denoise;        /* -1 = auto (default): from the estimated noise; or 0..1 (0 off, 0.5 = auto's strength, 1 strongest) */
-  float local_contrast; /* 0..1, default 0.25: how much CLAHE's result is blended in */
+  float local_contrast; /* 0..1, default 0.25: how much CLAHE's result is blended in on a very dark photo (it eases
+                           in between 1.5 and 2.5 stops of brightening: a photo a little dark gets a black point instead) */
   float clip_limit;     /* 1..8, default 2: CLAHE clip limit, in multiples of a tile's mean bin count */
   int tiles;            /* 2..32, default 8: CLAHE grid, tiles x tiles over the image */
   float sharpen;        /* 0..2, default 0.4: unsharp-mask amount on luminance (noise-level detail is never boosted) */
   float exposure;       /* 0.05..0.5, default 0.18: target log-average luminance (linear light) of a dark scene */
   float shadows;        /* -1 = auto (default), or 0..1: local exposure, how far dark regions of a backlit or
                            unevenly lit photo are lifted toward a normal level (0 = one gain for the whole
-                           photo, as before; 1 = the most); regions at the noise floor (a night sky) stay */
+                           photo, as before; 1 = the most); regions at the noise floor (a night sky) stay.
+                           Auto: a photo that is dark overall, or backlit (its dark regions far under the
+                           bright ones), takes the most; a well-exposed or evenly lit one none */
   float highlights;     /* 0..1, default 0: how much bright regions (sky, lamps) are held back, in stops, a
                            share of how far they stand above a bright level */
 } studio_enhance_options;
@@ -139,9 +142,12 @@ void studio_enhance_defaults(studio_enhance_options *opt);
  * the error names the option and its range. */
 studio_status studio_enhance_set(studio_ctx *ctx, studio_enhance_options *opt, const char *name, const char *value);
 
-/* Brighten a dark photo: exposure and noise analysis, a gain and highlight roll-off in
- * linear light with colour kept, denoising stronger on chroma than luma, CLAHE on
- * luminance, mild sharpening. 1-4 channels; alpha is copied untouched. opt may be NULL. */
+/* Brighten a dark photo: exposure and noise analysis; the camera's colour cast at black taken
+ * off (and, on a photo a little dark, a black point set); a gain and highlight roll-off in
+ * linear light with colour kept; denoising stronger on chroma than luma, colour edges that
+ * luma shares kept; local exposure for backlit photos; CLAHE on very dark ones; vibrance for
+ * the chroma a dark capture loses; mild sharpening. 1-4 channels; alpha is copied untouched.
+ * opt may be NULL. */
 studio_status studio_enhance(studio_ctx *ctx, const studio_image *in, const studio_enhance_options *opt, studio_image *out);
 
 /* Colorization (Zhang et al., ECCV 2016). A model is the released weights, read from the

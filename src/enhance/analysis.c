@@ -63,3 +63,33 @@ void es_exposure_analyse(const uint8_t *px, int w, int h, size_t stride, int ch,
   }
   free(hist);
 }
+
+/* The colour of black: the darkest blocks are where a camera's dark level (and its colour)
+ * shows, as in a scene they are what should be black. Their luminance is found in a log2
+ * histogram (1/8 stop bins: dark photos sit at 1e-4 linear, far below a linear histogram's
+ * resolution), then their linear RGB averaged. */
+void es_black_level(const float *blocks, size_t n, float q, float out[3]) {
+  enum { LO = -20, PER_STOP = 8, NB = -LO * PER_STOP };
+  unsigned count[NB] = {0};
+  out[0] = out[1] = out[2] = 0.f;
+  if (!n) return;
+  for (size_t i = 0; i < n; i++) {
+    const float *b = blocks + 3 * i;
+    float Y = 0.2126f * b[0] + 0.7152f * b[1] + 0.0722f * b[2];
+    int k = Y > 0.f ? (int)((log2f(Y) - LO) * PER_STOP) : 0;
+    count[k < 0 ? 0 : k >= NB ? NB - 1 : k]++;
+  }
+  size_t acc = 0, want = (size_t)(q * (float)n) + 1;
+  int top = 0;
+  while (top < NB - 1 && (acc += count[top]) < want) top++;
+  const float limit = exp2f(LO + (top + 1.f) / PER_STOP);
+  double sum[3] = {0, 0, 0};
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++) {
+    const float *b = blocks + 3 * i;
+    if (0.2126f * b[0] + 0.7152f * b[1] + 0.0722f * b[2] >= limit) continue;
+    sum[0] += b[0]; sum[1] += b[1]; sum[2] += b[2];
+    m++;
+  }
+  for (int k = 0; m && k < 3; k++) out[k] = (float)(sum[k] / (double)m);
+}

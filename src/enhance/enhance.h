@@ -28,6 +28,23 @@ typedef struct {
 #define ES_BLOCK 4
 void es_exposure_analyse(const uint8_t *px, int w, int h, size_t stride, int channels, const float lin[256], es_exposure *out,
                          float *blocks);
+/* The colour of black: the mean linear RGB of the darkest share q of n blocks (by luminance). */
+void es_black_level(const float *blocks, size_t n, float q, float out[3]);
+
+/* ---- the pipeline's own decisions (pipeline.c): black, contrast, colour ----
+ * Chosen on the real pairs of tools/studio eval lowlight (LOL dev, FiveK dev) with a dark
+ * colour chart (tests/c/test_dark_colour.c) and the synthetic protocols held. */
+#define ES_BLACK_SHARE 0.01f   /* black's colour: the mean of this share of the darkest 4x4 blocks */
+#define ES_CAST_DARK0 (6.f / 255.f)  /* black's colour is the camera's (a cast, removed) while black is under this code ... */
+#define ES_CAST_DARK1 (20.f / 255.f) /* ... and scene colour, kept, from this code up */
+#define ES_BLACK_POINT 0.75f   /* 0..1: share of black's level taken off a mildly dark photo (no lifted blacks, no haze) */
+#define ES_CONTRAST_STOPS0 1.5f /* local contrast (CLAHE) comes in with the stops a photo needs, from here ... */
+#define ES_CONTRAST_STOPS1 2.5f /* ... fully from here, as the black point goes: a retoucher's levels for a photo a */
+                                /* little dark, detail pulled out of deep shadow for a very dark one */
+#define ES_VIBRANCE 0.5f       /* 0..1: chroma gain at full effect for pale colours ... */
+#define ES_VIBRANT 0.15f       /* ... halved at this chroma/luma (coded), none for strong colours */
+#define ES_EDGE_SIGMAS 3.f     /* a luma detail is an edge from about this many sigmas of its noise ... */
+#define ES_EDGE_KEEP 0.8f      /* ... and there the chroma denoiser's threshold drops by this share */
 
 /* ---- brightening (tone.c) ---- */
 typedef struct {
@@ -56,6 +73,7 @@ void es_tone_pixel(const es_tone *t, const float in[3], float out[3]);
 #define ES_LOCAL_FLOOR_FADE 0.4f  /* stops above the noise floor over which the lift fades in */
 typedef struct {
   float shadows;    /* 0..ES_LOCAL_SHARE: share of a dark region's deficit (stops below target) that is lifted */
+  float backlit;    /* auto only (else 0): the share a backlit photo takes, decided on the grid (es_local_plan) */
   float highlights; /* 0..1: share of a bright region's excess (stops above bright) held back */
   float target;     /* log2 linear luminance dark regions are lifted toward (at most) */
   float range;      /* stops under the bright regions' level that dark regions are lifted toward */
@@ -71,6 +89,7 @@ typedef struct {
   es_local_params p;
   int gw, gh;                         /* the grid: 4x4 blocks of the image */
   int active;                         /* 0: no region takes a gain, the stage is skipped */
+  float backlit;                      /* 0..1: how far the photo is backlit (its dark regions far under the target) */
   float *a, *b;                       /* [gh][gw] the guided filter's mean coefficients */
   float *gain;                        /* [gh][gw] log2 gain of each block's region (the denoiser follows it) */
   float *fade;                        /* [gh][gw] 0..1: how far the region stands above the noise floor (its lift's share) */
@@ -83,6 +102,9 @@ typedef struct {
 #define ES_LOCAL_STOPS1 0.9f      /* ... fully from here (as the other stages' effect does) */
 #define ES_LOCAL_SHORT0 0.5f      /* and whose key is this many stops short after the gain ... */
 #define ES_LOCAL_SHORT1 1.5f      /* ... fully from here */
+#define ES_LOCAL_BACKLIT0 2.f     /* or, backlit: whose dark regions lie on average this many stops under the target ... */
+#define ES_LOCAL_BACKLIT1 3.f     /* ... fully from here (real backlit photos 2.7-3.6, well-exposed Kodak at most 2.0) */
+#define ES_LOCAL_BACKLIT_AREA 0.1f /* and cover at least this share of the frame */
 #define ES_LOCAL_TARGET 0.12f     /* dark regions are lifted toward this linear level at most ... */
 #define ES_LOCAL_RANGE 2.f        /* ... or to this many stops under the bright regions' level, if lower */
 #define ES_LOCAL_TOP 0.95f        /* the bright regions' level: this quantile of the regions' levels */
@@ -93,7 +115,7 @@ typedef struct {
 #define ES_LOCAL_RADIUS 0.12f     /* the filter's box radius, a share of the grid's long side */
 #define ES_LOCAL_EPS 2.f           /* its eps, stops^2: steps of more than about 1.4 stops are kept */
 /* The grid from the coded luma of each block (gw x gh, after the scene's gain): 0, or -1 out
- * of memory. With shadows and highlights both 0 only the tables are made. */
+ * of memory. With shadows, backlit and highlights all 0 only the tables are made. */
 int es_local_plan(es_local *l, const es_local_params *p, const float *coded_luma, int gw, int gh);
 void es_local_free(es_local *l);
 /* The stage's settings for these options, this scene's gain and the noise at black (coded). */
@@ -181,10 +203,19 @@ typedef struct {
   const float *scale;   /* per pixel, or NULL: multiplies the threshold where a region is lifted
                            locally, since its noise is lifted with it */
   int scale_half;       /* 0: scale is the plane's size; 1: half of it each way (one value per 2x2) */
+  const float *edges;   /* levels planes of the plane's size, or NULL: where a guide (luma) has an edge of
+                           its own at that level, 0..1 (es_wavelet_edges) */
+  float edge_keep;      /* 0..1: how much of the threshold an edge of the guide takes off there */
 } es_shrink;
 
 /* In-place à trous (B3-spline) wavelet shrinkage of a w x h plane. guide (same size, or NULL
  * for the plane itself) gives the level at which noise is looked up. scratch: 4*w*h floats. */
 void es_wavelet_denoise(float *plane, const float *guide, int w, int h, const es_shrink *s, float *scratch);
+/* Chroma denoised alone loses the colour of every object smaller than the coarsest level;
+ * where luma has an edge of its own at that place and level, a chroma edge is most likely
+ * real. This gives, per level, d^2 / (d^2 + (k sigma)^2) of the guide's detail d against its
+ * noise (s: the guide's levels, k, profile and sigma_scale). edges: levels planes of w x h;
+ * scratch: 3*w*h floats. */
+void es_wavelet_edges(const float *guide, int w, int h, const es_shrink *s, float *edges, float *scratch);
 
 #endif

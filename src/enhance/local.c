@@ -169,6 +169,7 @@ es_local_params es_local_params_for(const studio_enhance_options *o, const es_to
   es_local_params p;
   const float need = smoothstep(ES_LOCAL_STOPS0, ES_LOCAL_STOPS1, t->stops) * smoothstep(ES_LOCAL_SHORT0, ES_LOCAL_SHORT1, t->key_deficit);
   p.shadows = (o->shadows < 0.f ? ES_LOCAL_SHARE * need : o->shadows * ES_LOCAL_SHARE) * o->strength;
+  p.backlit = o->shadows < 0.f ? ES_LOCAL_SHARE * o->strength : 0.f;
   p.highlights = o->highlights * o->strength;
   p.target = log2f(ES_LOCAL_TARGET);
   p.range = ES_LOCAL_RANGE;
@@ -187,7 +188,7 @@ int es_local_plan(es_local *l, const es_local_params *p, const float *coded_luma
   memset(l, 0, sizeof *l);
   l->p = *p;
   l->gw = gw; l->gh = gh;
-  if (p->shadows <= 0.f && p->highlights <= 0.f) return 0;
+  if (p->shadows <= 0.f && p->backlit <= 0.f && p->highlights <= 0.f) return 0;
   const size_t n = (size_t)gw * gh;
   /* L and the filter's work: 4 planes of the grid, freed before the strips run */
   float *L = calloc(n, sizeof(float)), *work = malloc(sizeof(float) * 3 * n); /* calloc: GCC 12 cannot see the loop fills it */
@@ -210,9 +211,21 @@ int es_local_plan(es_local *l, const es_local_params *p, const float *coded_luma
   if (p->black > l->p.floor) l->p.floor = p->black;
   /* The floor is judged on the region's edge-aware level (here) and on the pixel's own
    * (es_local_apply_row): a night sky is not lifted beside the lit building it touches. */
+  for (size_t i = 0; i < n; i++) l->fade[i] = smoothstep(l->p.floor, l->p.floor + ES_LOCAL_FLOOR_FADE, L[i]);
+  /* A backlit photo: its dark regions (above the noise floor) lie far under the target on
+   * average, where a well-exposed photo's shadows lie a stop or two under it. On auto it takes
+   * the full share, whatever the scene's exposure said. */
+  {
+    double deficit = 0;
+    size_t under = 0;
+    for (size_t i = 0; i < n; i++)
+      if (L[i] < l->p.target && l->fade[i] > 0.5f) { deficit += l->p.target - L[i]; under++; }
+    const float mean = under ? (float)(deficit / (double)under) : 0.f, area = (float)under / (float)n;
+    l->backlit = smoothstep(ES_LOCAL_BACKLIT0, ES_LOCAL_BACKLIT1, mean) * smoothstep(0.5f * ES_LOCAL_BACKLIT_AREA, ES_LOCAL_BACKLIT_AREA, area);
+    l->p.shadows = fmaxf(l->p.shadows, p->backlit * l->backlit);
+  }
   float most = 0.f;
   for (size_t i = 0; i < n; i++) {
-    l->fade[i] = smoothstep(l->p.floor, l->p.floor + ES_LOCAL_FLOOR_FADE, L[i]);
     l->gain[i] = es_local_gain(&l->p, L[i], l->fade[i]);
     if (fabsf(l->gain[i]) > most) most = fabsf(l->gain[i]);
   }

@@ -35,9 +35,10 @@ typedef struct {
   float *denoise_scale;      /* [gh][gw] auto denoising's strength where a region is lifted, or NULL */
   float lin[256];            /* 8-bit sRGB -> linear */
   float code[CODE_N + 1];    /* linear -> coded, nearest entry */
-  float fast[256];           /* 8-bit sRGB -> brightened coded, for pixels below the knee */
+  float off[3];              /* linear offsets taken off each channel first: black's cast and the black point */
+  float vibrance;            /* chroma gain for pale colours: the saturation a lift costs, given back */
+  float fast[3][256];        /* per channel, 8-bit sRGB -> brightened coded, for pixels below the knee */
   float ratio[256];          /* brightest channel (8-bit) -> the factor all three channels take */
-  float keep[256];           /* brightest channel (8-bit) -> how much of its chroma to keep */
   int fast_max;              /* the largest 8-bit value whose brightened pixel stays below the knee */
   es_clahe_pos *col;         /* per column: CLAHE tiles (x) */
   es_local_pos *half;        /* per column: half-resolution chroma samples (OpenCV's centres) */
@@ -54,22 +55,22 @@ static inline float to_coded(const job_t *j, float v) {
 /* One input pixel to coded YCoCg, brightened. Below the knee the tone curve is a plain gain,
  * so a pixel whose every channel is at most fast_max takes three table lookups. */
 static inline void pixel_ycc(const job_t *j, const uint8_t *p, float *y, float *co, float *cg) {
-  float r, g, b, k_chroma = 1.f;
+  float r, g, b;
   if (!j->color) {
-    r = g = b = p[0] <= j->fast_max ? j->fast[p[0]] : to_coded(j, j->lin[p[0]] * j->ratio[p[0]]);
+    r = g = b = p[0] <= j->fast_max ? j->fast[0][p[0]] : to_coded(j, (j->lin[p[0]] - j->off[0]) * j->ratio[p[0]]);
   } else {
     uint8_t m = p[0] > p[1] ? (p[0] > p[2] ? p[0] : p[2]) : (p[1] > p[2] ? p[1] : p[2]);
-    k_chroma = j->keep[m];
     if (m <= j->fast_max) {
-      r = j->fast[p[0]]; g = j->fast[p[1]]; b = j->fast[p[2]];
+      r = j->fast[0][p[0]]; g = j->fast[1][p[1]]; b = j->fast[2][p[2]];
     } else { /* es_tone_pixel, with the curve looked up by the 8-bit brightest channel */
       float k = j->ratio[m];
-      r = to_coded(j, j->lin[p[0]] * k); g = to_coded(j, j->lin[p[1]] * k); b = to_coded(j, j->lin[p[2]] * k);
+      r = to_coded(j, (j->lin[p[0]] - j->off[0]) * k); g = to_coded(j, (j->lin[p[1]] - j->off[1]) * k);
+      b = to_coded(j, (j->lin[p[2]] - j->off[2]) * k);
     }
   }
   *y = (r + 2.f * g + b) * 0.25f;
-  *co = (r - b) * 0.5f * k_chroma;
-  *cg = (2.f * g - r - b) * 0.25f * k_chroma;
+  *co = (r - b) * 0.5f;
+  *cg = (2.f * g - r - b) * 0.25f;
 }
 
 static void convert_row(const job_t *j, int y, float *ry, float *rco, float *rcg) {
@@ -80,20 +81,44 @@ static void convert_row(const job_t *j, int y, float *ry, float *rco, float *rcg
 
 /* ---- whole-image passes ---- */
 
+/* 0..1: how far a photo that needs `stops` of brightening is a very dark one (local contrast
+ * on, black point off) rather than a photo a little dark (the other way round). */
+static float contrast_need(float stops) {
+  float u = (stops - ES_CONTRAST_STOPS0) / (ES_CONTRAST_STOPS1 - ES_CONTRAST_STOPS0);
+  u = u < 0.f ? 0.f : u > 1.f ? 1.f : u;
+  return u * u * (3.f - 2.f * u);
+}
+
+/* What is taken off each channel before the gain (linear): black's colour cast, whole, and on
+ * a mildly dark photo a share of its level (the black point), both in proportion to how much
+ * of a low-light photo this is and to `share` (0..1: how far the darkest part is black, not a
+ * backlit subject). Black's colour counts as a cast only at the bottom of the codes, where a
+ * camera's dark level sits: a photo whose darkest part is a coloured surface keeps it.
+ * Returns whether anything is taken off. */
+static int plan_black(job_t *j, const float black[3], float share) {
+  const float Yb = j->color ? 0.2126f * black[0] + 0.7152f * black[1] + 0.0722f * black[2] : black[0];
+  const float lo = es_srgb_to_linear(ES_CAST_DARK0), hi = es_srgb_to_linear(ES_CAST_DARK1);
+  float cast = (Yb - hi) / (lo - hi);
+  cast = (cast < 0.f ? 0.f : cast > 1.f ? 1.f : cast) * j->tone.effect * share;
+  const float bp = share * ES_BLACK_POINT * j->tone.effect * (1.f - contrast_need(j->tone.stops));
+  for (int k = 0; k < 3; k++) {
+    float c = j->color ? black[k] - Yb : 0.f;
+    j->off[k] = cast * c + bp * Yb;
+  }
+  return bp > 0.f || cast > 0.f;
+}
+
 static void build_tables(job_t *j) {
   for (int i = 0; i <= CODE_N; i++) j->code[i] = es_linear_to_srgb((float)i / CODE_N);
   j->fast_max = -1;
+  const float least = fminf(j->off[0], fminf(j->off[1], j->off[2]));
   for (int i = 0; i < 256; i++) {
     /* a pixel's channels scale alike by curve(m)/m with m its brightest channel; below the
      * knee and without a lift that ratio is the gain itself */
-    float v = j->lin[i] * j->tone.gain;
-    j->fast[i] = to_coded(j, v);
+    for (int k = 0; k < 3; k++) j->fast[k][i] = to_coded(j, (j->lin[i] - j->off[k]) * j->tone.gain);
+    float v = (j->lin[i] - least) * j->tone.gain;
     if (v <= j->tone.knee && v <= 1.f && j->tone.lift == 0.f) j->fast_max = i;
     j->ratio[i] = i == 0 ? j->tone.gain : es_tone_curve(&j->tone, j->lin[i] * j->tone.gain) / j->lin[i];
-    /* The colour of the darkest input levels is mostly quantisation and noise; lifted, it
-     * becomes a cast. It fades out below 24 of 255, in proportion to how much is lifted. */
-    float u = i >= 24 ? 1.f : i / 24.f;
-    j->keep[i] = 1.f - j->tone.effect * (1.f - u * u * (3.f - 2.f * u));
   }
 }
 
@@ -122,17 +147,33 @@ static void estimate_noise(job_t *j) {
  * block means (linear light, then brightened and coded): they need levels, not noise, and
  * the preview has a sixteenth of the pixels. CLAHE sees the preview with the regions' gains
  * applied, as its pixels will be. */
-static int build_maps(job_t *j, const float *blocks, const es_local_params *lp, float strength, int auto_denoise, int tiles, float clip) {
+static void preview(const job_t *j, const float *blocks, float *pre, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    float t[3], b[3];
+    for (int k = 0; k < 3; k++) b[k] = fmaxf(blocks[3 * i + k] - j->off[k], 0.f);
+    es_tone_pixel(&j->tone, b, t);
+    pre[i] = (to_coded(j, t[0]) + 2.f * to_coded(j, t[1]) + to_coded(j, t[2])) * 0.25f;
+  }
+}
+
+/* Black's colour and level wait for the regions' plan: in a backlit photo the darkest part is
+ * the subject in shadow, which the regions lift with its own colour, not black to neutralise
+ * and set. So the plan is made without them, and made again with them as far as the photo is
+ * not backlit. */
+static int build_maps(job_t *j, const float *blocks, const float black[3], const es_local_params *lp, float strength, int auto_denoise,
+                      int tiles, float clip) {
   const int pw = (j->in->width + ES_BLOCK - 1) / ES_BLOCK, ph = (j->in->height + ES_BLOCK - 1) / ES_BLOCK;
   const size_t n = (size_t)pw * ph;
   float *pre = malloc(sizeof(float) * n);
   if (!pre) return -1;
-  for (size_t i = 0; i < n; i++) {
-    float t[3];
-    es_tone_pixel(&j->tone, blocks + 3 * i, t);
-    pre[i] = (to_coded(j, t[0]) + 2.f * to_coded(j, t[1]) + to_coded(j, t[2])) * 0.25f;
-  }
+  preview(j, blocks, pre, n);
   int rc = es_local_plan(&j->local, lp, pre, pw, ph);
+  if (!rc && plan_black(j, black, 1.f - j->local.backlit)) {
+      build_tables(j);
+    preview(j, blocks, pre, n);
+    es_local_free(&j->local);
+    rc = es_local_plan(&j->local, lp, pre, pw, ph);
+  }
   if (!rc && j->local.active) {
     for (size_t i = 0; i < n; i++) {
       float L = es_local_log2(pre[i]);
@@ -153,12 +194,21 @@ static int build_maps(job_t *j, const float *blocks, const es_local_params *lp, 
 
 static inline uint8_t quantize(float v) { return (uint8_t)(v <= 0.f ? 0 : v >= 1.f ? 255 : (int)(v * 255.f + 0.5f)); }
 
-/* Floats one strip needs at most: luma + 4 wavelet scratch planes (full), 4 half planes
- * (chroma, its guide, the denoiser's scale), 6 rows, the CLAHE mappings blended for one
- * row and 4 rows of the local exposure grid. */
+/* Floats one strip needs at most: luma + 4 wavelet scratch planes (full), 6 half planes
+ * (chroma before and after denoising, its guide, the denoiser's scale), 9 rows, the CLAHE
+ * mappings blended for one row and 4 rows of the local exposure grid. */
 static size_t strip_floats(int w, int h, int tiles_x, int gw) {
   size_t bh = (size_t)(STRIP + 2 * HALO + 2 < h ? STRIP + 2 * HALO + 2 : h), hw = (size_t)(w + 1) / 2;
-  return (size_t)w * bh * 5 + hw * ((bh + 1) / 2) * 4 + 6 * (size_t)w + 256 * (size_t)tiles_x + 4 * (size_t)gw;
+  return (size_t)w * bh * 5 + hw * ((bh + 1) / 2) * 6 + 9 * (size_t)w + 256 * (size_t)tiles_x + 4 * (size_t)gw;
+}
+
+/* Chroma finer than the half-resolution planes hold (an edge between two colours, a thin
+ * coloured line): the full-resolution chroma less the half-resolution one it was averaged
+ * into, shrunk by the garrote against the noise expected there, so a clean photo keeps every
+ * colour edge and a noisy one loses the fine colour speckle. */
+static inline float fine_chroma(float d, float t) {
+  float d2 = d * d, t2 = t * t;
+  return d2 > t2 ? d - t2 * d / d2 : 0.f;
 }
 
 /* The denoiser's threshold scale for rows a..b-1 (a even) at half resolution, enlarged from
@@ -181,8 +231,9 @@ static void strip(job_t *j, size_t s, float *mem) {
     const int hw = (w + 1) / 2, hh = (bh + 1) / 2;
     const size_t full = (size_t)w * bh, half = (size_t)hw * hh;
     float *Y = mem, *scratch = mem + full, *Yh = scratch + 4 * full, *Coh = Yh + half, *Cgh = Coh + half, *Sch = Cgh + half;
-    float *row = Sch + half;
-    float *rowlut = row + 6 * (size_t)w; /* CLAHE: this row's mappings, one per tile column */
+    float *Coh0 = Sch + half, *Cgh0 = Coh0 + half; /* the chroma planes before denoising */
+    float *row = Cgh0 + half;
+    float *rowlut = row + 9 * (size_t)w; /* CLAHE: this row's mappings, one per tile column */
     /* this row's local exposure grid: coefficients, fade, and the denoiser's scale */
     float *rowa = rowlut + 256 * (size_t)j->clahe.tx, *rowb = rowa + j->local.gw, *rowf = rowb + j->local.gw, *rows = rowf + j->local.gw;
     /* brighten and convert, two rows at a time; chroma (and a luma guide for it) averaged
@@ -207,15 +258,30 @@ static void strip(job_t *j, size_t s, float *mem) {
     }
     const int scaled = j->denoise_scale != NULL;
     if (scaled) denoise_scales(j, a, b, Sch, rows);
-    es_shrink luma = {LUMA_LEVELS, j->k_luma, j->noise.luma, 1.f, j->sharpen, scaled ? Sch : NULL, 1};
+    es_shrink luma = {LUMA_LEVELS, j->k_luma, j->noise.luma, 1.f, j->sharpen, scaled ? Sch : NULL, 1, NULL, 0.f};
     es_wavelet_denoise(Y, NULL, w, bh, &luma, scratch);
+    /* luma's own edges at half resolution (Yh, the noisy luma's 2x2 mean), for the chroma: in
+     * the scratch's second half, the chroma denoiser using the first */
+    float *edges = scratch + 4 * half;
+    if (j->color && j->k_chroma > 0.f) {
+      es_shrink guide = {CHROMA_LEVELS, ES_EDGE_SIGMAS, j->noise.luma, 0.5f, 0.f, NULL, 0, NULL, 0.f};
+      es_wavelet_edges(Yh, hw, hh, &guide, edges, scratch);
+    }
     if (j->color) {
-      es_shrink chroma = {CHROMA_LEVELS, j->k_chroma, j->noise.chroma, 0.5f, 0.f, scaled ? Sch : NULL, 0}; /* 2x2 means halve the noise */
+      es_shrink chroma = {CHROMA_LEVELS, j->k_chroma, j->noise.chroma, 0.5f, 0.f, scaled ? Sch : NULL, 0, /* 2x2 means halve the noise */
+                          j->k_chroma > 0.f ? edges : NULL, ES_EDGE_KEEP};
+      memcpy(Coh0, Coh, sizeof(float) * half);
+      memcpy(Cgh0, Cgh, sizeof(float) * half);
       es_wavelet_denoise(Coh, Yh, hw, hh, &chroma, scratch);
       es_wavelet_denoise(Cgh, Yh, hw, hh, &chroma, scratch);
     }
     /* local contrast, chroma back to full resolution following the luma change, out */
     float *vco = row, *vcg = row + hw; /* this row's chroma, interpolated between half rows */
+    float *vco0 = row + w, *vcg0 = vco0 + hw;     /* the same before denoising */
+    float *fy = row + 6 * (size_t)w, *fco = fy + w, *fcg = fco + w; /* this row at full resolution */
+    /* the garrote's threshold for the fine chroma: the level's noise in the detail left by a
+     * 2x2 mean (sqrt(3)/2 of it), at the chroma denoiser's strength */
+    const float k_fine = j->k_chroma * 0.866f;
     for (int y = y0; y < y1; y++) {
       const float *ry = Y + (size_t)(y - a) * w;
       if (j->local_contrast > 0.f) {
@@ -243,7 +309,11 @@ static void strip(job_t *j, size_t s, float *mem) {
         es_local_pos hy = es_local_position(y - a, 2, hh);
         const float *c0 = Coh + (size_t)hy.i0 * hw, *c1 = Coh + (size_t)hy.i1 * hw, *g0 = Cgh + (size_t)hy.i0 * hw, *g1 = Cgh + (size_t)hy.i1 * hw;
         for (int x = 0; x < hw; x++) { vco[x] = c0[x] + hy.t * (c1[x] - c0[x]); vcg[x] = g0[x] + hy.t * (g1[x] - g0[x]); }
+        c0 = Coh0 + (size_t)hy.i0 * hw; c1 = Coh0 + (size_t)hy.i1 * hw; g0 = Cgh0 + (size_t)hy.i0 * hw; g1 = Cgh0 + (size_t)hy.i1 * hw;
+        for (int x = 0; x < hw; x++) { vco0[x] = c0[x] + hy.t * (c1[x] - c0[x]); vcg0[x] = g0[x] + hy.t * (g1[x] - g0[x]); }
+        convert_row(j, y, fy, fco, fcg);
       }
+      const float *srow = scaled ? Sch + (size_t)((y - a) / 2) * hw : NULL;
       for (int x = 0; x < w; x++, o += c, src += c) {
         float yd = ry[x], yl = yl_row[x], yv = yl;
         if (j->local_contrast > 0.f) {
@@ -261,8 +331,17 @@ static void strip(job_t *j, size_t s, float *mem) {
         if (j->color) {
           es_local_pos hx = j->half[x];
           float co = vco[hx.i0] + hx.t * (vco[hx.i1] - vco[hx.i0]), cg = vcg[hx.i0] + hx.t * (vcg[hx.i1] - vcg[hx.i0]);
+          float co0 = vco0[hx.i0] + hx.t * (vco0[hx.i1] - vco0[hx.i0]), cg0 = vcg0[hx.i0] + hx.t * (vcg0[hx.i1] - vcg0[hx.i0]);
+          float tf = k_fine * es_noise_at(j->noise.chroma, yd) * (srow ? srow[x >> 1] : 1.f);
+          co += fine_chroma(fco[x] - co0, tf);
+          cg += fine_chroma(fcg[x] - cg0, tf);
           /* the denoised colour, then scaled by the luma change: chroma follows luminance, and
            * the scale stops where the brightest channel would pass white (hue kept, no clip) */
+          /* vibrance: a dark capture's colours come out paler than the scene's (the camera's
+           * gain and the denoiser cost chroma); pale colours gain some back, strong ones keep
+           * theirs, so nothing turns garish */
+          float sat2 = (co * co + cg * cg) / (yd * yd + 1e-3f), vib = 1.f + j->vibrance / (1.f + sat2 * (1.f / (ES_VIBRANT * ES_VIBRANT)));
+          co *= vib; cg *= vib;
           float G = yd + cg, t = yd - cg, R = t + co, B = t - co;
           float mx = R > G ? (R > B ? R : B) : (G > B ? G : B);
           /* the region's gain in full (it is a gain in linear light, hue kept), CLAHE's within limits */
@@ -331,17 +410,23 @@ studio_status studio_enhance(studio_ctx *ctx, const studio_image *in, const stud
   es_exposure e;
   es_exposure_analyse(in->pixels, in->width, in->height, in->stride, in->channels, j->lin, &e, blocks);
   j->tone = es_tone_plan(&e, opt.strength, opt.exposure);
+  float black[3];
+  es_black_level(blocks, nblocks, ES_BLACK_SHARE, black);
+  plan_black(j, black, 0.f); /* nothing yet: black is known once the regions are (build_maps) */
+  j->vibrance = ES_VIBRANCE * j->tone.effect;
   build_tables(j);
   /* A well-exposed photo gets no gain and, with it, none of the rest: the other stages act in
    * proportion to how much of a low-light image this is (manual denoising excepted). */
   float d = opt.denoise < 0.f ? 0.5f * j->tone.effect : opt.strength > 0.f ? opt.denoise : 0.f;
   j->k_luma = 4.f * d;
   j->k_chroma = 8.f * d;
-  j->local_contrast = opt.local_contrast * j->tone.effect;
+  /* Equalising tiles lifts a photo's darker tiles toward mid-grey: detail found in a deep
+   * shadow, haze on a photo that was only a little dark. So it eases in with the stops. */
+  j->local_contrast = opt.local_contrast * j->tone.effect * contrast_need(j->tone.stops);
   j->sharpen = opt.sharpen * j->tone.effect;
   estimate_noise(j);
   es_local_params lp = es_local_params_for(&opt, &j->tone, j->noise.luma[0]);
-  int rc = build_maps(j, blocks, &lp, opt.strength, opt.denoise < 0.f, opt.tiles, opt.clip_limit);
+  int rc = build_maps(j, blocks, black, &lp, opt.strength, opt.denoise < 0.f, opt.tiles, opt.clip_limit);
   free(blocks);
   if (rc) { release(j); studio_image_free(out); return es_fail(ctx, STUDIO_E_NOMEM, "out of memory"); }
   if (j->denoise_scale) { j->k_luma = 4.f * 0.5f; j->k_chroma = 8.f * 0.5f; } /* the scale carries the effect, pixel by pixel */

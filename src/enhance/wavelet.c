@@ -46,9 +46,9 @@ static void smooth_cols(const float *src, float *dst, int w, int h, int s) {
 
 /* One level's details shrunk and added to the output. Branch-free so it vectorises. */
 static void shrink_level(float *restrict out, const float *restrict c, const float *restrict sm, const float *restrict sigma,
-                         size_t n, float kn, float sharp, float sharp_at) {
+                         const float *restrict edge, float keep, size_t n, float kn, float sharp, float sharp_at) {
   for (size_t i = 0; i < n; i++) {
-    float d = c[i] - sm[i], d2 = d * d, t = kn * sigma[i], t2 = t * t;
+    float d = c[i] - sm[i], d2 = d * d, t = kn * sigma[i] * (edge ? 1.f - keep * edge[i] : 1.f), t2 = t * t;
     /* non-negative garrote: d (1 - t^2/d^2) above t, 0 below; less bias than soft thresholding.
      * Both sides computed, then selected: that is what lets the loop vectorise. */
     float g = d - t2 * d / (d2 + 1e-30f);
@@ -83,8 +83,29 @@ void es_wavelet_denoise(float *plane, const float *guide, int w, int h, const es
         }
     }
     float sharp = j == 0 ? s->sharpen : j == 1 ? 0.5f * s->sharpen : 0.f;
-    shrink_level(plane, c, sm, sigma, n, s->k * level_noise[j], sharp, 9.f * level_noise[j] * level_noise[j]);
+    shrink_level(plane, c, sm, sigma, s->edges ? s->edges + (size_t)j * n : NULL, s->edge_keep, n, s->k * level_noise[j], sharp,
+                 9.f * level_noise[j] * level_noise[j]);
     float *swap = c; c = sm; sm = swap;
   }
   for (size_t i = 0; i < n; i++) plane[i] += c[i];
+}
+
+void es_wavelet_edges(const float *guide, int w, int h, const es_shrink *s, float *edges, float *scratch) {
+  size_t n = (size_t)w * h;
+  float *c = scratch, *sm = scratch + n, *tmp = scratch + 2 * n;
+  memcpy(c, guide, n * sizeof(float));
+  int levels = s->levels < 1 ? 1 : s->levels > 5 ? 5 : s->levels;
+  for (int j = 0; j < levels; j++) {
+    int step = 1 << j;
+    smooth_rows(c, tmp, w, h, step);
+    smooth_cols(tmp, sm, w, h, step);
+    float *e = edges + (size_t)j * n;
+    const float kn = s->k * level_noise[j];
+    for (size_t i = 0; i < n; i++) {
+      /* the detail against the noise expected at this level and brightness */
+      float d = c[i] - sm[i], t = kn * (s->profile ? es_noise_at(s->profile, sm[i]) : 1.f) * s->sigma_scale;
+      e[i] = d * d / (d * d + t * t + 1e-20f);
+    }
+    float *swap = c; c = sm; sm = swap;
+  }
 }

@@ -14,9 +14,10 @@ import { photoImage } from './photos.mjs';
 // The dark, noisy scene of photos.mjs, at odd sizes.
 const fixture = (width = 120, height = 80) => photoImage({ kind: 'dark', width, height });
 
-// Equal within 1 level, both builds: the dark scene (one gain), and the backlit one, whose
-// ground the local exposure stage lifts (checked against shadows 0 too).
-for (const kind of ['dark', 'backlit']) {
+// Equal within 1 level, both builds: the dark scene (one gain), the backlit one, whose ground
+// the local exposure stage lifts (checked against shadows 0 too), and a very dark one with a
+// green dark level, which comes out with its colour and without the green.
+for (const kind of ['dark', 'backlit', 'cast']) {
   test(`WASM enhance equals native enhance (within 1 level), both builds: ${kind}`, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-enh-'));
     const st = await loadCore({ build: 'st' });
@@ -39,7 +40,23 @@ for (const kind of ['dark', 'backlit']) {
       return sum / ((rows[1] - rows[0]) * img.width * 3);
     };
     if (kind === 'dark') assert.ok(mean(native) > mean(input) + 25, 'the dark fixture got brighter');
-    else { // the ground (bottom third) lifted well beyond what one gain for the photo gives
+    else if (kind === 'cast') {
+      // against the same scene captured 4 times brighter without the pedestal: no green added,
+      // and colour kept (the fade this replaced left a third of it)
+      const twin = st.enhance(st.encode(photoImage({ kind: 'dark', width: 333, height: 217 }), { format: 'png' }));
+      const colour = (img) => {
+        let green = 0, chroma = 0;
+        for (let i = 0; i < img.data.length; i += 3) {
+          const g = img.data[i + 1] - (img.data[i] + img.data[i + 2]) / 2, rb = img.data[i] - img.data[i + 2];
+          green += g; chroma += Math.hypot(g, rb);
+        }
+        return { green: green / (img.data.length / 3), chroma: chroma / (img.data.length / 3) };
+      };
+      const got = colour(native), want = colour(twin);
+      assert.ok(mean(native) > mean(input) + 40, 'the very dark fixture got brighter');
+      assert.ok(Math.abs(got.green - want.green) <= 3, `green excess ${got.green.toFixed(1)} levels, the brighter twin's ${want.green.toFixed(1)}`);
+      assert.ok(got.chroma >= 0.4 * want.chroma, `chroma ${got.chroma.toFixed(1)}, the brighter twin's ${want.chroma.toFixed(1)}`);
+    } else { // the ground (bottom third) lifted well beyond what one gain for the photo gives
       const ground = [Math.round(input.height * 0.7), input.height];
       const global = st.enhance(png, { shadows: 0 });
       assert.ok(mean(native, ground) > mean(global, ground) + 15, `ground ${mean(input, ground).toFixed(1)} -> ${mean(global, ground).toFixed(1)} (shadows 0) -> ${mean(native, ground).toFixed(1)}`);

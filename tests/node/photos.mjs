@@ -70,7 +70,7 @@ function scene(width, height, rand) {
 
 const clamp8 = (v) => (v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v));
 
-/** A photo of `kind` (scene, dark, grey, backlit, step) as {width, height, channels, data}. */
+/** A photo of `kind` (scene, dark, grey, backlit, cast, step) as {width, height, channels, data}. */
 export function photoImage({ kind = 'dark', width = 768, height = 512, seed = 1 } = {}) {
   if (kind === 'step') { // grey: two flat halves with a strong step between them, a soft ramp down each
     const data = new Uint8Array(width * height);
@@ -83,12 +83,14 @@ export function photoImage({ kind = 'dark', width = 768, height = 512, seed = 1 
     for (let p = 0; p < n; p++) data[p] = clamp8(0.299 * rgb[3 * p] + 0.587 * rgb[3 * p + 1] + 0.114 * rgb[3 * p + 2] + 2 * rand.gauss());
     return { width, height, channels: 1, data };
   }
-  const [gain, sigma] = kind === 'dark' ? [0.2, 3] : kind === 'scene' ? [1, 2] : kind === 'backlit' ? [0.9, 2.5] : [NaN, NaN];
+  const [gain, sigma] = kind === 'dark' ? [0.2, 3] : kind === 'scene' ? [1, 2] : kind === 'backlit' ? [0.9, 2.5] : kind === 'cast' ? [0.05, 1] : [NaN, NaN];
   if (Number.isNaN(gain)) throw new Error(`unknown photo kind '${kind}'`);
+  // cast: a very dark capture (LOL's are as dark) whose camera adds a green dark level, 2 codes
+  const pedestal = kind === 'cast' ? (i) => (i % 3 === 1 ? 2 : 0) : () => 0;
   // backlit: the sky as it is, the ground below the horizon's mean height 8 times darker
   const shade = kind === 'backlit' ? (i) => (Math.floor(i / 3 / width) < 0.56 * height ? 1 : 1 / 8) : () => 1;
   const data = new Uint8Array(n * 3);
-  for (let i = 0; i < n * 3; i++) data[i] = clamp8(rgb[i] * gain * shade(i) + sigma * rand.gauss());
+  for (let i = 0; i < n * 3; i++) data[i] = clamp8(rgb[i] * gain * shade(i) + pedestal(i) + sigma * rand.gauss());
   return { width, height, channels: 3, data };
 }
 
