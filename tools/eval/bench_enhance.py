@@ -1,7 +1,11 @@
 #!/usr/bin/python3
-"""tools/studio bench enhance: 12 MP through our enhancer (native 1 and 2 threads, WASM 1
-thread and 2 threads under Node), before and after local exposure (shadows 0 / the defaults),
-and through the OpenCV reference pipeline, in one run.
+"""tools/studio bench enhance [--before-build DIR]: 12 MP through our enhancer (native 1 and 2
+threads, WASM 1 thread and 2 threads under Node), before and after, and through the OpenCV
+reference pipeline, in one run. `before` is this build with shadows 0 (one gain for the whole
+photo, the enhancer before local exposure), or with --before-build the same benchmark built
+from another commit (DIR holds native/bench_enhance, wasm-st/ and wasm-mt/bench_enhance.js:
+for issue 23, `git worktree add /tmp/base COMMIT`, then in it `tools/studio build` and
+`cmake --build build/TREE --target bench_enhance` for each tree, and DIR = /tmp/base/build).
 
 The images: Kodak's kodim05 enlarged to 4242x2828 (12.0 MP, bicubic) and darkened with the
 evaluation harness's uniform and uneven-light degradations (seeded). Our timings come from tests/bench/bench_enhance.c
@@ -51,20 +55,30 @@ def ours(cmd, label):
     return float(m.group(1)) / 1000, int(m.group(2))
 
 
-def main():
-    mp = 4242 * 2828 / 1e6
+def builds(root):
     node = ["node", "--no-experimental-fetch"]
-    builds = [
-        ("native, 1 thread", [os.path.join(BUILD, "native", "bench_enhance")], "7", "1"),
-        ("native, 2 threads", [os.path.join(BUILD, "native", "bench_enhance")], "7", "2"),
-        ("WASM SIMD, 1 thread", node + [os.path.join(BUILD, "wasm-st", "bench_enhance.js")], "5", "1"),
-        ("WASM SIMD, 2 threads", node + [os.path.join(BUILD, "wasm-mt", "bench_enhance.js")], "5", "2"),
+    return [
+        ("native, 1 thread", [os.path.join(root, "native", "bench_enhance")], "7", "1"),
+        ("native, 2 threads", [os.path.join(root, "native", "bench_enhance")], "7", "2"),
+        ("WASM SIMD, 1 thread", node + [os.path.join(root, "wasm-st", "bench_enhance.js")], "5", "1"),
+        ("WASM SIMD, 2 threads", node + [os.path.join(root, "wasm-mt", "bench_enhance.js")], "5", "2"),
     ]
-    # before: one gain for the whole photo (shadows 0, what the enhancer did before local
-    # exposure); after: the defaults. Both in this run, on the same machine.
+
+
+def main():
+    before_build = None
+    if sys.argv[1:2] == ["--before-build"] and len(sys.argv) > 2:
+        before_build = os.path.abspath(sys.argv[2])
+    elif sys.argv[1:]:
+        sys.exit("usage: tools/studio bench enhance [--before-build DIR]")
+    print("before: " + (f"the benchmark built in {before_build}, defaults" if before_build else "this build, shadows 0"))
+    # before and after in this run, on the same machine, alternating per build
     for kind in ("uniform", "backlit"):
         path = image(kind)
-        rows = [(label, ours(cmd + [path, n, th, "shadows=0"], label), ours(cmd + [path, n, th], label)) for label, cmd, n, th in builds]
+        rows = []
+        for (label, cmd, n, th), (_, bcmd, _, _) in zip(builds(BUILD), builds(before_build or BUILD)):
+            b = ours(bcmd + [path, n, th] + ([] if before_build else ["shadows=0"]), label)
+            rows.append((label, b, ours(cmd + [path, n, th], label)))
         bgr = cv2.imread(path)
         times = []
         for _ in range(3):
