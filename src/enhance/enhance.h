@@ -37,6 +37,7 @@ void es_black_level(const float *blocks, size_t n, float q, float out[3]);
 #define ES_BLACK_SHARE 0.01f   /* black's colour: the mean of this share of the darkest 4x4 blocks */
 #define ES_CAST_DARK0 (6.f / 255.f)  /* black's colour is the camera's (a cast, removed) while black is under this code ... */
 #define ES_CAST_DARK1 (20.f / 255.f) /* ... and scene colour, kept, from this code up */
+#define ES_CAST_MAX (1.f / 255.f)    /* the most a cast takes off a channel (a code at black, LOL's size): more colour than that is a dark object's own */
 #define ES_BLACK_POINT 0.75f   /* 0..1: share of black's level taken off a mildly dark photo (no lifted blacks, no haze) */
 #define ES_CONTRAST_STOPS0 1.5f /* local contrast (CLAHE) comes in with the stops a photo needs, from here ... */
 #define ES_CONTRAST_STOPS1 2.5f /* ... fully from here, as the black point goes: a retoucher's levels for a photo a */

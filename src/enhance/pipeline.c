@@ -97,12 +97,15 @@ static float contrast_need(float stops) {
  * Returns whether anything is taken off. */
 static int plan_black(job_t *j, const float black[3], float share) {
   const float Yb = j->color ? 0.2126f * black[0] + 0.7152f * black[1] + 0.0722f * black[2] : black[0];
-  const float lo = es_srgb_to_linear(ES_CAST_DARK0), hi = es_srgb_to_linear(ES_CAST_DARK1);
+  const float lo = es_srgb_to_linear(ES_CAST_DARK0), hi = es_srgb_to_linear(ES_CAST_DARK1), most = es_srgb_to_linear(ES_CAST_MAX);
   float cast = (Yb - hi) / (lo - hi);
   cast = (cast < 0.f ? 0.f : cast > 1.f ? 1.f : cast) * j->tone.effect * share;
   const float bp = share * ES_BLACK_POINT * j->tone.effect * (1.f - contrast_need(j->tone.stops));
   for (int k = 0; k < 3; k++) {
+    /* a camera's dark level is off by a code or two; more colour than that is a dark
+     * object's own (a red door in shadow), kept */
     float c = j->color ? black[k] - Yb : 0.f;
+    c = c > most ? most : c < -most ? -most : c;
     j->off[k] = cast * c + bp * Yb;
   }
   return bp > 0.f || cast > 0.f;
@@ -143,10 +146,8 @@ static void estimate_noise(job_t *j) {
   es_noise_finish(w >= 3 && h >= 3 ? acc : (free(acc), NULL), &j->noise);
 }
 
-/* The regions' gains and CLAHE's mappings, both from a preview made of the analysis's 4x4
- * block means (linear light, then brightened and coded): they need levels, not noise, and
- * the preview has a sixteenth of the pixels. CLAHE sees the preview with the regions' gains
- * applied, as its pixels will be. */
+/* The analysis's 4x4 block means as the strips will see them: black taken off, brightened,
+ * coded luma. */
 static void preview(const job_t *j, const float *blocks, float *pre, size_t n) {
   for (size_t i = 0; i < n; i++) {
     float t[3], b[3];
@@ -156,7 +157,11 @@ static void preview(const job_t *j, const float *blocks, float *pre, size_t n) {
   }
 }
 
-/* Black's colour and level wait for the regions' plan: in a backlit photo the darkest part is
+/* The regions' gains and CLAHE's mappings, both from a preview made of the analysis's 4x4
+ * block means (linear light, then brightened and coded): they need levels, not noise, and
+ * the preview has a sixteenth of the pixels. CLAHE sees the preview with the regions' gains
+ * applied, as its pixels will be.
+ * Black's colour and level wait for the regions' plan: in a backlit photo the darkest part is
  * the subject in shadow, which the regions lift with its own colour, not black to neutralise
  * and set. So the plan is made without them, and made again with them as far as the photo is
  * not backlit. */
@@ -169,7 +174,7 @@ static int build_maps(job_t *j, const float *blocks, const float black[3], const
   preview(j, blocks, pre, n);
   int rc = es_local_plan(&j->local, lp, pre, pw, ph);
   if (!rc && plan_black(j, black, 1.f - j->local.backlit)) {
-      build_tables(j);
+    build_tables(j);
     preview(j, blocks, pre, n);
     es_local_free(&j->local);
     rc = es_local_plan(&j->local, lp, pre, pw, ph);
@@ -335,13 +340,13 @@ static void strip(job_t *j, size_t s, float *mem) {
           float tf = k_fine * es_noise_at(j->noise.chroma, yd) * (srow ? srow[x >> 1] : 1.f);
           co += fine_chroma(fco[x] - co0, tf);
           cg += fine_chroma(fcg[x] - cg0, tf);
-          /* the denoised colour, then scaled by the luma change: chroma follows luminance, and
-           * the scale stops where the brightest channel would pass white (hue kept, no clip) */
           /* vibrance: a dark capture's colours come out paler than the scene's (the camera's
            * gain and the denoiser cost chroma); pale colours gain some back, strong ones keep
            * theirs, so nothing turns garish */
           float sat2 = (co * co + cg * cg) / (yd * yd + 1e-3f), vib = 1.f + j->vibrance / (1.f + sat2 * (1.f / (ES_VIBRANT * ES_VIBRANT)));
           co *= vib; cg *= vib;
+          /* the denoised colour, then scaled by the luma change: chroma follows luminance, and
+           * the scale stops where the brightest channel would pass white (hue kept, no clip) */
           float G = yd + cg, t = yd - cg, R = t + co, B = t - co;
           float mx = R > G ? (R > B ? R : B) : (G > B ? G : B);
           /* the region's gain in full (it is a gain in linear light, hue kept), CLAHE's within limits */
@@ -420,13 +425,15 @@ studio_status studio_enhance(studio_ctx *ctx, const studio_image *in, const stud
   float d = opt.denoise < 0.f ? 0.5f * j->tone.effect : opt.strength > 0.f ? opt.denoise : 0.f;
   j->k_luma = 4.f * d;
   j->k_chroma = 8.f * d;
-  /* Equalising tiles lifts a photo's darker tiles toward mid-grey: detail found in a deep
-   * shadow, haze on a photo that was only a little dark. So it eases in with the stops. */
-  j->local_contrast = opt.local_contrast * j->tone.effect * contrast_need(j->tone.stops);
   j->sharpen = opt.sharpen * j->tone.effect;
   estimate_noise(j);
   es_local_params lp = es_local_params_for(&opt, &j->tone, j->noise.luma[0]);
   int rc = build_maps(j, blocks, black, &lp, opt.strength, opt.denoise < 0.f, opt.tiles, opt.clip_limit);
+  /* Equalising tiles lifts a photo's darker tiles toward mid-grey: detail found in a deep
+   * shadow, haze on a photo that was only a little dark. So it eases in with the stops, and the
+   * shadows that local exposure lifts want it however little the whole needs. */
+  const float lifted = j->local.active ? j->local.p.shadows / ES_LOCAL_SHARE : 0.f;
+  j->local_contrast = opt.local_contrast * j->tone.effect * fmaxf(contrast_need(j->tone.stops), fminf(lifted, 1.f));
   free(blocks);
   if (rc) { release(j); studio_image_free(out); return es_fail(ctx, STUDIO_E_NOMEM, "out of memory"); }
   if (j->denoise_scale) { j->k_luma = 4.f * 0.5f; j->k_chroma = 8.f * 0.5f; } /* the scale carries the effect, pixel by pixel */
