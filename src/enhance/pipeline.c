@@ -163,8 +163,9 @@ static void preview(const job_t *j, const float *blocks, float *pre, size_t n) {
  * applied, as its pixels will be.
  * Black's colour and level wait for the regions' plan: in a backlit photo the darkest part is
  * the subject in shadow, which the regions lift with its own colour, not black to neutralise
- * and set. So the plan is made without them, and made again with them as far as the photo is
- * not backlit. */
+ * and set. So the plan is made without them, and they are taken off as far as the photo is not
+ * backlit; CLAHE sees them (planning the regions again with them changed no score on the real
+ * photos and cost a tenth of the time). */
 static int build_maps(job_t *j, const float *blocks, const float black[3], const es_local_params *lp, float strength, int auto_denoise,
                       int tiles, float clip) {
   const int pw = (j->in->width + ES_BLOCK - 1) / ES_BLOCK, ph = (j->in->height + ES_BLOCK - 1) / ES_BLOCK;
@@ -176,8 +177,6 @@ static int build_maps(job_t *j, const float *blocks, const float black[3], const
   if (!rc && plan_black(j, black, 1.f - j->local.backlit)) {
     build_tables(j);
     preview(j, blocks, pre, n);
-    es_local_free(&j->local);
-    rc = es_local_plan(&j->local, lp, pre, pw, ph);
   }
   if (!rc && j->local.active) {
     for (size_t i = 0; i < n; i++) {
@@ -200,11 +199,29 @@ static int build_maps(job_t *j, const float *blocks, const float black[3], const
 static inline uint8_t quantize(float v) { return (uint8_t)(v <= 0.f ? 0 : v >= 1.f ? 255 : (int)(v * 255.f + 0.5f)); }
 
 /* Floats one strip needs at most: luma + 4 wavelet scratch planes (full), 6 half planes
- * (chroma before and after denoising, its guide, the denoiser's scale), 9 rows, the CLAHE
- * mappings blended for one row and 4 rows of the local exposure grid. */
+ * (chroma before and after denoising, its guide, the denoiser's scale), 6 rows, the CLAHE
+ * mappings blended for one row, 4 rows of the local exposure grid, and the core rows' chroma
+ * at full resolution in 16 bits (two planes of shorts: one of floats). */
 static size_t strip_floats(int w, int h, int tiles_x, int gw) {
   size_t bh = (size_t)(STRIP + 2 * HALO + 2 < h ? STRIP + 2 * HALO + 2 : h), hw = (size_t)(w + 1) / 2;
-  return (size_t)w * bh * 5 + hw * ((bh + 1) / 2) * 6 + 9 * (size_t)w + 256 * (size_t)tiles_x + 4 * (size_t)gw;
+  return (size_t)w * bh * 5 + hw * ((bh + 1) / 2) * 6 + 6 * (size_t)w + 256 * (size_t)tiles_x + 4 * (size_t)gw + (size_t)w * STRIP;
+}
+
+/* Full-resolution chroma kept between the strip's two passes: coded chroma is within +-0.5,
+ * so 16 bits hold it to 1/65000, a few thousandths of an 8-bit level. */
+#define FINE_SCALE 65000.f
+static inline int16_t fine_store(float v) { v *= FINE_SCALE; return (int16_t)(v > 32767.f ? 32767.f : v < -32767.f ? -32767.f : v); }
+
+/* Vibrance, on the denoised half-resolution chroma: a dark capture's colours come out paler
+ * than the scene's (the camera's gain and the denoiser cost chroma); pale colours gain up to
+ * `amount` back, strong ones keep theirs (halved at chroma/luma ES_VIBRANT), so nothing turns
+ * garish. Branch-free: it vectorises. */
+static void vibrance(float *restrict co, float *restrict cg, const float *restrict y, size_t n, float amount) {
+  const float inv = 1.f / (ES_VIBRANT * ES_VIBRANT);
+  for (size_t i = 0; i < n; i++) {
+    float sat2 = (co[i] * co[i] + cg[i] * cg[i]) / (y[i] * y[i] + 1e-3f), v = 1.f + amount / (1.f + sat2 * inv);
+    co[i] *= v; cg[i] *= v;
+  }
 }
 
 /* Chroma finer than the half-resolution planes hold (an edge between two colours, a thin
@@ -238,9 +255,11 @@ static void strip(job_t *j, size_t s, float *mem) {
     float *Y = mem, *scratch = mem + full, *Yh = scratch + 4 * full, *Coh = Yh + half, *Cgh = Coh + half, *Sch = Cgh + half;
     float *Coh0 = Sch + half, *Cgh0 = Coh0 + half; /* the chroma planes before denoising */
     float *row = Cgh0 + half;
-    float *rowlut = row + 9 * (size_t)w; /* CLAHE: this row's mappings, one per tile column */
+    float *rowlut = row + 6 * (size_t)w; /* CLAHE: this row's mappings, one per tile column */
     /* this row's local exposure grid: coefficients, fade, and the denoiser's scale */
     float *rowa = rowlut + 256 * (size_t)j->clahe.tx, *rowb = rowa + j->local.gw, *rowf = rowb + j->local.gw, *rows = rowf + j->local.gw;
+    /* the core rows' chroma at full resolution, for the detail finer than the half planes */
+    int16_t *fine_co = (int16_t *)(rows + j->local.gw), *fine_cg = fine_co + (size_t)w * STRIP;
     /* brighten and convert, two rows at a time; chroma (and a luma guide for it) averaged
      * over 2x2 into half resolution (a lone last row or column stands for two) */
     for (int y = a; y < b; y += 2) {
@@ -249,6 +268,12 @@ static void strip(job_t *j, size_t s, float *mem) {
       convert_row(j, y, y0r, co0, cg0);
       if (y + 1 < b) convert_row(j, y + 1, y1r, co1, cg1);
       else { memcpy(co1, co0, sizeof(float) * w); memcpy(cg1, cg0, sizeof(float) * w); }
+      for (int k = 0; k < 2 && j->color; k++) {
+        if (y + k < y0 || y + k >= y1) continue;
+        const float *co = k ? co1 : co0, *cg = k ? cg1 : cg0;
+        int16_t *fc = fine_co + (size_t)(y + k - y0) * w, *fg = fine_cg + (size_t)(y + k - y0) * w;
+        for (int x = 0; x < w; x++) { fc[x] = fine_store(co[x]); fg[x] = fine_store(cg[x]); }
+      }
       float *hy = Yh + (size_t)((y - a) / 2) * hw, *hco = Coh + (size_t)((y - a) / 2) * hw, *hcg = Cgh + (size_t)((y - a) / 2) * hw;
       for (int x = 0; x < w / 2; x++) {
         hy[x] = 0.25f * (y0r[2 * x] + y0r[2 * x + 1] + y1r[2 * x] + y1r[2 * x + 1]);
@@ -279,14 +304,16 @@ static void strip(job_t *j, size_t s, float *mem) {
       memcpy(Cgh0, Cgh, sizeof(float) * half);
       es_wavelet_denoise(Coh, Yh, hw, hh, &chroma, scratch);
       es_wavelet_denoise(Cgh, Yh, hw, hh, &chroma, scratch);
+      if (j->vibrance > 0.f) vibrance(Coh, Cgh, Yh, half, j->vibrance);
     }
     /* local contrast, chroma back to full resolution following the luma change, out */
     float *vco = row, *vcg = row + hw; /* this row's chroma, interpolated between half rows */
     float *vco0 = row + w, *vcg0 = vco0 + hw;     /* the same before denoising */
-    float *fy = row + 6 * (size_t)w, *fco = fy + w, *fcg = fco + w; /* this row at full resolution */
     /* the garrote's threshold for the fine chroma: the level's noise in the detail left by a
      * 2x2 mean (sqrt(3)/2 of it), at the chroma denoiser's strength */
     const float k_fine = j->k_chroma * 0.866f;
+    float fine_t[257]; /* its threshold by luma, a table: the profile changes slowly */
+    for (int i = 0; i <= 256; i++) fine_t[i] = k_fine * es_noise_at(j->noise.chroma, i / 256.f);
     for (int y = y0; y < y1; y++) {
       const float *ry = Y + (size_t)(y - a) * w;
       if (j->local_contrast > 0.f) {
@@ -316,9 +343,9 @@ static void strip(job_t *j, size_t s, float *mem) {
         for (int x = 0; x < hw; x++) { vco[x] = c0[x] + hy.t * (c1[x] - c0[x]); vcg[x] = g0[x] + hy.t * (g1[x] - g0[x]); }
         c0 = Coh0 + (size_t)hy.i0 * hw; c1 = Coh0 + (size_t)hy.i1 * hw; g0 = Cgh0 + (size_t)hy.i0 * hw; g1 = Cgh0 + (size_t)hy.i1 * hw;
         for (int x = 0; x < hw; x++) { vco0[x] = c0[x] + hy.t * (c1[x] - c0[x]); vcg0[x] = g0[x] + hy.t * (g1[x] - g0[x]); }
-        convert_row(j, y, fy, fco, fcg);
       }
       const float *srow = scaled ? Sch + (size_t)((y - a) / 2) * hw : NULL;
+      const int16_t *fco = fine_co + (size_t)(y - y0) * w, *fcg = fine_cg + (size_t)(y - y0) * w;
       for (int x = 0; x < w; x++, o += c, src += c) {
         float yd = ry[x], yl = yl_row[x], yv = yl;
         if (j->local_contrast > 0.f) {
@@ -337,14 +364,9 @@ static void strip(job_t *j, size_t s, float *mem) {
           es_local_pos hx = j->half[x];
           float co = vco[hx.i0] + hx.t * (vco[hx.i1] - vco[hx.i0]), cg = vcg[hx.i0] + hx.t * (vcg[hx.i1] - vcg[hx.i0]);
           float co0 = vco0[hx.i0] + hx.t * (vco0[hx.i1] - vco0[hx.i0]), cg0 = vcg0[hx.i0] + hx.t * (vcg0[hx.i1] - vcg0[hx.i0]);
-          float tf = k_fine * es_noise_at(j->noise.chroma, yd) * (srow ? srow[x >> 1] : 1.f);
-          co += fine_chroma(fco[x] - co0, tf);
-          cg += fine_chroma(fcg[x] - cg0, tf);
-          /* vibrance: a dark capture's colours come out paler than the scene's (the camera's
-           * gain and the denoiser cost chroma); pale colours gain some back, strong ones keep
-           * theirs, so nothing turns garish */
-          float sat2 = (co * co + cg * cg) / (yd * yd + 1e-3f), vib = 1.f + j->vibrance / (1.f + sat2 * (1.f / (ES_VIBRANT * ES_VIBRANT)));
-          co *= vib; cg *= vib;
+          float tf = fine_t[(int)((yd < 0.f ? 0.f : yd > 1.f ? 1.f : yd) * 256.f)] * (srow ? srow[x >> 1] : 1.f);
+          co += fine_chroma(fco[x] * (1.f / FINE_SCALE) - co0, tf);
+          cg += fine_chroma(fcg[x] * (1.f / FINE_SCALE) - cg0, tf);
           /* the denoised colour, then scaled by the luma change: chroma follows luminance, and
            * the scale stops where the brightest channel would pass white (hue kept, no clip) */
           float G = yd + cg, t = yd - cg, R = t + co, B = t - co;

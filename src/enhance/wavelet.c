@@ -44,9 +44,11 @@ static void smooth_cols(const float *src, float *dst, int w, int h, int s) {
   }
 }
 
-/* One level's details shrunk and added to the output. Branch-free so it vectorises. */
-static void shrink_level(float *restrict out, const float *restrict c, const float *restrict sm, const float *restrict sigma,
-                         const float *restrict edge, float keep, size_t n, float kn, float sharp, float sharp_at) {
+/* One level's details shrunk and added to the output. Branch-free so it vectorises; `edge`
+ * (NULL or a plane) is a constant at each call of the inlined body, so each is a loop of its own. */
+static inline __attribute__((always_inline)) void shrink_body(float *restrict out, const float *restrict c, const float *restrict sm,
+                                                              const float *restrict sigma, const float *restrict edge, float keep,
+                                                              size_t n, float kn, float sharp, float sharp_at) {
   for (size_t i = 0; i < n; i++) {
     float d = c[i] - sm[i], d2 = d * d, t = kn * sigma[i] * (edge ? 1.f - keep * edge[i] : 1.f), t2 = t * t;
     /* non-negative garrote: d (1 - t^2/d^2) above t, 0 below; less bias than soft thresholding.
@@ -57,6 +59,12 @@ static void shrink_level(float *restrict out, const float *restrict c, const flo
     float boost = d2 > sharp_at * sigma[i] * sigma[i] ? 1.f + sharp : 1.f;
     out[i] += g * boost;
   }
+}
+
+static void shrink_level(float *out, const float *c, const float *sm, const float *sigma, const float *edge, float keep, size_t n, float kn,
+                         float sharp, float sharp_at) {
+  if (edge) shrink_body(out, c, sm, sigma, edge, keep, n, kn, sharp, sharp_at);
+  else shrink_body(out, c, sm, sigma, NULL, 0.f, n, kn, sharp, sharp_at);
 }
 
 void es_wavelet_denoise(float *plane, const float *guide, int w, int h, const es_shrink *s, float *scratch) {
