@@ -37,6 +37,7 @@ typedef struct {
   float code[CODE_N + 1];    /* linear -> coded, nearest entry */
   float off[3];              /* linear offsets taken off each channel first: black's cast and the black point */
   float vibrance;            /* chroma gain for pale colours: the saturation a lift costs, given back */
+  float fine;                /* 0..1: how much of the chroma finer than the half planes is kept (0: none computed) */
   float fast[3][256];        /* per channel, 8-bit sRGB -> brightened coded, for pixels below the knee */
   float ratio[256];          /* brightest channel (8-bit) -> the factor all three channels take */
   int fast_max;              /* the largest 8-bit value whose brightened pixel stays below the knee */
@@ -112,7 +113,6 @@ static int plan_black(job_t *j, const float black[3], float share) {
 }
 
 static void build_tables(job_t *j) {
-  for (int i = 0; i <= CODE_N; i++) j->code[i] = es_linear_to_srgb((float)i / CODE_N);
   j->fast_max = -1;
   const float least = fminf(j->off[0], fminf(j->off[1], j->off[2]));
   for (int i = 0; i < 256; i++) {
@@ -198,13 +198,15 @@ static int build_maps(job_t *j, const float *blocks, const float black[3], const
 
 static inline uint8_t quantize(float v) { return (uint8_t)(v <= 0.f ? 0 : v >= 1.f ? 255 : (int)(v * 255.f + 0.5f)); }
 
-/* Floats one strip needs at most: luma + 4 wavelet scratch planes (full), 6 half planes
- * (chroma before and after denoising, its guide, the denoiser's scale), 6 rows, the CLAHE
- * mappings blended for one row, 4 rows of the local exposure grid, and the core rows' chroma
- * at full resolution in 16 bits (two planes of shorts: one of floats). */
-static size_t strip_floats(int w, int h, int tiles_x, int gw) {
+/* Floats one strip needs at most: luma + 4 wavelet scratch planes (full), 4 half planes
+ * (chroma, its guide, the denoiser's scale), 6 rows, the CLAHE mappings blended for one row,
+ * 4 rows of the local exposure grid; and with the fine chroma, the chroma planes before
+ * denoising and the core rows' chroma at full resolution in 16 bits (two planes of shorts:
+ * one of floats). */
+static size_t strip_floats(int w, int h, int tiles_x, int gw, int fine) {
   size_t bh = (size_t)(STRIP + 2 * HALO + 2 < h ? STRIP + 2 * HALO + 2 : h), hw = (size_t)(w + 1) / 2;
-  return (size_t)w * bh * 5 + hw * ((bh + 1) / 2) * 6 + 6 * (size_t)w + 256 * (size_t)tiles_x + 4 * (size_t)gw + (size_t)w * STRIP;
+  return (size_t)w * bh * 5 + hw * ((bh + 1) / 2) * (fine ? 6 : 4) + 6 * (size_t)w + 256 * (size_t)tiles_x + 4 * (size_t)gw +
+         (fine ? (size_t)w * STRIP : 0);
 }
 
 /* Full-resolution chroma kept between the strip's two passes: coded chroma is within +-0.5,
@@ -229,8 +231,8 @@ static void vibrance(float *restrict co, float *restrict cg, const float *restri
  * into, shrunk by the garrote against the noise expected there, so a clean photo keeps every
  * colour edge and a noisy one loses the fine colour speckle. */
 static inline float fine_chroma(float d, float t) {
-  float d2 = d * d, t2 = t * t;
-  return d2 > t2 ? d - t2 * d / d2 : 0.f;
+  float d2 = d * d, t2 = t * t, g = d - t2 * d / (d2 + 1e-30f);
+  return d2 > t2 ? g : 0.f;
 }
 
 /* The denoiser's threshold scale for rows a..b-1 (a even) at half resolution, enlarged from
@@ -253,8 +255,8 @@ static void strip(job_t *j, size_t s, float *mem) {
     const int hw = (w + 1) / 2, hh = (bh + 1) / 2;
     const size_t full = (size_t)w * bh, half = (size_t)hw * hh;
     float *Y = mem, *scratch = mem + full, *Yh = scratch + 4 * full, *Coh = Yh + half, *Cgh = Coh + half, *Sch = Cgh + half;
-    float *Coh0 = Sch + half, *Cgh0 = Coh0 + half; /* the chroma planes before denoising */
-    float *row = Cgh0 + half;
+    float *Coh0 = Sch + half, *Cgh0 = Coh0 + half; /* the chroma planes before denoising (fine chroma only) */
+    float *row = j->fine > 0.f ? Cgh0 + half : Coh0;
     float *rowlut = row + 6 * (size_t)w; /* CLAHE: this row's mappings, one per tile column */
     /* this row's local exposure grid: coefficients, fade, and the denoiser's scale */
     float *rowa = rowlut + 256 * (size_t)j->clahe.tx, *rowb = rowa + j->local.gw, *rowf = rowb + j->local.gw, *rows = rowf + j->local.gw;
@@ -268,7 +270,7 @@ static void strip(job_t *j, size_t s, float *mem) {
       convert_row(j, y, y0r, co0, cg0);
       if (y + 1 < b) convert_row(j, y + 1, y1r, co1, cg1);
       else { memcpy(co1, co0, sizeof(float) * w); memcpy(cg1, cg0, sizeof(float) * w); }
-      for (int k = 0; k < 2 && j->color; k++) {
+      for (int k = 0; k < 2 && j->fine > 0.f; k++) {
         if (y + k < y0 || y + k >= y1) continue;
         const float *co = k ? co1 : co0, *cg = k ? cg1 : cg0;
         int16_t *fc = fine_co + (size_t)(y + k - y0) * w, *fg = fine_cg + (size_t)(y + k - y0) * w;
@@ -300,8 +302,7 @@ static void strip(job_t *j, size_t s, float *mem) {
     if (j->color) {
       es_shrink chroma = {CHROMA_LEVELS, j->k_chroma, j->noise.chroma, 0.5f, 0.f, scaled ? Sch : NULL, 0, /* 2x2 means halve the noise */
                           j->k_chroma > 0.f ? edges : NULL, ES_EDGE_KEEP};
-      memcpy(Coh0, Coh, sizeof(float) * half);
-      memcpy(Cgh0, Cgh, sizeof(float) * half);
+      if (j->fine > 0.f) { memcpy(Coh0, Coh, sizeof(float) * half); memcpy(Cgh0, Cgh, sizeof(float) * half); }
       es_wavelet_denoise(Coh, Yh, hw, hh, &chroma, scratch);
       es_wavelet_denoise(Cgh, Yh, hw, hh, &chroma, scratch);
       if (j->vibrance > 0.f) vibrance(Coh, Cgh, Yh, half, j->vibrance);
@@ -342,7 +343,7 @@ static void strip(job_t *j, size_t s, float *mem) {
         const float *c0 = Coh + (size_t)hy.i0 * hw, *c1 = Coh + (size_t)hy.i1 * hw, *g0 = Cgh + (size_t)hy.i0 * hw, *g1 = Cgh + (size_t)hy.i1 * hw;
         for (int x = 0; x < hw; x++) { vco[x] = c0[x] + hy.t * (c1[x] - c0[x]); vcg[x] = g0[x] + hy.t * (g1[x] - g0[x]); }
         c0 = Coh0 + (size_t)hy.i0 * hw; c1 = Coh0 + (size_t)hy.i1 * hw; g0 = Cgh0 + (size_t)hy.i0 * hw; g1 = Cgh0 + (size_t)hy.i1 * hw;
-        for (int x = 0; x < hw; x++) { vco0[x] = c0[x] + hy.t * (c1[x] - c0[x]); vcg0[x] = g0[x] + hy.t * (g1[x] - g0[x]); }
+        for (int x = 0; x < hw && j->fine > 0.f; x++) { vco0[x] = c0[x] + hy.t * (c1[x] - c0[x]); vcg0[x] = g0[x] + hy.t * (g1[x] - g0[x]); }
       }
       const float *srow = scaled ? Sch + (size_t)((y - a) / 2) * hw : NULL;
       const int16_t *fco = fine_co + (size_t)(y - y0) * w, *fcg = fine_cg + (size_t)(y - y0) * w;
@@ -363,10 +364,12 @@ static void strip(job_t *j, size_t s, float *mem) {
         if (j->color) {
           es_local_pos hx = j->half[x];
           float co = vco[hx.i0] + hx.t * (vco[hx.i1] - vco[hx.i0]), cg = vcg[hx.i0] + hx.t * (vcg[hx.i1] - vcg[hx.i0]);
-          float co0 = vco0[hx.i0] + hx.t * (vco0[hx.i1] - vco0[hx.i0]), cg0 = vcg0[hx.i0] + hx.t * (vcg0[hx.i1] - vcg0[hx.i0]);
-          float tf = fine_t[(int)((yd < 0.f ? 0.f : yd > 1.f ? 1.f : yd) * 256.f)] * (srow ? srow[x >> 1] : 1.f);
-          co += fine_chroma(fco[x] * (1.f / FINE_SCALE) - co0, tf);
-          cg += fine_chroma(fcg[x] * (1.f / FINE_SCALE) - cg0, tf);
+          if (j->fine > 0.f) {
+            float co0 = vco0[hx.i0] + hx.t * (vco0[hx.i1] - vco0[hx.i0]), cg0 = vcg0[hx.i0] + hx.t * (vcg0[hx.i1] - vcg0[hx.i0]);
+            float tf = fine_t[(int)((yd < 0.f ? 0.f : yd > 1.f ? 1.f : yd) * 256.f)] * (srow ? srow[x >> 1] : 1.f);
+            co += j->fine * fine_chroma(fco[x] * (1.f / FINE_SCALE) - co0, tf);
+            cg += j->fine * fine_chroma(fcg[x] * (1.f / FINE_SCALE) - cg0, tf);
+          }
           /* the denoised colour, then scaled by the luma change: chroma follows luminance, and
            * the scale stops where the brightest channel would pass white (hue kept, no clip) */
           float G = yd + cg, t = yd - cg, R = t + co, B = t - co;
@@ -426,6 +429,7 @@ studio_status studio_enhance(studio_ctx *ctx, const studio_image *in, const stud
   j->in = in; j->out = out;
   j->color = in->channels >= 3;
   for (int i = 0; i < 256; i++) j->lin[i] = es_srgb_to_linear(i / 255.f);
+  for (int i = 0; i <= CODE_N; i++) j->code[i] = es_linear_to_srgb((float)i / CODE_N);
   const size_t nblocks = (size_t)((in->width + ES_BLOCK - 1) / ES_BLOCK) * ((in->height + ES_BLOCK - 1) / ES_BLOCK);
   float *blocks = malloc(sizeof(float) * 3 * nblocks);
   j->col = malloc(sizeof(es_clahe_pos) * (size_t)in->width);
@@ -449,6 +453,19 @@ studio_status studio_enhance(studio_ctx *ctx, const studio_image *in, const stud
   j->k_chroma = 8.f * d;
   j->sharpen = opt.sharpen * j->tone.effect;
   estimate_noise(j);
+  /* Colour finer than 2x2 pixels matters on a clean photo (its colour edges were never
+   * blurred); a noisy one's is noise, which the garrote removes almost all of (LOL: no score
+   * moved), so there it is not computed and the time goes to the denoiser. Noisy: the median
+   * of the chroma noise profile, after the gain. */
+  if (j->color) {
+    float sorted[ES_NLF_BINS];
+    memcpy(sorted, j->noise.chroma, sizeof sorted);
+    for (int a = 1; a < ES_NLF_BINS; a++) /* 16 values: insertion sort */
+      for (int b = a; b > 0 && sorted[b] < sorted[b - 1]; b--) { float t = sorted[b]; sorted[b] = sorted[b - 1]; sorted[b - 1] = t; }
+    float u = (0.5f * (sorted[ES_NLF_BINS / 2 - 1] + sorted[ES_NLF_BINS / 2]) - ES_FINE_NOISE0) / (ES_FINE_NOISE1 - ES_FINE_NOISE0);
+    u = u < 0.f ? 0.f : u > 1.f ? 1.f : u;
+    j->fine = 1.f - u * u * (3.f - 2.f * u);
+  }
   es_local_params lp = es_local_params_for(&opt, &j->tone, j->noise.luma[0]);
   int rc = build_maps(j, blocks, black, &lp, opt.strength, opt.denoise < 0.f, opt.tiles, opt.clip_limit);
   /* Equalising tiles lifts a photo's darker tiles toward mid-grey: detail found in a deep
@@ -471,7 +488,7 @@ studio_status studio_enhance(studio_ctx *ctx, const studio_image *in, const stud
   if (batch > 64) batch = 64;
   studio_status result = STUDIO_OK;
   for (size_t k = 0; k < batch; k++)
-    if (!(buffers[k] = malloc(sizeof(float) * strip_floats(in->width, in->height, j->clahe.tx, j->local.gw)))) atomic_store(&j->failed, 1);
+    if (!(buffers[k] = malloc(sizeof(float) * strip_floats(in->width, in->height, j->clahe.tx, j->local.gw, j->fine > 0.f)))) atomic_store(&j->failed, 1);
   for (size_t first = 0; first < strips && !atomic_load(&j->failed); first += batch) {
     if (es_progress(ctx, "enhance", (float)first / strips)) { result = es_fail(ctx, STUDIO_E_CANCELLED, "cancelled"); break; }
     batch_t bt = {j, first, buffers};

@@ -20,7 +20,7 @@ static inline int mirror(int i, int n) {
 }
 
 /* dst = B3 smoothing of src along rows with step s. */
-static void smooth_rows(const float *src, float *dst, int w, int h, int s) {
+static inline __attribute__((always_inline)) void smooth_rows(const float *restrict src, float *restrict dst, int w, int h, int s) {
   for (int y = 0; y < h; y++) {
     const float *a = src + (size_t)y * w;
     float *d = dst + (size_t)y * w;
@@ -35,7 +35,7 @@ static void smooth_rows(const float *src, float *dst, int w, int h, int s) {
 }
 
 /* dst = B3 smoothing of src along columns with step s. */
-static void smooth_cols(const float *src, float *dst, int w, int h, int s) {
+static inline __attribute__((always_inline)) void smooth_cols(const float *restrict src, float *restrict dst, int w, int h, int s) {
   for (int y = 0; y < h; y++) {
     const float *r0 = src + (size_t)mirror(y - 2 * s, h) * w, *r1 = src + (size_t)mirror(y - s, h) * w, *r2 = src + (size_t)y * w;
     const float *r3 = src + (size_t)mirror(y + s, h) * w, *r4 = src + (size_t)mirror(y + 2 * s, h) * w;
@@ -100,18 +100,22 @@ void es_wavelet_denoise(float *plane, const float *guide, int w, int h, const es
 
 void es_wavelet_edges(const float *guide, int w, int h, const es_shrink *s, float *edges, float *scratch) {
   size_t n = (size_t)w * h;
-  float *c = scratch, *sm = scratch + n, *tmp = scratch + 2 * n;
+  float *c = scratch, *sm = scratch + n, *tmp = scratch + 2 * n, *sigma = edges + (size_t)(s->levels - 1) * n;
   memcpy(c, guide, n * sizeof(float));
   int levels = s->levels < 1 ? 1 : s->levels > 5 ? 5 : s->levels;
   for (int j = 0; j < levels; j++) {
     int step = 1 << j;
     smooth_rows(c, tmp, w, h, step);
     smooth_cols(tmp, sm, w, h, step);
-    float *e = edges + (size_t)j * n;
-    const float kn = s->k * level_noise[j];
+    /* the noise at each pixel, looked up once (it changes slowly), in the last level's plane
+     * until that level is written */
+    if (j == 0)
+      for (size_t i = 0; i < n; i++) sigma[i] = (s->profile ? es_noise_at(s->profile, sm[i]) : 1.f) * s->sigma_scale * s->k;
+    float *restrict e = edges + (size_t)j * n;
+    const float kn = level_noise[j];
+    /* the detail against the noise expected at this level and brightness; branch-free */
     for (size_t i = 0; i < n; i++) {
-      /* the detail against the noise expected at this level and brightness */
-      float d = c[i] - sm[i], t = kn * (s->profile ? es_noise_at(s->profile, sm[i]) : 1.f) * s->sigma_scale;
+      float d = c[i] - sm[i], t = kn * sigma[i];
       e[i] = d * d / (d * d + t * t + 1e-20f);
     }
     float *swap = c; c = sm; sm = swap;

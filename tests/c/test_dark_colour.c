@@ -147,8 +147,8 @@ static void mild_photo_keeps_blacks(void) {
   studio_image_free(&in); studio_image_free(&out);
 }
 
-/* A clean dark photo with a sharp red | green edge: the edge's colour stays sharp at full
- * resolution (the half-resolution chroma alone would blend the two columns beside it). */
+/* A clean photo a little dark with a sharp red | green edge: the pixels beside the edge keep
+ * their colour at full resolution (the half-resolution chroma alone would blend the two). */
 static void clean_colour_edge_stays_sharp(void) {
   enum { W = 256, H = 128, EDGE = 129 }; /* odd: the edge falls inside a 2x2 block */
   studio_image in;
@@ -157,11 +157,20 @@ static void clean_colour_edge_stays_sharp(void) {
     for (int x = 0; x < W; x++) {
       uint8_t *p = in.pixels + ((size_t)y * W + x) * 3;
       const int red = x < EDGE;
-      p[0] = red ? 60 : 12; p[1] = red ? 12 : 60; p[2] = 10;
+      /* a ramp down the frame: a photo to brighten, with every level between the two sides'
+       * filled (the noise estimate must not see the edge's pixels alone at a level) */
+      const double shade = 0.45 + 0.55 * y / H;
+      p[0] = fx_u8((red ? 160 : 40) * shade); p[1] = fx_u8((red ? 40 : 160) * shade); p[2] = fx_u8(30 * shade);
     }
   studio_image out = enhanced(&in);
-  const uint8_t *l = out.pixels + ((size_t)(H / 2) * W + EDGE - 1) * 3, *r = l + 3;
-  CHECKF(l[0] > l[1] + 20 && r[1] > r[0] + 20, "the colour edge blurred: left of it %d,%d,%d, right %d,%d,%d", l[0], l[1], l[2], r[0], r[1], r[2]);
+  const uint8_t *row = out.pixels + (size_t)(H / 2) * W * 3;
+  /* red minus green beside the edge, against the same well inside each side */
+  const double left = row[3 * (EDGE - 1)] - row[3 * (EDGE - 1) + 1], left_in = row[3 * (EDGE - 20)] - row[3 * (EDGE - 20) + 1];
+  const double right = row[3 * EDGE + 1] - row[3 * EDGE], right_in = row[3 * (EDGE + 20) + 1] - row[3 * (EDGE + 20)];
+  CHECKF(row[3 * (EDGE - 20) + 1] > 1.1 * in.pixels[((size_t)(H / 2) * W + EDGE - 20) * 3 + 1] || row[3 * (EDGE - 20)] > 1.1 * in.pixels[((size_t)(H / 2) * W + EDGE - 20) * 3],
+         "the fixture was not brightened: is it dark enough?");
+  CHECKF(left > 0.85 * left_in && right > 0.85 * right_in, "the colour edge blurred: red-green %.0f beside it, %.0f inside; green-red %.0f, %.0f", left, left_in,
+         right, right_in);
   studio_image_free(&in); studio_image_free(&out);
 }
 
