@@ -44,8 +44,8 @@ void es_black_level(const float *blocks, size_t n, float q, float out[3]);
                                 /* little dark, detail pulled out of deep shadow for a very dark one */
 #define ES_VIBRANCE 0.5f       /* 0..1: chroma gain at full effect for pale colours ... */
 #define ES_VIBRANT 0.15f       /* ... halved at this chroma/luma (coded), none for strong colours */
-#define ES_FINE_NOISE0 0.01f   /* colour finer than 2x2 kept in full up to this chroma noise (coded, the profile's median) ... */
-#define ES_FINE_NOISE1 0.02f   /* ... none from here (LOL's dark captures: 0.015-0.038; FiveK's: 0.001-0.01) */
+#define ES_FINE_EFFECT0 0.3f   /* colour finer than 2x2 kept in full up to this low-light effect ... */
+#define ES_FINE_EFFECT1 0.9f   /* ... none from here */
 #define ES_EDGE_SIGMAS 3.f     /* a luma detail is an edge from about this many sigmas of its noise ... */
 #define ES_EDGE_KEEP 0.8f      /* ... and there the chroma denoiser's threshold drops by this share */
 

@@ -147,7 +147,7 @@ static void mild_photo_keeps_blacks(void) {
   studio_image_free(&in); studio_image_free(&out);
 }
 
-/* A clean photo a little dark with a sharp red | green edge: the pixels beside the edge keep
+/* A clean photo barely dark, with a sharp red | green edge: the pixels beside the edge keep
  * their colour at full resolution (the half-resolution chroma alone would blend the two). */
 static void clean_colour_edge_stays_sharp(void) {
   enum { W = 256, H = 128, EDGE = 129 }; /* odd: the edge falls inside a 2x2 block */
@@ -159,8 +159,8 @@ static void clean_colour_edge_stays_sharp(void) {
       const int red = x < EDGE;
       /* a ramp down the frame: a photo to brighten, with every level between the two sides'
        * filled (the noise estimate must not see the edge's pixels alone at a level) */
-      const double shade = 0.45 + 0.55 * y / H;
-      p[0] = fx_u8((red ? 160 : 40) * shade); p[1] = fx_u8((red ? 40 : 160) * shade); p[2] = fx_u8(30 * shade);
+      const double shade = 0.6 + 0.4 * y / H;
+      p[0] = fx_u8((red ? 200 : 50) * shade); p[1] = fx_u8((red ? 50 : 200) * shade); p[2] = fx_u8(40 * shade);
     }
   studio_image out = enhanced(&in);
   const uint8_t *row = out.pixels + (size_t)(H / 2) * W * 3;
