@@ -85,8 +85,9 @@ export function photoImage({ kind = 'dark', width = 768, height = 512, seed = 1 
   }
   const [gain, sigma] = kind === 'dark' ? [0.2, 3] : kind === 'scene' ? [1, 2] : kind === 'backlit' ? [0.9, 2.5] : kind === 'cast' ? [0.05, 1] : [NaN, NaN];
   if (Number.isNaN(gain)) throw new Error(`unknown photo kind '${kind}'`);
-  // cast: a very dark capture (LOL's are as dark) whose camera adds a green dark level, 2 codes
-  const pedestal = kind === 'cast' ? (i) => (i % 3 === 1 ? 2 : 0) : () => 0;
+  // cast: a very dark capture (LOL's are as dark) whose camera adds a green dark level of a
+  // code (LOL's size; the enhancer takes off at most that much, more is a dark object's colour)
+  const pedestal = kind === 'cast' ? (i) => (i % 3 === 1 ? 1 : 0) : () => 0;
   // backlit: the sky as it is, the ground below the horizon's mean height 8 times darker
   const shade = kind === 'backlit' ? (i) => (Math.floor(i / 3 / width) < 0.56 * height ? 1 : 1 / 8) : () => 1;
   const data = new Uint8Array(n * 3);
