@@ -26,8 +26,9 @@ apt_get() {
   log=$(mktemp) || die "mktemp failed"
   while :; do
     n=$(wc -l <"$log")
-    { as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=$((deadline > SECONDS ? deadline - SECONDS : 0)) "$@" \
-        2>&1 >/dev/null; echo $? >"$log.rc"; } | apt_lock_lines "$log"
+    # apt's stdout (where it says it waits) and its stderr (marked 2|) through apt_lock_lines
+    { { as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=$((deadline > SECONDS ? deadline - SECONDS : 0)) "$@" \
+          2>&1 1>&3 3>&-; echo $? >"$log.rc"; } | sed -u 's/^/2|/'; } 3>&1 | apt_lock_lines "$log"
     rc=$(cat "$log.rc")
     # retried only when this run stopped on a lock
     [ "$rc" != 0 ] && [ $SECONDS -lt $deadline ] \
@@ -37,11 +38,14 @@ apt_get() {
   [ "$rc" = 0 ] || grep '^E: ' "$log" | tail -2 >&2 || true
   rm -f "$log" "$log.rc"; return "$rc"
 }
-# apt's stderr on its way through: lock messages go to FILE (the first one, when FILE was
-# still empty, says once who holds what), everything else to stderr.
+# apt's output on its way through: lock messages (apt's "Waiting for cache lock" on its
+# stdout, its errors on stderr) go to FILE, and the first one, when FILE was still empty,
+# says once who holds what; the rest of its stderr (lines marked 2|) goes on to stderr, the
+# rest of its stdout nowhere.
 apt_lock_lines() { # FILE
-  local line re='Could not get lock ([^ ]+)\. It is held by process ([0-9]+) \(([^)]*)\)'
+  local line err re='Could not get lock ([^ ]+)\. It is held by process ([0-9]+) \(([^)]*)\)'
   while IFS= read -r line || [ -n "$line" ]; do
+    err=; [[ $line == '2|'* ]] && { err=1; line=${line#2|}; }
     case $line in
       *"Could not get lock"*|*"Unable to lock"*|*"Unable to acquire"*|*"Waiting for cache lock"*)
         if [ ! -s "$1" ]; then
@@ -51,7 +55,7 @@ apt_lock_lines() { # FILE
           else say "waiting for the package manager (another program holds its lock) ..."; fi
         fi
         printf '%s\n' "$line" >>"$1" ;;
-      *) printf '%s\n' "$line" >&2 ;;
+      *) [ -z "$err" ] || printf '%s\n' "$line" >&2 ;;
     esac
   done
 }
