@@ -83,8 +83,8 @@ run_tests() {
     say "C tests, $tree build (ctest)"
     (cd "$ES_BUILD/$tree" && ES_REF="$ES_BUILD/ref" ctest --output-on-failure -j "$ES_JOBS") || failed=1
   done
-  say "JS/WASM, browser and npm package tests (node --test)"
-  (cd "$ES_ROOT" && ES_REF="$ES_BUILD/ref" ES_BUILD="$ES_BUILD" node --test --test-concurrency=1 tests/node/ tests/browser/ tests/package/) || failed=1
+  say "setup, JS/WASM, browser and npm package tests (node --test)"
+  (cd "$ES_ROOT" && ES_REF="$ES_BUILD/ref" ES_BUILD="$ES_BUILD" node --test --test-concurrency=1 tests/setup/ tests/node/ tests/browser/ tests/package/) || failed=1
   if [ $failed = 0 ]; then say "all tests passed in $((SECONDS - t0)) s"; else say "tests FAILED ($((SECONDS - t0)) s)"; fi
   return $failed
 }
