@@ -1,8 +1,8 @@
 /* batch.c - see batch.h. */
 #include "batch.h"
-#include "commands.h"
 #include "output.h"
 #include "readfile.h"
+#include "usage.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "output.h"
 #include "readfile.h"
+#include "usage.h"
 #include "../model/ab_bins.h"
 #include "../model/eccv16.h"
 

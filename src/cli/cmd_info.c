@@ -1,6 +1,7 @@
 /* cmd_info.c - `studio info [--digest] FILE...`: one line per file, errors on stderr. */
 #include "commands.h"
 #include "readfile.h"
+#include "usage.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,9 +1,7 @@
-/* commands.h - the native CLI's commands (one file each) and its usage text. */
+/* commands.h - the native CLI's commands (one file each), which main.c dispatches to. */
 #ifndef STUDIO_COMMANDS_H
 #define STUDIO_COMMANDS_H
 #include "../api/studio.h"
-#include <stdio.h>
-void es_usage(FILE *f);
 int es_cmd_info(int argc, char **argv);
 int es_cmd_enhance(int argc, char **argv);
 int es_cmd_colorize(int argc, char **argv);

@@ -7,12 +7,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createStudio } from '../../web/studio.js';
 import { pageFor, CHROMIUM, download, waitState } from './browser.mjs';
-import { MODELS } from '../node/helpers.mjs';
+import { MODELS, scratchDir } from '../node/helpers.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BUILD = process.env.ES_BUILD || path.join(ROOT, 'build');
@@ -70,7 +69,7 @@ const stateText = (page, name) => item(page, name).locator('.state').textContent
 
 test('a 50 MP photo: Enhance and Colorize (served synthetic model) finish; times and the WASM heap reported', async (t) => {
   if (skipWithout(t, MODEL, CLI)) return;
-  const models = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-models-'));
+  const models = scratchDir('models-');
   execFileSync(CLI, ['convert', MODEL, path.join(models, 'eccv16-int8.bin'), '--precision', 'int8']);
   const { page, check } = await pageFor(t, ['--models', models], { init: keepWorker });
   await page.waitForFunction(() => /ready \(from this site, int8\)/.test(document.querySelector('#model-status').textContent), null, { timeout: 120000 });

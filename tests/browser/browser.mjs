@@ -5,10 +5,10 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { scratchDir } from '../node/helpers.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CHROMIUM = process.env.ES_CHROMIUM || '/usr/bin/chromium';
@@ -102,7 +102,7 @@ export async function waitState(page, name, want, timeout = 120000) {
 /** Click the button named `button` and keep the file it downloads: {name, file, bytes}. */
 export async function download(page, button = 'Download') {
   const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 60000 }), page.getByRole('button', { name: button, exact: true }).click()]);
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'studio-dl-')), dl.suggestedFilename());
+  const file = path.join(scratchDir('dl-'), dl.suggestedFilename());
   await dl.saveAs(file);
   return { name: dl.suggestedFilename(), file, bytes: fs.readFileSync(file) };
 }

@@ -10,12 +10,11 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createStudio } from '../../web/studio.js';
 import { serve, shot, assertStepColoured } from './browser.mjs';
 import { ENGINES, missing, launchEngine } from './engines.mjs';
-import { MODELS } from '../node/helpers.mjs';
+import { MODELS, scratchDir } from '../node/helpers.mjs';
 import { photoFile } from '../node/photos.mjs';
 
 const W = 640, H = 420, VIEWPORT = { width: 1280, height: 800 };
@@ -62,7 +61,7 @@ async function keptOffline(build) {
 }
 
 const tmpFile = (name, bytes) => {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'studio-engines-')), name);
+  const file = path.join(scratchDir('engines-'), name);
   fs.writeFileSync(file, bytes);
   return file;
 };

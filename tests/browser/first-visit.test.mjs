@@ -12,11 +12,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve, launch, CHROMIUM } from './browser.mjs';
 import { recordingProxy, visit, isUpdateCheck, isModelList } from './netlog.mjs';
+import { scratchDir } from '../node/helpers.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const skip = (t) => { if (!fs.existsSync(CHROMIUM)) { t.skip(`${CHROMIUM} not installed`); return true; } return false; };
@@ -135,7 +135,7 @@ test('a host without isolation headers: the single-thread build first, both kept
 
 test('an update whose files changed installs the new files, not the HTTP cache\'s old ones', async (t) => {
   if (skip(t)) return;
-  const site = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-site-'));
+  const site = scratchDir('site-');
   fs.cpSync(path.join(ROOT, 'web'), site, { recursive: true });
   t.after(() => fs.rmSync(site, { recursive: true, force: true }));
   const { proxy, context } = await setup(t, ['--root', site]);

@@ -7,12 +7,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createStudio } from '../../web/studio.js';
 import { pageFor, CHROMIUM, download, shot, assertHue, assertNotHue, assertStepColoured, pixel } from './browser.mjs';
-import { MODELS } from '../node/helpers.mjs';
+import { MODELS, scratchDir } from '../node/helpers.mjs';
 import { photoFile } from '../node/photos.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -24,7 +23,7 @@ let nodeStudio;
 const studio = async () => (nodeStudio ||= await createStudio({ threads: 1 }));
 test.after(() => nodeStudio?.terminate());
 
-const tmp = (name) => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'studio-hints-')), name);
+const tmp = (name) => path.join(scratchDir('hints-'), name);
 
 // The grey photo: two flat halves with a strong step between them and a soft ramp in each,
 // so a colour stays on its side of the edge.
@@ -217,7 +216,7 @@ test('colour hints with the model: a click also shows the suggested colours, whi
   const caffemodel = path.join(MODELS, 'synthetic-1.caffemodel');
   const cli = path.join(BUILD, 'native', 'studio-cli');
   if (skip(t, caffemodel, cli)) return;
-  const models = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-models-'));
+  const models = scratchDir('models-');
   execFileSync(cli, ['convert', caffemodel, path.join(models, 'eccv16-int8.bin'), '--precision', 'int8']);
   const photo = await greyPhoto();
   const { page, check } = await pageFor(t, ['--models', models]);

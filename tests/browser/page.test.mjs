@@ -9,12 +9,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createStudio } from '../../web/studio.js';
 import { pageFor, CHROMIUM, download, waitState, shot } from './browser.mjs';
-import { headerBomb, MODELS } from '../node/helpers.mjs';
+import { headerBomb, MODELS, scratchDir } from '../node/helpers.mjs';
 import { photoFile } from '../node/photos.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -36,7 +35,7 @@ const skipWithout = (t, ...files) => {
 // A converted synthetic model in a folder of its own, served only to the test that asks
 // (tools/studio serve never offers a synthetic model).
 function servedModel(caffemodel) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-models-'));
+  const dir = scratchDir('models-');
   execFileSync(path.join(BUILD, 'native', 'studio-cli'), ['convert', caffemodel, path.join(dir, 'eccv16-int8.bin'), '--precision', 'int8']);
   return dir;
 }
@@ -210,7 +209,7 @@ print("\\n".join(z.namelist()))`, writeTemp(zip.bytes)]).toString().trim().split
 });
 
 function writeTemp(bytes) {
-  const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'studio-zip-')), 'all.zip');
+  const f = path.join(scratchDir('zip-'), 'all.zip');
   fs.writeFileSync(f, bytes);
   return f;
 }
@@ -313,7 +312,7 @@ test('a host that sends no isolation headers: the service worker adds them, the 
 test('a new version: the page offers it, and "Update now" switches to it', async (t) => {
   if (skipWithout(t)) return;
   // a copy of the site, so this test can publish a "new version" of it
-  const site = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-site-'));
+  const site = scratchDir('site-');
   fs.cpSync(path.join(ROOT, 'web'), site, { recursive: true });
   const { page, check } = await pageFor(t, ['--root', site]);
   await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 30000 });

@@ -5,10 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createStudio } from '../../web/studio.js';
-import { MODELS, NATIVE_CLI, run } from './helpers.mjs';
+import { MODELS, NATIVE_CLI, run, scratchDir } from './helpers.mjs';
 import { photoFile } from './photos.mjs';
 
 const model = path.join(MODELS, 'synthetic-1.caffemodel');
@@ -16,7 +15,7 @@ const model = path.join(MODELS, 'synthetic-1.caffemodel');
 test('WASM colorize equals native colorize within 1 level, both builds', async (t) => {
   if (!fs.existsSync(model)) { t.skip(`${model} missing (tools/studio test makes it)`); return; }
   const grey = await photoFile('grey.png', { kind: 'grey' });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-col-'));
+  const dir = scratchDir('col-');
   const r = await run(NATIVE_CLI, ['colorize', grey, path.join(dir, 'native.png'), '--model', model, '--threads', '1']);
   assert.equal(r.code, 0, r.stderr);
   const e = await run(NATIVE_CLI, ['colorize', grey, path.join(dir, 'edges.png'), '--model', model, '--threads', '1', '--upsample', 'edge-aware']);

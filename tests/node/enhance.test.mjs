@@ -4,11 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { loadCore } from '../../web/core.js';
 import { createStudio } from '../../web/studio.js';
-import { NATIVE_CLI, ROOT, run } from './helpers.mjs';
+import { NATIVE_CLI, ROOT, run, scratchDir } from './helpers.mjs';
 import { photoImage } from './photos.mjs';
 
 // The dark, noisy scene of photos.mjs, at odd sizes.
@@ -19,7 +18,7 @@ const fixture = (width = 120, height = 80) => photoImage({ kind: 'dark', width, 
 // green dark level, which comes out with its colour and without the green.
 for (const kind of ['dark', 'backlit', 'cast']) {
   test(`WASM enhance equals native enhance (within 1 level), both builds: ${kind}`, async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-enh-'));
+    const dir = scratchDir('enh-');
     const st = await loadCore({ build: 'st' });
     const input = photoImage({ kind, width: 333, height: 217 });
     const png = st.encode(input, { format: 'png' });
@@ -86,7 +85,7 @@ test('studio.enhance: images or bytes in, progress out, errors named', async (t)
 });
 
 test('tools/studio --wasm enhance: batch with a bad file, same files as native', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-batch-'));
+  const dir = scratchDir('batch-');
   const st = await loadCore({ build: 'st' });
   fs.writeFileSync(path.join(dir, 'a.png'), st.encode(fixture(90, 60), { format: 'png' }));
   fs.writeFileSync(path.join(dir, 'b.jpg'), st.encode(fixture(64, 64), { format: 'jpeg', quality: 90 }));

@@ -1,5 +1,6 @@
-// helpers.mjs - shared by the Node tests: paths, the native CLI, ../shared lookup, and
-// bad-input files made on the spot. (The photos the tests run on: photos.mjs.)
+// helpers.mjs - shared by the Node tests: paths, the native CLI, ../shared lookup, scratch
+// folders removed at exit, and bad-input files made on the spot. (The photos the tests run
+// on: photos.mjs.)
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,6 +15,19 @@ export const NATIVE_CLI = path.join(BUILD, 'native', 'studio-cli');
 // The synthetic models and OpenCV's outputs on them (tools/studio test writes them, with or
 // without ../shared); ES_TEST_MODELS points elsewhere.
 export const MODELS = process.env.ES_TEST_MODELS || path.join(BUILD, 'test-models');
+
+// Every scratch folder of this process lives under one root, os.tmpdir()/studio-PID-XXXXXX,
+// removed when the process exits (node --test runs each test file in a process of its own),
+// so a run leaves no studio-* folders behind.
+let scratchRoot = null;
+/** A new empty folder (PREFIX + 6 random characters) under this process's scratch root. */
+export function scratchDir(prefix = 'tmp-') {
+  if (!scratchRoot) {
+    scratchRoot = fs.mkdtempSync(path.join(os.tmpdir(), `studio-${process.pid}-`));
+    process.on('exit', () => fs.rmSync(scratchRoot, { recursive: true, force: true }));
+  }
+  return fs.mkdtempSync(path.join(scratchRoot, prefix));
+}
 
 /** ../shared/<sub>, or null after the test is marked skipped with the reason. */
 export function shared(t, sub) {
@@ -50,7 +64,7 @@ export function headerBomb(width = 100000, height = 100000) {
 
 /** A folder of bad inputs: empty, wrong magic, header bomb, truncated PNG and JPEG. */
 export function badFiles(sourcePng, sourceJpeg) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-bad-'));
+  const dir = scratchDir('bad-');
   const files = {
     'empty.png': Buffer.alloc(0),
     'wrong-magic.jpg': Buffer.from('GIF89a\x01\x00\x01\x00this is not a jpeg'),

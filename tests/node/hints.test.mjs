@@ -4,10 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createStudio } from '../../web/studio.js';
-import { NATIVE_CLI, run } from './helpers.mjs';
+import { NATIVE_CLI, run, scratchDir } from './helpers.mjs';
 
 const W = 240, H = 160;
 
@@ -114,7 +113,7 @@ test('the incremental API keeps the solve in the worker: add, move, remove, set,
 
 test('WASM equals native within 1 level, through the CLI and its hints file', async (t) => {
   if (!fs.existsSync(NATIVE_CLI)) { t.skip(`${NATIVE_CLI} not built`); return; }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-hints-'));
+  const dir = scratchDir('hints-');
   const studio = await createStudio({ threads: 1 });
   try {
     fs.writeFileSync(path.join(dir, 'grey.png'), await studio.encode(greyPhoto(), { format: 'png' }));

@@ -12,11 +12,12 @@
 // photoImage() gives {width, height, channels, data}; photoFile() writes PNG (zlib, here)
 // or JPEG (the WASM core's encoder) by the name's extension into a folder of this process.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { crc32 } from '../../web/zip.js'; // PNG chunks and ZIP entries use the same CRC-32
 import { loadCore } from '../../web/core.js';
+// (helpers.mjs imports this module too: each uses the other only inside functions)
+import { scratchDir } from './helpers.mjs';
 
 // mulberry32: small, seedable, the same sequence on every platform.
 function prng(seed) {
@@ -139,10 +140,7 @@ const made = new Map();
  * PNG of the scene whose CRC fails. */
 export async function photoFile(name, { kind = 'dark', ...size } = {}) {
   if (made.has(name)) return made.get(name);
-  if (!folder) {
-    folder = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-photos-'));
-    process.on('exit', () => fs.rmSync(folder, { recursive: true, force: true }));
-  }
+  folder ||= scratchDir('photos-');
   const image = photoImage({ kind: kind === 'damaged' ? 'scene' : kind, ...size });
   const bytes = kind === 'damaged' ? damagedPng(image) : /\.jpe?g$/i.test(name) ? await jpeg(image) : png(image);
   const file = path.join(folder, name);

@@ -8,12 +8,11 @@ import { spawn, execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { ROOT } from './helpers.mjs';
+import { ROOT, scratchDir } from './helpers.mjs';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-serve-'));
+const dir = scratchDir('serve-');
 const site = path.join(dir, 'site');
 const SCRIPT = 'export const x = 1;\n'.repeat(400);
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');

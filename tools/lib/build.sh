@@ -2,9 +2,20 @@
 # whose outputs are copied into web/gen/ where the page and studio.js load them.
 # Sourced by tools/studio after common.sh and third_party.sh.
 
+# The Debian packages a build needs: the toolchain (nodejs only when no node is on the PATH)
+# and, for the page, emscripten (when no emcc is on the PATH: ensure_emscripten's) and
+# librsvg2-bin (write_icons'). A command asks for everything it will need in one
+# ensure_toolchain EXTRA-PACKAGES..., so a fresh machine runs one apt-get install; the later
+# ensure_apt calls of the steps themselves then find everything present and run no apt.
+es_toolchain_packages() {
+  echo build-essential cmake libstb-dev xz-utils
+  command -v node >/dev/null || echo nodejs
+}
+es_wasm_packages() { command -v emcc >/dev/null || echo emscripten; echo "${ES_PAGE_PACKAGES[@]}"; }
+ES_PAGE_PACKAGES=(librsvg2-bin)
+
 ensure_toolchain() {
-  ensure_apt build-essential cmake libstb-dev xz-utils
-  command -v node >/dev/null || ensure_apt nodejs
+  ensure_apt $(es_toolchain_packages) "$@"
 }
 
 # What a build tree is made from: when none of it is newer than the tree's stamp (written
@@ -84,7 +95,7 @@ build_bench() {
 # corners itself and would show the other's transparent corners black). Debian's rsvg-convert.
 write_icons() {
   local web="$ES_ROOT/web" spec svg size out
-  ensure_apt librsvg2-bin
+  ensure_apt "${ES_PAGE_PACKAGES[@]}"
   mkdir -p "$web/gen"
   for spec in icon:192:icon-192 icon:512:icon-512 icon-maskable:192:icon-maskable-192 \
               icon-maskable:512:icon-maskable-512 icon-maskable:180:icon-180; do
@@ -148,7 +159,7 @@ write_pwa_assets() {
 # `tools/studio serve` on a fresh machine: the two WASM modules and nothing else (no native
 # build, no tests), unless a full build is already current.
 build_page() {
-  ensure_toolchain
+  ensure_toolchain $(es_wasm_packages)
   tree_current wasm-st || ES_TREE_TARGETS=studio_wasm build_wasm st
   tree_current wasm-mt || ES_TREE_TARGETS=studio_wasm build_wasm mt
   write_pwa_assets
@@ -156,7 +167,7 @@ build_page() {
 
 build_all() {
   local t0=$SECONDS
-  ensure_toolchain
+  ensure_toolchain $(es_wasm_packages)
   build_native
   build_wasm st
   build_wasm mt
@@ -171,7 +182,7 @@ build_all() {
 # NAME-crash-* with the input that did it.
 run_fuzz() {
   local seconds=${1:-120} dir="$ES_BUILD/fuzz"
-  ensure_toolchain; ensure_apt clang libclang-rt-14-dev
+  ensure_toolchain clang libclang-rt-14-dev
   CC=clang cmake_tree "$dir" "$(third_party_prefix native)" -- -DES_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
   mkdir -p "$dir/corpus/decode"
   local src t failed=0

@@ -4,12 +4,15 @@
 ES_SHARED=${ES_SHARED:-$(cd "$ES_ROOT/.." && pwd)/shared}
 export ES_SHARED
 
+# The independent peers the reference data and the synthetic models' answers come from.
+ES_PEER_PACKAGES=(python3-pil python3-opencv python3-numpy)
+
 # Pillow and OpenCV answers for the tests, remade when the scripts that write them or what
 # ../shared offers change. What needs no dataset (the Lab grid, colour and resize on a photo
 # made by code) is always written; the datasets present add PngSuite, JPEG, EXIF and Kodak.
 make_references() {
   local out="$ES_BUILD/ref" key
-  ensure_apt python3-pil python3-opencv python3-numpy
+  ensure_apt "${ES_PEER_PACKAGES[@]}"
   [ -d "$ES_SHARED/datasets" ] || say "$ES_SHARED is absent: the conformance and Kodak comparisons will be skipped"
   key=$({ cat "$ES_ROOT/tests/ref/make_refs.py" "$ES_ROOT/tests/ref/scene.py"
           ls -d "$ES_SHARED/datasets/conformance/"* "$ES_SHARED/datasets/kodak/kodim03.png" "$ES_SHARED/datasets/kodak/kodim23.png" 2>/dev/null || true; } | sha256sum | cut -c1-16)
@@ -43,7 +46,7 @@ ensure_browser_tests() {
 # against the authors' files when those are present.
 make_test_models() {
   local out="$ES_BUILD/test-models" cli="$ES_BUILD/native/studio-cli" key proto bins
-  ensure_apt python3-pil python3-opencv python3-numpy
+  ensure_apt "${ES_PEER_PACKAGES[@]}"
   proto=$("$cli" convert --print-prototxt) && bins=$("$cli" convert --print-bins) || die "$cli cannot print the network (rebuild it)"
   # (the key also names the converted model, so a folder made before it was added is remade)
   key=$({ cat "$ES_ROOT/tools/make-test-model" "$ES_ROOT/tests/ref/net_refs.py" "$ES_ROOT/tests/ref/scene.py" "$ES_ROOT/tests/ref/make_refs.py"
@@ -67,8 +70,7 @@ run_tests() {
   local t0=$SECONDS failed=0 refs
   # Every package the run needs in one apt transaction (on a fresh machine each separate
   # install pays dpkg's triggers again).
-  ensure_apt build-essential cmake libstb-dev xz-utils emscripten python3-pil python3-opencv python3-numpy "${ES_BROWSERS[@]}"
-  ensure_toolchain
+  ensure_toolchain emscripten "${ES_PAGE_PACKAGES[@]}" "${ES_PEER_PACKAGES[@]}" "${ES_BROWSERS[@]}"
   build_native
   # The peers' reference data and the synthetic models need only the native CLI and Python:
   # they are made while the WASM trees build.
@@ -81,8 +83,8 @@ run_tests() {
     say "C tests, $tree build (ctest)"
     (cd "$ES_BUILD/$tree" && ES_REF="$ES_BUILD/ref" ctest --output-on-failure -j "$ES_JOBS") || failed=1
   done
-  say "JS/WASM, browser and npm package tests (node --test)"
-  (cd "$ES_ROOT" && ES_REF="$ES_BUILD/ref" ES_BUILD="$ES_BUILD" node --test --test-concurrency=1 tests/node/ tests/browser/ tests/package/) || failed=1
+  say "setup, JS/WASM, browser and npm package tests (node --test)"
+  (cd "$ES_ROOT" && ES_REF="$ES_BUILD/ref" ES_BUILD="$ES_BUILD" node --test --test-concurrency=1 tests/setup/ tests/node/ tests/browser/ tests/package/) || failed=1
   if [ $failed = 0 ]; then say "all tests passed in $((SECONDS - t0)) s"; else say "tests FAILED ($((SECONDS - t0)) s)"; fi
   return $failed
 }

@@ -38,7 +38,7 @@ tp_enable_sources() {
   say "adding Debian source indexes (deb-src only: $TP_SUITES) for the third-party tarballs"
   printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' "$TP_SUITES" \
     | as_root tee "$TP_SID_LIST" >/dev/null
-  as_root apt-get update -q >/dev/null || die "apt-get update (with the source indexes) failed"
+  apt_get update -q || die "apt-get update (with the source indexes) failed"
 }
 
 # The sha256 Debian's source index publishes for the tarball, or nothing when it is not listed.
@@ -57,6 +57,7 @@ tp_fetch() {
   mkdir -p "$ES_CACHE/tarballs"
   local tmp; tmp=$(mktemp -d)
   say "fetching $(basename "$tb") from Debian's archive"
+  # (apt-get source --download-only takes none of apt's locks: no waiting needed)
   (cd "$tmp" && timeout 600 apt-get source --download-only "$n/$(tp_field "$n" u)" >/dev/null 2>&1) || true
   [ -f "$tmp/$(basename "$tb")" ] || { rm -rf "$tmp"; die "apt-get source $n/$(tp_field "$n" u) did not deliver $(basename "$tb")"; }
   got=$(sha256sum "$tmp/$(basename "$tb")" | cut -d' ' -f1)
