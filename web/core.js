@@ -51,7 +51,9 @@ export async function loadCore({ build = 'st', threads = 1, assetsUrl, onFetched
   threads = Math.max(1, threads | 0);
   const M = await createStudioCore({
     wasmBinary,
-    esPool: build === 'mt' ? threads - 1 : 0, // the pool the glue starts (-sPTHREAD_POOL_SIZE=Module.esPool)
+    // the pool the glue starts (-sPTHREAD_POOL_SIZE=Module.esPool): at least one worker, as a
+    // pool of 0 (or NaN, undefined) never releases the glue's start and it waits for ever
+    esPool: build === 'mt' ? Math.max(1, threads - 1) : 0,
     // browsers: the pthread workers' script and the glue they import, at the same URLs
     ...(isNode ? {} : { locateFile: (name) => url(name).href, mainScriptUrlOrBlob: glue.href }),
     onProgress: (stage, fraction) => (onProgress ? onProgress(stage, fraction) : 0),
