@@ -7,11 +7,10 @@
 // worker: its script ran, 'load' arrived, 'loaded' posted). Probes report to /__diag, stamped
 // in the sender.
 //   node tests/browser/firefox-start-probe.mjs [--loads N] [--poll MS] [--hogs N] [--no-probes] [--all-logs] [--root DIR]
-import http from 'node:http';
 import os from 'node:os';
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { serve } from './browser.mjs';
+import { serve, rewritingProxy } from './browser.mjs';
 import { launchEngine } from './engines.mjs';
 
 const args = process.argv.slice(2);
@@ -49,34 +48,19 @@ const PTHREAD_PROBE = `${REPORT}
 }
 `;
 
+// Every request logged; the probes prepended to the two scripts; /__diag reports logged.
 function proxy(target, log) {
-  const up = new URL(target);
-  return new Promise((resolve) => {
-    const server = http.createServer((req, res) => {
-      const url = new URL(req.url, 'http://x');
+  return rewritingProxy(target, {
+    onRequest(url) {
       if (url.pathname === '/__diag') {
         const p = url.searchParams;
         log.push({ t: Number(p.get('t')), arrived: Date.now(), what: `${p.get('who')}: ${p.get('msg')}` });
-        res.writeHead(204, { 'Cross-Origin-Resource-Policy': 'same-origin' }); res.end(); return;
+        return true;
       }
       log.push({ t: Date.now(), what: `request ${url.pathname}${url.search ? '?…' : ''}` });
-      const probe = !PROBES ? null : url.pathname === '/studio-worker.js' ? WORKER_PROBE : url.pathname === '/gen/studio-mt.worker.js' ? PTHREAD_PROBE : null;
-      const headers = { ...req.headers };
-      if (probe) { delete headers['accept-encoding']; delete headers['if-none-match']; delete headers['if-modified-since']; }
-      const r = http.request({ host: up.hostname, port: up.port, method: req.method, path: req.url, headers }, (ur) => {
-        if (!probe || ur.statusCode !== 200) { res.writeHead(ur.statusCode, ur.headers); ur.pipe(res); return; }
-        let body = '';
-        ur.setEncoding('utf8'); ur.on('data', (d) => { body += d; });
-        ur.on('end', () => {
-          const h = { ...ur.headers, 'cache-control': 'no-store' };
-          delete h['content-length']; delete h.etag;
-          res.writeHead(200, h); res.end(probe + body);
-        });
-      });
-      r.on('error', () => { res.writeHead(502); res.end(); });
-      req.pipe(r);
-    });
-    server.listen(0, '127.0.0.1', () => resolve({ url: `http://localhost:${server.address().port}/`, stop: () => { server.closeAllConnections(); server.close(); } }));
+      return false;
+    },
+    prepend: (pathname) => (!PROBES ? null : pathname === '/studio-worker.js' ? WORKER_PROBE : pathname === '/gen/studio-mt.worker.js' ? PTHREAD_PROBE : null),
   });
 }
 
@@ -102,7 +86,9 @@ try {
     const ms = Date.now() - t0, ok = !!got && /threads/.test(got);
     results.push({ ms, ok });
     console.log(`load ${i + 1}: ${ok ? 'threaded' : 'NOT threaded'} after ${ms} ms: ${got}`);
-    if (!ok || args.includes('--all-logs')) {
+    const tries = log.filter((e) => /new Worker #1 called/.test(e.what)).length; // more than one: the studio started a new worker
+    if (tries > 1) console.log(`  (the threaded start was tried ${tries} times)`);
+    if (!ok || tries > 1 || args.includes('--all-logs')) {
       for (const e of log.sort((a, b) => a.t - b.t)) console.log(`  +${String(e.t - t0).padStart(6)} ms  ${e.what}${e.arrived && e.arrived - e.t > 500 ? ` (arrived +${e.arrived - t0})` : ''}`);
     }
     await page.close();
