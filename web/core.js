@@ -89,7 +89,11 @@ function watchWorkers(onWorker = () => {}) {
     const k = ++n;
     onWorker('spawning', k);
     const w = new Native(url, options);
-    const failed = (e) => { onWorker('failed', k, e.message || `its script (${String(url)}) did not load`); done(); };
+    const failed = (e) => {
+      w.onerror = null; // the glue's, if it came first, would throw the event at the module's worker
+      onWorker('failed', k, e.message || `its script ${new URL(url, location.href).pathname.split('/').pop()} did not load`);
+      done();
+    };
     const loaded = (e) => { if (e.data?.cmd === 'loaded') done(); };
     const done = () => { w.removeEventListener('error', failed); w.removeEventListener('message', loaded); };
     w.addEventListener('error', failed);
