@@ -34,8 +34,9 @@ function colourArgs({ vibrance = 1 / 2.606, saturation = 1, size = 224, edgeAwar
 /** Load build 'st' (single thread) or 'mt' (pthreads) and create a context with `threads`
  *  threads: the threaded module starts threads - 1 workers (the calling thread is the
  *  other), so it starts what it uses. assetsUrl: where the build's files are served, when
- *  not beside this module (builds.js); onFetched() once the .wasm bytes are in. */
-export async function loadCore({ build = 'st', threads = 1, assetsUrl, onFetched } = {}) {
+ *  not beside this module (builds.js); onFetched() once the .wasm bytes are in; onWorker(event,
+ *  k, detail): each pthread worker's start, in browsers (watchWorkers). */
+export async function loadCore({ build = 'st', threads = 1, assetsUrl, onFetched, onWorker } = {}) {
   const url = (name) => buildFile(name, assetsUrl);
   const glue = url(`studio-${build}.mjs`);
   const wasmBinary = await readBytes(url(`studio-${build}.wasm`));
@@ -49,18 +50,59 @@ export async function loadCore({ build = 'st', threads = 1, assetsUrl, onFetched
   const { default: createStudioCore } = await import(/* webpackIgnore: true */ /* @vite-ignore */ glue.href);
   let onProgress = null;
   threads = Math.max(1, threads | 0);
-  const M = await createStudioCore({
+  // The glue starts its pool workers inside this call, synchronously (PThread.init): watch them.
+  const unwatch = build === 'mt' && !isNode ? watchWorkers(onWorker) : null;
+  let made;
+  try {
+    made = createStudioCore({
     wasmBinary,
-    esPool: build === 'mt' ? threads - 1 : 0, // the pool the glue starts (-sPTHREAD_POOL_SIZE=Module.esPool)
+    // the pool the glue starts (-sPTHREAD_POOL_SIZE=Module.esPool): at least one worker, as a
+    // pool of 0 (or NaN, undefined) never releases the glue's start and it waits for ever
+    esPool: build === 'mt' ? Math.max(1, threads - 1) : 0,
     // browsers: the pthread workers' script and the glue they import, at the same URLs
     ...(isNode ? {} : { locateFile: (name) => url(name).href, mainScriptUrlOrBlob: glue.href }),
     onProgress: (stage, fraction) => (onProgress ? onProgress(stage, fraction) : 0),
     print: (s) => console.log(s),
     printErr: (s) => console.warn(s),
-  });
+    });
+  } finally {
+    unwatch?.();
+  }
+  const M = await made;
   const ctx = M._es_wasm_create(threads);
   if (!ctx) throw new StudioError('nomem', 'could not create the core context');
   return new Core(M, ctx, build, (f) => { onProgress = f; });
+}
+
+// Each web worker the glue creates, while it does (see loadCore), reported to
+// onWorker(event, k, detail): 'spawning' before new Worker(), 'spawned' once it returned,
+// 'failed' (detail: why) if the worker fails before it loaded the module. In Firefox a worker
+// created inside a worker waits on the page's main thread; now and then (a busy machine, a
+// test driver polling the page) that call never returns, and the glue with it: the page sees
+// 'spawning' alone and starts a new worker (studio.js). The glue attaches its own onerror only
+// once the module is compiled, so a pool worker failing before would fail unseen.
+function watchWorkers(onWorker = () => {}) {
+  const Native = globalThis.Worker;
+  if (typeof Native !== 'function') return null;
+  let n = 0;
+  globalThis.Worker = function Worker(url, options) {
+    const k = ++n;
+    onWorker('spawning', k);
+    const w = new Native(url, options);
+    const failed = (e) => {
+      w.onerror = null; // the glue's, if it came first, would throw the event at the module's worker
+      onWorker('failed', k, e.message || `its script ${new URL(url, location.href).pathname.split('/').pop()} did not load`);
+      done();
+    };
+    const loaded = (e) => { if (e.data?.cmd === 'loaded') done(); };
+    const done = () => { w.removeEventListener('error', failed); w.removeEventListener('message', loaded); };
+    w.addEventListener('error', failed);
+    w.addEventListener('message', loaded);
+    onWorker('spawned', k);
+    return w;
+  };
+  globalThis.Worker.prototype = Native.prototype;
+  return () => { globalThis.Worker = Native; };
 }
 
 class Core {

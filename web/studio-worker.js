@@ -14,7 +14,7 @@ let core = null;
 
 const ops = {
   async init({ build, threads, assetsUrl }, report) {
-    core = await loadCore({ build, threads, assetsUrl, onFetched: () => report('starting', 0) });
+    core = await loadCore({ build, threads, assetsUrl, onFetched: () => report('starting', 0), onWorker: (event, k, detail) => report(event, k, detail) });
     return { build: core.build, threads: core.threads };
   },
   info: (bytes) => core.probe(bytes),
@@ -66,8 +66,9 @@ port.listen(async ({ id, op, args = [] }) => {
     const release = starveNext?.includes(op) ? (starveNext = null, core.fillHeap()) : null;
     let result;
     try {
-      // init reports when the build's bytes are in (studio.js times the start from there)
-      result = op === 'init' ? await ops.init(args[0], (stage, fraction) => port.post({ id, progress: { stage, fraction } }))
+      // init reports when the build's bytes are in (studio.js times the start from there), and
+      // each pthread worker's start (core.js watchWorkers)
+      result = op === 'init' ? await ops.init(args[0], (stage, fraction, detail) => port.post({ id, progress: { stage, fraction, detail } }))
         : await ops[op](...args);
     } finally {
       release?.();

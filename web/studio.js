@@ -67,6 +67,12 @@ function spawn() {
 // starting its workers: under a second on a 2-core machine) before the single-thread one
 // takes over.
 const START_MS = 20000;
+// How long one of its pthread workers may take to be created (new Worker() in the module's
+// worker returns in a few ms, even on a busy machine). In Firefox that call now and then
+// never returns (a worker's worker waits on the page's main thread); the module's worker is
+// then replaced by a new one, threaded again, at most SPAWN_RETRIES times (core.js
+// watchWorkers reports each creation).
+const SPAWN_MS = 2000, SPAWN_RETRIES = 2;
 
 // In Node the same file, named through a variable so that bundlers leave this one alone.
 const WORKER_FILE = './studio-worker.js';
@@ -123,30 +129,47 @@ class Studio {
 
   // Start the module in the worker. The threaded build must be up within START_MS of its
   // bytes arriving; if not (seen in Firefox: a pthread worker that never starts), this
-  // worker is ended and the single-thread build starts instead, saying why (fallback).
+  // worker is ended and the single-thread build starts instead, saying why (fallback). A
+  // pthread worker whose creation hangs (SPAWN_MS) or fails first costs a new worker, still
+  // threaded (restarts counts them), SPAWN_RETRIES times at most.
   async init() {
     if (this.choice.build !== 'mt') return this.call('init', [this.choice]);
-    let timer;
-    const stalled = new Promise((resolve) => {
-      this.call('init', [this.choice], { onProgress: (stage) => { if (stage === 'starting') timer = setTimeout(() => resolve(null), START_MS); } })
-        .then(resolve, (e) => resolve({ error: e }));
-    });
-    const got = await stalled;
-    clearTimeout(timer);
-    if (got && !got.error) return got;
-    if (got?.error) throw got.error;
-    this.worker.terminate();
-    this.failAll(new StudioError('internal', 'the threaded engine did not start'));
-    this.fallback = `the threaded engine did not start within ${START_MS / 1000} s`;
+    this.restarts = 0;
+    for (;;) {
+      const got = await this.startThreaded();
+      if (got.info) return got.info;
+      if (got.error) throw got.error;
+      this.worker.terminate();
+      this.failAll(new StudioError('internal', 'the threaded engine did not start'));
+      if (got.worker && this.restarts < SPAWN_RETRIES) { this.restarts++; this.attach(); continue; }
+      this.fallback = got.worker ? `a thread of the threaded engine did not start: ${got.worker}` : `the threaded engine did not start within ${START_MS / 1000} s`;
+      break;
+    }
     this.choice = { ...this.choice, build: 'st', threads: 1 };
     this.attach();
     return this.call('init', [this.choice]);
   }
 
+  // One try of the threaded build: {info} | {error} | {stalled} (START_MS) | {worker: why}
+  // (a pthread worker not created within SPAWN_MS, or failed before it loaded).
+  startThreaded() {
+    return new Promise((resolve) => {
+      let start, spawn;
+      const done = (r) => { clearTimeout(start); clearTimeout(spawn); resolve(r); };
+      const onProgress = (stage, k, detail) => {
+        if (stage === 'starting') start = setTimeout(() => done({ stalled: true }), START_MS);
+        else if (stage === 'spawning') spawn = setTimeout(() => done({ worker: `its worker ${k} was not created within ${SPAWN_MS / 1000} s` }), SPAWN_MS);
+        else if (stage === 'spawned') clearTimeout(spawn);
+        else if (stage === 'failed') done({ worker: `its worker ${k} failed (${detail})` });
+      };
+      this.call('init', [this.choice], { onProgress }).then((info) => done({ info }), (error) => done({ error }));
+    });
+  }
+
   receive({ id, result, error, progress }) {
     const p = this.pending.get(id);
     if (!p) return;
-    if (progress) { p.onProgress?.(progress.stage, progress.fraction); return; }
+    if (progress) { p.onProgress?.(progress.stage, progress.fraction, progress.detail); return; }
     this.pending.delete(id);
     if (!this.pending.size) this.worker?.busy(false);
     if (error) p.reject(new StudioError(error.code, error.message));

@@ -60,6 +60,42 @@ export function holdingProxy(url, pattern = /\/gen\/studio-(st|mt)\.wasm$/) {
   })));
 }
 
+/** A proxy in front of the server at `url` that passes every request on, but for the scripts
+ *  whose text it changes: prepend(pathname, n) (n: how many times this path was asked for,
+ *  from 1) returns code to put before the script, or null to leave it as it is. A changed
+ *  script is sent uncompressed, with no validator and no-store, so the next request for it
+ *  reaches the proxy again. onRequest(url) sees each request first; returning true means it
+ *  was answered (204). {url, stop}. */
+export function rewritingProxy(url, { prepend = () => null, onRequest = () => false } = {}) {
+  const target = new URL(url), seen = new Map();
+  const proxy = http.createServer((req, res) => {
+    const u = new URL(req.url, 'http://x');
+    if (onRequest(u)) { res.writeHead(204, { 'Cross-Origin-Resource-Policy': 'same-origin' }); res.end(); return; }
+    seen.set(u.pathname, (seen.get(u.pathname) || 0) + 1);
+    const code = prepend(u.pathname, seen.get(u.pathname));
+    const headers = { ...req.headers };
+    if (code != null) { delete headers['accept-encoding']; delete headers['if-none-match']; delete headers['if-modified-since']; }
+    const up = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers }, (r) => {
+      if (code == null || r.statusCode !== 200) { res.writeHead(r.statusCode, r.headers); r.pipe(res); return; }
+      let body = '';
+      r.setEncoding('utf8');
+      r.on('data', (d) => { body += d; });
+      r.on('end', () => {
+        const h = { ...r.headers, 'cache-control': 'no-store' };
+        delete h['content-length']; delete h.etag; delete h['last-modified'];
+        res.writeHead(200, h);
+        res.end(code + body);
+      });
+    });
+    up.on('error', () => { res.writeHead(502); res.end(); });
+    req.pipe(up);
+  });
+  return new Promise((resolve) => proxy.listen(0, '127.0.0.1', () => resolve({
+    url: `http://localhost:${proxy.address().port}/`,
+    stop: () => { proxy.closeAllConnections?.(); proxy.close(); },
+  })));
+}
+
 export const launch = () => chromium.launch({
   executablePath: CHROMIUM,
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

@@ -130,3 +130,22 @@ test('a threaded engine that does not start: the single-thread build takes over 
   proxy.fail(503); // answer the held request before the page goes
   check();
 });
+
+// A pthread worker that fails before it loaded the module (its script answered 404): the glue
+// attaches its onerror only later and would wait unseen; the studio sees the error
+// (core.js watchWorkers), tries a new worker twice, then runs one thread and says why.
+test('a pthread worker whose script fails: tried again, then one thread, saying why (no 20 s wait)', async (t) => {
+  if (!fs.existsSync(CHROMIUM)) { t.skip(`${CHROMIUM} not installed`); return; }
+  const server = await serve();
+  const proxy = await holdingProxy(server.url, /\/gen\/studio-mt\.worker\.js$/);
+  proxy.fail(404);
+  const browser = await launch();
+  t.after(async () => { await browser.close(); proxy.stop(); server.stop(); });
+  const t0 = Date.now();
+  const { page } = await openPage(browser, proxy.url, { ready: false });
+  await page.waitForFunction(() => document.documentElement.dataset.build, null, { timeout: 60000 });
+  assert.ok(Date.now() - t0 < 15000, `one thread only after ${Date.now() - t0} ms`);
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.build), 'st');
+  assert.match(await page.textContent('#engine'),
+    /^Ready: one thread, WebAssembly SIMD \(a thread of the threaded engine did not start: its worker 1 failed \(.+\)\)$/);
+});
