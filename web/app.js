@@ -16,15 +16,24 @@ const EXT = /\.(jpe?g|png|bmp)$/i;
 const maybeImage = (file) => !file.type || file.type.startsWith('image/') || EXT.test(file.name) || !!formatFromName(file.name);
 const SUFFIX = { colorize: 'colorized', enhance: 'enhanced' };
 const VERB = { colorize: 'Colorizing', enhance: 'Enhancing' };
+const LABEL = { colorize: 'Colorize', enhance: 'Enhance low-light' };
 // the core's stage names (es_progress) as the progress line shows them
 const STAGES = { decode: 'Decoding', analyse: 'Measuring exposure and noise', enhance: 'Brightening, denoising, local contrast',
   network: 'Running the colorization network', encode: 'Encoding' };
 // Photos a mode can run on: open, finished, cancelled, or whose last run failed (out of
 // memory, say: the photo itself is fine, and another try may work).
 const RUNNABLE = ['ready', 'done', 'cancelled', 'failed'];
+// Photos on their way in: waiting for the engine to start, or being opened. A mode clicked
+// while the selected photo is one of them is kept (pending) and runs as they open.
+const ARRIVING = ['queued', 'opening'];
 const OPEN_IN_WORKER = 3; // decoded photos the worker keeps (12 MP: ~36 MB each, plus results)
 
 let studio = null, engineError = '', model = null, mode = null, selected = null, working = null, restarting = false, nextKey = 1;
+// pending: the mode clicked while its photos were still arriving, until it runs on the first
+// of them (or the engine fails to start); engineStarted: true once the engine is up and its
+// waiting photos are being opened, false if it could not start.
+let pending = null, engineUp;
+const engineStarted = new Promise((resolve) => { engineUp = resolve; });
 const items = [];
 const opened = []; // keys open in the worker, oldest first
 
@@ -63,12 +72,16 @@ async function start() {
     engine.dataset.state = 'error';
     engine.classList.add('error');
     for (const item of items) if (item.status === 'queued') fail(item, `${item.name}: not opened, ${engineError}`);
+    if (pending) showMessage(`${LABEL[pending]} did not run: ${engineError}.`);
+    pending = null;
+    engineUp(false);
     updateControls();
     return;
   }
   // photos that arrived while the engine loaded open now, in the order they came
-  for (const item of items) if (item.status === 'queued') state(item, 'queued', 'Waiting');
+  for (const item of items) if (item.status === 'queued') state(item, 'queued', waitingText());
   pump();
+  engineUp(true); // a pending mode's batch starts now, and takes the photos as they open
   model = new ModelPanel({
     studio: () => studio, status: $('#model-status'), bar: $('#model-bar'), fileInput: $('#model-file'),
     forget: $('#forget-model'), onChange: () => { updateControls(); hints.refresh(); },
@@ -124,9 +137,15 @@ function add(file) {
   items.push(item);
   if (!maybeImage(file)) fail(item, `${item.name}: not a JPEG, PNG or BMP file (${file.type}), nor any other image`);
   else if (engineError) fail(item, `${item.name}: not opened, ${engineError}`);
-  else state(item, 'queued', studio ? 'Waiting' : 'Waiting for the engine to start');
+  else state(item, 'queued', waitingText());
   if (!selected) select(item);
   updateControls();
+}
+
+// A queued photo's text: what it waits for, and what will happen to it then.
+function waitingText() {
+  if (!pending) return studio ? 'Waiting' : 'Waiting for the engine to start';
+  return studio ? `Waiting; ${SUFFIX[pending]} once open` : `Waiting for the engine; ${SUFFIX[pending]} once it is ready`;
 }
 
 function state(item, status, text) {
@@ -187,11 +206,11 @@ async function openQueued() {
       state(item, 'opening', 'Opening…');
       try {
         await ensureOpen(item);
-        state(item, 'ready', suggestionText(item) || item.info.description);
+        state(item, 'ready', (pending && `Open; it will be ${SUFFIX[pending]} next`) || suggestionText(item) || item.info.description);
         item.el.title = item.info.description;
         if (item === selected) { await showInput(item); hints.select(item); }
       } catch (e) {
-        if (e.code === 'cancelled') { state(item, 'queued', 'Waiting'); break; }
+        if (e.code === 'cancelled') { state(item, 'queued', waitingText()); break; }
         fail(item, `${item.name}: ${e.message}`);
       }
     }
@@ -251,13 +270,23 @@ for (const b of document.querySelectorAll('.mode')) {
     const m = b.dataset.mode;
     if (m === 'colorize' && !model?.ready && !hints.count(selected)) {
       setMode(m);
+      if (pending) setPending(null); // the mode waiting for the engine is not wanted any more
       showMessage('Colorize needs colour hints or the colorization model: turn on “Colour hints” and click the photo where a colour belongs, or load the model with “Load colorization model”.');
       $('#hints-toggle').focus();
       return;
     }
     setMode(m);
+    // the selected photo is still on its way in (the engine is starting, or it is being
+    // opened): the mode is kept, and the batch below runs it on the photos as they open
+    if (!studio || ARRIVING.includes(selected.status)) setPending(m);
     runAll();
   });
+}
+
+function setPending(m) {
+  pending = m;
+  for (const item of items) if (item.status === 'queued') state(item, 'queued', waitingText());
+  updateControls();
 }
 
 function setMode(m) {
@@ -269,12 +298,21 @@ function setMode(m) {
 
 // The selected photo first, then every other photo with no result yet (a photo already done
 // in either mode keeps its result: select it to redo it), including photos still being
-// opened when the batch started.
+// opened when the batch started. A batch asked for before the engine is ready waits for it
+// (and reads the mode then: a mode clicked meanwhile is the one that runs), and ends if the
+// engine cannot start; a mode clicked while the batch waits for photos to open runs next.
 let batching = false;
 async function runAll() {
   if (working || batching) return;
   batching = true;
-  try { await batch(); } finally { batching = false; }
+  try {
+    if (!(await engineStarted)) return;
+    let want;
+    do { want = mode; await batch(); } while (mode !== want && pending === mode);
+  } finally {
+    batching = false;
+    if (pending) setPending(null); // nothing (more) to run it on: its photos failed to open
+  }
 }
 
 async function batch() {
@@ -292,6 +330,7 @@ async function batch() {
       continue;
     }
     tried.add(item);
+    if (pending) setPending(null); // it runs now: the queue and the progress say so from here
     if (!(await run(item, want))) break;
   }
 }
@@ -511,10 +550,17 @@ function updateControls() {
   for (const b of document.querySelectorAll('.mode')) {
     // aria-disabled, not disabled: the button that started a run keeps the keyboard focus
     // through it (a disabled button drops it to <body>), and Enter on it again does nothing
-    b.setAttribute('aria-disabled', String(busy || !studio || !item || !RUNNABLE.includes(item.status)));
+    // (a photo still arriving takes a mode too: it is kept until the photo opens)
+    const takes = !!item && (RUNNABLE.includes(item.status) || (ARRIVING.includes(item.status) && !engineError));
+    b.setAttribute('aria-disabled', String(busy || !takes));
     b.classList.toggle('suggested', !!item && item.suggestion === b.dataset.mode);
+    // pending: pressed (setMode), busy, and saying what it waits for in its visible text
+    const waits = pending === b.dataset.mode;
+    if (waits) b.setAttribute('aria-busy', 'true'); else b.removeAttribute('aria-busy');
+    b.querySelector('.mode-note').textContent = waits ? ` — waiting for ${studio ? 'the photo to open' : 'the engine'}` : '';
   }
-  $('#suggestion').textContent = item && !busy ? suggestionText(item) : '';
+  $('#suggestion').textContent = pending && item ? `${item.name} will be ${SUFFIX[pending]} once ${studio ? 'it is open' : 'the engine is ready'}.`
+    : item && !busy ? suggestionText(item) : '';
   $('#download').disabled = busy || !downloadable(item);
   showQuality();
   $('#hints-toggle').disabled = !studio;

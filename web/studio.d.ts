@@ -192,7 +192,14 @@ export interface Studio {
   enhance(input: Bytes | ImageInput, options?: EnhanceOptions): Promise<StudioImage>;
   /** The colorization model: a URL (fetched, with progress), a Blob or File, or bytes (a
    *  .caffemodel or a file `studio convert` wrote). Checked layer by layer; a broken file is
-   *  refused with the reason. Colour hints need no model. */
+   *  refused with the reason. Colour hints need no model.
+   *
+   *  After cancel() the studio loads the model into its new worker itself, from what it kept
+   *  of `source` and with no copy of its own: a URL is fetched again, a Blob read again, and
+   *  bytes are kept by reference. So bytes given here belong to the studio from then on
+   *  (until another model is loaded): change or transfer them and a later cancel() rejects
+   *  with code 'argument' (the model is then unloaded; load it again). Pass `bytes.slice()` to
+   *  keep a copy of your own, or a Blob to let the browser keep it out of the JS heap. */
   loadModel(source: string | URL | Blob | Bytes, options?: LoadModelOptions): Promise<true>;
   convertModel(bytes: Bytes, options?: ConvertOptions): Promise<Converted>;
   /** Colour a grey photo: with the model, with colour hints, or both. */
@@ -222,7 +229,8 @@ export interface Studio {
   zip(entries: Array<{ name: string; bytes: Uint8Array }>): Promise<Uint8Array>;
 
   /** Stop what runs now: pending calls reject with code 'cancelled'; the studio stays usable
-   *  (the worker is replaced, so a loaded model must be loaded again). */
+   *  (the worker is replaced, and the model loaded before is loaded into the new one: see
+   *  loadModel). */
   cancel(): Promise<void>;
   /** End the worker; every later call rejects. */
   terminate(): Promise<void> | void;

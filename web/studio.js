@@ -122,8 +122,16 @@ class Studio {
     this.attach();
     const info = await this.init();
     this.build = info.build; this.threads = info.threads;
-    // a new worker (after cancel()) gets the model the last one had
-    if (this.model) await this.call('loadModel', [await this.model.bytes(), this.model.pts]);
+    // a new worker (after cancel()) gets the model the last one had; if it cannot (its bytes
+    // were transferred since), the studio goes on without one and says why
+    if (this.model) {
+      try {
+        await this.call('loadModel', [await this.model.bytes(), this.model.pts]);
+      } catch (e) {
+        this.model = null;
+        throw e;
+      }
+    }
     return this;
   }
 
@@ -212,14 +220,20 @@ class Studio {
   /** Load the colorization model: a .caffemodel or our model file, as a URL (fetched, with
    *  progress 'download'), a Blob or File, or bytes (pts: a .npy's bytes overriding the
    *  built-in bin centres, rarely wanted). Checked layer by layer: a broken file is refused
-   *  with the reason and the model loaded before stays. The studio keeps it: after cancel()
-   *  the new worker loads it again (from the URL, or a Blob of the bytes). */
+   *  with the reason and the model loaded before stays. The studio keeps what reloads it
+   *  after cancel() (whose new worker loads it again) and no copy of its own: the URL
+   *  (fetched again), the Blob, or the very bytes given, which the caller must then leave
+   *  as they are (not changed, not transferred) until another model replaces them. */
   async loadModel(source, { pts, onProgress } = {}) {
     const bytes = await modelBytes(source, onProgress);
     const result = await this.call('loadModel', [bytes, pts], { onProgress });
+    const size = bytes.byteLength;
     const again = typeof source === 'string' || source instanceof URL ? () => modelBytes(source)
-      : typeof Blob === 'function' ? ((blob) => async () => new Uint8Array(await blob.arrayBuffer()))(source instanceof Blob ? source : new Blob([bytes]))
-        : ((copy) => async () => copy)(bytes.slice());
+      : typeof Blob === 'function' && source instanceof Blob ? async () => new Uint8Array(await source.arrayBuffer())
+        : async () => {
+          if (bytes.byteLength !== size) throw new StudioError('argument', 'the model\'s bytes given to loadModel were transferred or cut since: load the model again');
+          return bytes;
+        };
     this.model = { bytes: again, pts };
     return result;
   }

@@ -1,14 +1,15 @@
 // Accessibility in every main state of the page, at desktop and phone width: axe-core (npm,
 // run inside the page; every rule it enables by default, WCAG 2.2 AA target size included)
 // must find nothing at all. States: empty; a photo open; enhanced; colour hints on; the
-// Colorize options with the model panel; the About dialog. And the keyboard alone: Enter on
+// Colorize options with the model panel; the About dialog; and, the engine held back, a mode
+// clicked before it is ready (pending; screenshot a11y-pending-{desktop,phone}.png). And the keyboard alone: Enter on
 // "Enhance low-light" runs it, the focus stays on that button through the run (it is never
 // dropped to <body>), and Tab goes on from there.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { serve, launch, openPage, CHROMIUM, waitState } from './browser.mjs';
+import { serve, launch, openPage, holdingProxy, shot, CHROMIUM, waitState } from './browser.mjs';
 import { photoFile } from '../node/photos.mjs';
 
 const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -52,6 +53,27 @@ for (const [width, viewport] of Object.entries(WIDTHS)) {
     await page.getByRole('button', { name: 'Close' }).click();
     for (const [state, list] of Object.entries(found)) t.diagnostic(`${state}: ${list.length} violations`);
     assert.deepEqual(Object.fromEntries(Object.entries(found).filter(([, v]) => v.length)), {}, 'axe violations by state');
+    check();
+  });
+}
+
+for (const [width, viewport] of Object.entries(WIDTHS)) {
+  test(`axe: no violations with a mode pending before the engine is ready (${width})`, async (t) => {
+    if (!fs.existsSync(CHROMIUM)) { t.skip(`${CHROMIUM} not installed`); return; }
+    const server = await serve();
+    const proxy = await holdingProxy(server.url);
+    const browser = await launch();
+    t.after(async () => { await browser.close(); proxy.stop(); server.stop(); });
+    const { page, check } = await openPage(browser, proxy.url, { viewport, touch: width === 'phone', ready: false });
+    await page.getByLabel('Open images').setInputFiles([await photoFile('dark.jpg')]);
+    await page.locator('#mode-enhance').click();
+    assert.equal(await page.getAttribute('#mode-enhance', 'aria-busy'), 'true');
+    assert.equal(await page.textContent('#mode-enhance'), 'Enhance low-light — waiting for the engine');
+    await shot(page, `a11y-pending-${width}`);
+    assert.deepEqual(await violations(page), [], 'axe violations with the mode pending');
+    assert.ok(proxy.held() >= 1, 'the engine was not held');
+    proxy.release();
+    await waitState(page, 'dark.jpg', ['done']);
     check();
   });
 }

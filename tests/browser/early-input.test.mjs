@@ -3,7 +3,8 @@
 // engine's .wasm at a proxy, so "before Ready" is certain however fast or busy the machine
 // is; every photo must be in the queue at once, say it waits for the engine, and open in the
 // order it came once the engine starts. If the engine cannot start, each waiting photo says
-// why. The engine's status is checked visible at desktop and phone width while it loads.
+// why, and so does the page for a mode clicked meanwhile (engines.test.mjs has such a mode run
+// once the engine starts, in every engine). The engine's status is checked visible at desktop and phone width while it loads.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -88,13 +89,18 @@ for (const [label, viewport] of [['desktop', { width: 1440, height: 900 }], ['ph
   });
 }
 
-test('the engine cannot start: every waiting photo says why, and so do photos given after', async (t) => {
+test('the engine cannot start: every waiting photo says why, and so do photos given after; the mode clicked meanwhile is dropped, saying why', async (t) => {
   const s = await setUp(t, { width: 390, height: 844 });
   if (!s) return;
   const { page, proxy } = s;
   await handOver(page);
+  await page.locator('#mode-enhance').click();
+  assert.equal(await page.getAttribute('#mode-enhance', 'aria-busy'), 'true');
   proxy.fail(503);
   await page.waitForFunction(() => document.querySelector('#engine').dataset.state === 'error', null, { timeout: 60000 });
+  assert.equal(await page.getAttribute('#mode-enhance', 'aria-busy'), null);
+  assert.equal(await page.textContent('#mode-enhance'), 'Enhance low-light');
+  assert.match(await page.textContent('#message'), /^Enhance low-light did not run: the engine could not start: .*HTTP 503/);
   assert.ok(await page.locator('#engine').isVisible(), 'the engine error is hidden at phone width');
   assert.match(await page.textContent('#engine'), /The engine could not start: .*HTTP 503/);
   await page.getByLabel('Open images').setInputFiles([await photoFile('late.jpg')]);

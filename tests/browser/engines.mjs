@@ -302,7 +302,10 @@ class WebKitPage extends EnginePage {
 
   async setFiles(s, paths) { await (await this.element(s)).sendKeys(paths.join('\n')); }
   async element(s) { const { By } = await import('selenium-webdriver'); return this.driver.findElement(By.css(s)); }
-  async screenshot({ path: file }) { fs.writeFileSync(file, Buffer.from(await this.driver.takeScreenshot(), 'base64')); }
+  async screenshot({ path: file }) {
+    await this.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))); // painted as it is now
+    fs.writeFileSync(file, Buffer.from(await this.driver.takeScreenshot(), 'base64'));
+  }
   observed() { return this.evaluate(observed); }
   close() { return this.driver.get('about:blank'); }
 

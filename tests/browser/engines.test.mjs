@@ -2,7 +2,9 @@
 // (playwright-core), Firefox ESR (puppeteer-core over WebDriver BiDi) and WebKitGTK
 // (selenium-webdriver and WebKitWebDriver), all Debian's (engines.mjs drives them). Per
 // engine: the build it runs and, where that is one thread, the page saying why; photos opened
-// by the picker, a drop and a paste, enhanced and downloaded; colour hints downloaded; an
+// by the picker, a drop and a paste, enhanced and downloaded; a mode clicked before the engine
+// is ready kept and run once it starts (the engine's .wasm held at browser.mjs's
+// holdingProxy); colour hints downloaded; an
 // offline reload served by the service worker; refused files saying why; a model loaded
 // from disk and kept in the browser. One browser per engine serves all its tests, each test
 // on a server (so an origin, with its own storage) of its own. Photos are 640x420, made by
@@ -11,8 +13,9 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createStudio } from '../../web/studio.js';
-import { serve, shot, assertStepColoured } from './browser.mjs';
+import { serve, holdingProxy, shot, assertStepColoured } from './browser.mjs';
 import { ENGINES, missing, launchEngine } from './engines.mjs';
 import { MODELS, scratchDir } from '../node/helpers.mjs';
 import { photoFile } from '../node/photos.mjs';
@@ -72,14 +75,18 @@ for (const name of Object.keys(ENGINES)) describe(`${name} (${ENGINES[name].driv
   before(async () => { if (!absent.length) engine = await launchEngine(name); });
   after(() => engine?.close());
 
-  // A test of this engine on a server and a page of its own; `needs`: files it cannot run without.
-  const flow = (title, body, needs = []) => test(`${name}: ${title}`, async (t) => {
+  // A test of this engine on a server and a page of its own; `needs`: files it cannot run
+  // without; `hold`: the page goes through a proxy holding the engine's .wasm until the body
+  // calls proxy.release() (its fourth argument), so the engine is certainly not ready before.
+  const flow = (title, body, { needs = [], hold = false } = {}) => test(`${name}: ${title}`, async (t) => {
     const gone = [...absent, ...needs.filter((f) => !fs.existsSync(f))];
     if (gone.length) { t.skip(`missing: ${gone.join(', ')} (tools/studio test installs ${ENGINES[name].packages} and makes the rest)`); return; }
     const server = await serve();
-    const page = await engine.open(server.url, { viewport: VIEWPORT });
-    t.after(async () => { await page.close(); server.stop(); });
-    await body(t, page, server);
+    const proxy = hold ? await holdingProxy(server.url) : null;
+    let page;
+    t.after(async () => { await page?.close(); proxy?.stop(); server.stop(); });
+    page = await engine.open(proxy?.url ?? server.url, { viewport: VIEWPORT });
+    await body(t, page, server, proxy);
   });
 
   flow('the page says which build runs, and why one thread where it is one', async (t, page) => {
@@ -119,6 +126,37 @@ for (const name of Object.keys(ENGINES)) describe(`${name} (${ENGINES[name].driv
     }
     await page.check();
   });
+
+  // Issue 24: a mode clicked while the photo waits for the engine used to be dropped.
+  flow('a mode clicked before the engine is ready shows it waits, and runs on the photos (one given after the click too) once the engine starts', async (t, page, server, proxy) => {
+    const file = await photoFile('dark.jpg', { width: W, height: H });
+    await page.setFiles('#open', [file]);
+    await page.waitFor(queueIs, [1, ['queued']], { what: 'the photo waiting for the engine' });
+    await page.click({ role: 'button', name: 'Enhance low-light' });
+    const pending = () => {
+      const b = document.querySelector('#mode-enhance');
+      return { pressed: b.getAttribute('aria-pressed'), busy: b.getAttribute('aria-busy'), text: b.textContent, state: document.querySelector('#queue li .state').textContent,
+        said: document.querySelector('#suggestion').textContent, build: document.documentElement.dataset.build ?? null };
+    };
+    // (WebKitGTK's worker may ask for the .wasm only now)
+    for (const end = Date.now() + 30000; !proxy.held(); await sleep(100)) assert.ok(Date.now() < end, 'the engine\'s .wasm was never asked for');
+    const held = await page.evaluate(pending);
+    assert.deepEqual(held, { pressed: 'true', busy: 'true', text: 'Enhance low-light — waiting for the engine',
+      state: 'Waiting for the engine; enhanced once it is ready', said: 'dark.jpg will be enhanced once the engine is ready.', build: null });
+    await page.drop([await photoFile('later.png', { width: W, height: H, seed: 4 })]); // a photo given after the click joins the batch
+    assert.deepEqual((await page.evaluate(queue))[1], ['later.png', 'queued', 'Waiting for the engine; enhanced once it is ready']);
+    await shot(page, `engines-${name}-pending`);
+    proxy.release();
+    assert.equal(await page.ready(), expect.build);
+    await page.waitFor(queueIs, [2, ['done']], { timeout: 120000, what: 'both photos enhanced with no second click' });
+    const after = await page.evaluate(pending);
+    assert.deepEqual([after.pressed, after.busy, after.text, after.state], ['true', null, 'Enhance low-light', 'Enhanced']);
+    const got = await page.download();
+    assert.equal(got.name, 'dark-enhanced.jpg');
+    const [src, out] = [await decode(fs.readFileSync(file)), await decode(got.bytes)];
+    assert.ok(mean(out) > mean(src) + 5, `downloaded mean ${mean(out)} vs input ${mean(src)}`);
+    await page.check();
+  }, { hold: true });
 
   flow('a grey photo with two colour hints: the download has each hue on its side of the edge', async (t, page) => {
     await page.ready();
@@ -200,5 +238,5 @@ for (const name of Object.keys(ENGINES)) describe(`${name} (${ENGINES[name].driv
     await status(/ready \(kept in this browser\)/, 'the kept model after a reload');
     t.diagnostic(`${name}: the model is kept in ${await page.evaluate(() => (typeof navigator.storage?.getDirectory === 'function' ? 'OPFS' : 'IndexedDB'))}`);
     await page.check();
-  }, [esm, broken]);
+  }, { needs: [esm, broken] });
 });

@@ -3,8 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import path from 'node:path';
 import { createStudio, pickBuild, hasSimd, StudioError } from '../../web/studio.js';
 import { photoFile } from './photos.mjs';
+import { MODELS } from './helpers.mjs';
 
 test('build choice: threads only when more than one is wanted and memory can be shared', () => {
   assert.ok(hasSimd());
@@ -55,4 +57,23 @@ test('cancel rejects the call in flight and the studio keeps working', async (t)
   await rejected;
   const img = await studio.decode(bytes);
   assert.deepEqual([img.width, img.height], [1800, 1200]);
+});
+
+// loadModel keeps no copy of bytes given to it (60 MB for an f16 model): cancel() reloads the
+// caller's own bytes into the new worker, and says so if they were transferred since.
+test('a model given as bytes is reloaded after cancel() from the same bytes, not a copy', async (t) => {
+  const file = path.join(MODELS, 'synthetic-1-int8.esm');
+  if (!fs.existsSync(file)) { t.skip(`${file} missing (tools/studio test makes it)`); return; }
+  const studio = await createStudio({ threads: 1 });
+  t.after(() => studio.terminate());
+  const grey = fs.readFileSync(await photoFile('grey.png', { kind: 'grey', width: 96, height: 64 }));
+  const bytes = new Uint8Array(fs.readFileSync(file));
+  await studio.loadModel(bytes);
+  const first = await studio.colorize(grey);
+  await studio.cancel();
+  assert.deepEqual((await studio.colorize(grey)).data, first.data, 'the model was not reloaded after cancel()');
+  structuredClone(bytes.buffer, { transfer: [bytes.buffer] }); // the caller gives its bytes away
+  await assert.rejects(studio.cancel(), (e) => e.code === 'argument' && /transferred or cut since: load the model again/.test(e.message));
+  assert.equal((await studio.info(grey)).width, 96, 'the studio is still usable');
+  await studio.cancel(); // no model any more: nothing to reload
 });
