@@ -11,6 +11,8 @@
 #include <stdint.h>
 
 float es_srgb_to_linear(float v); /* IEC 61966-2-1 transfer function, v in 0..1 */
+/* cbrtf, the same bits in every build (libm's differ between glibc and musl): lab.c */
+float es_cbrtf(float v);
 float es_linear_to_srgb(float v);
 
 /* Linear light -> 8-bit sRGB by table: (uint8)(255 * es_linear_to_srgb(v) + 0.5) without a

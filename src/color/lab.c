@@ -3,6 +3,7 @@
 #include "color.h"
 
 #include <math.h>
+#include <string.h>
 
 /* sRGB -> XYZ (D65), rows pre-divided by the white point so that white maps to X=Y=Z=1. */
 #define XN 0.950456f
@@ -15,7 +16,31 @@ static const float MI[9] = {3.240479f * XN,  -1.53715f,  -0.498535f * ZN,
                             -0.969256f * XN, 1.875991f,  0.041556f * ZN,
                             0.055648f * XN,  -0.204043f, 1.057311f * ZN};
 
-static inline float f_lab(float t) { return t > 0.008856f ? cbrtf(t) : 7.787f * t + 16.f / 116.f; }
+/* The cube root without libm: glibc's cbrtf and the one of Emscripten's musl differ by an
+ * ulp on some inputs (19 of the 256 grey levels' Y), and the colour hints' solver turns
+ * an ulp of L into several levels of output (weights from L's local variance). A first
+ * guess from the exponent's bits (within 4%), then two Halley steps in double (error about
+ * 0.04^9): only +, -, *, / and one rounding to float, so every build gets the same bits,
+ * and they are the correctly rounded root but within 1e-13 of a float half-way point. */
+float es_cbrtf(float v) {
+  if (!(v != 0.f) || !isfinite(v)) return v; /* 0, -0, NaN, inf */
+  float a = fabsf(v), k = 1.f;
+  if (a < 1.17549435e-38f) { a *= 16777216.f; k = 1.f / 256.f; } /* subnormal: 2^24, root 2^8 */
+  uint32_t u;
+  memcpy(&u, &a, sizeof u);
+  u = u / 3 + 709921077u; /* about (exponent / 3, mantissa / 3) + 127 * 2/3 */
+  float g;
+  memcpy(&g, &u, sizeof g);
+  double x = a, y = g;
+  for (int i = 0; i < 2; i++) {
+    double y3 = y * y * y;
+    y = y * (y3 + 2.0 * x) / (2.0 * y3 + x);
+  }
+  float r = (float)(y * k);
+  return v < 0.f ? -r : r;
+}
+
+static inline float f_lab(float t) { return t > 0.008856f ? es_cbrtf(t) : 7.787f * t + 16.f / 116.f; }
 static inline float f_inv(float f) {
   return f <= 7.787f * 0.008856f + 16.f / 116.f ? (f - 16.f / 116.f) / 7.787f : f * f * f;
 }
