@@ -5,7 +5,9 @@
 #include "color/color.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 static int near(float a, float b, float tol) { return fabsf(a - b) <= tol; }
 
@@ -30,6 +32,21 @@ static void known_values(void) {
            "HSV case %zu = (%f,%f,%f)", i, hsv[0], hsv[1], hsv[2]);
   }
   CHECK(near(es_srgb_to_linear(0.5f), 0.214041f, 1e-5f) && near(es_linear_to_srgb(0.214041f), 0.5f, 1e-5f));
+}
+
+/* es_cbrtf (lab.c's own cube root, so native and WASM get the same L): the correctly rounded
+ * root, taken as the double root rounded to float, over a million floats from the smallest
+ * subnormal to the largest, exact cubes and the special values. */
+static void cube_root(void) {
+  size_t n = 0, off = 0;
+  for (uint32_t u = 1; u < 0x7f800000u; u += 2039, n++) {
+    float x;
+    memcpy(&x, &u, sizeof x);
+    off += es_cbrtf(x) != (float)cbrt((double)x) || es_cbrtf(-x) != -(float)cbrt((double)x);
+  }
+  CHECKF(off == 0, "es_cbrtf: %zu of %zu floats not correctly rounded", off, n);
+  CHECK(es_cbrtf(8.f) == 2.f && es_cbrtf(27.f) == 3.f && es_cbrtf(-0.125f) == -0.5f && es_cbrtf(1.f) == 1.f);
+  CHECK(es_cbrtf(0.f) == 0.f && signbit(es_cbrtf(-0.f)) && isnan(es_cbrtf(NAN)) && es_cbrtf(INFINITY) == INFINITY && es_cbrtf(-INFINITY) == -INFINITY);
 }
 
 static void round_trips(void) {
@@ -137,6 +154,7 @@ static void srgb8_table(void) {
 
 int main(void) {
   srgb8_table();
+  cube_root();
   lab_grid();
   known_values();
   round_trips();
