@@ -17,7 +17,7 @@
 /* F(m x m, 3 x 3), n = m + 2: interpolation points 0, 1, -1 (and infinity) for m = 2, and 0,
  * 1, -1, 2, -2 (and infinity) for m = 4 (Lavin and Gray, 4.1-4.2). The input and output
  * transforms B^T and A^T are written out as 1-D passes over n vectors of channels (their
- * shared sums first: half the arithmetic of the matrices); G transforms the weights once. */
+ * shared sums first: half the arithmetic of the matrices); G transforms the weights. */
 typedef void (*pass_fn)(const float *const *x, float *const *y, int cb);
 
 static void bt2(const float *const *x, float *const *y, int cb) { /* B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1] */
@@ -52,20 +52,29 @@ static void at4(const float *const *x, float *const *y, int cb) {
   }
 }
 
+/* G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1], its shared sums first (as B^T and A^T) */
+static void g2(const float *const *x, float *const *y, int cb) {
+  for (int c = 0; c < cb; c++) {
+    const float s = .5f * (x[0][c] + x[2][c]), h = .5f * x[1][c];
+    y[0][c] = x[0][c]; y[1][c] = s + h; y[2][c] = s - h; y[3][c] = x[2][c];
+  }
+}
+/* G = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6; 1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1] */
+static void g4(const float *const *x, float *const *y, int cb) {
+  for (int c = 0; c < cb; c++) {
+    const float a = x[0][c], b = x[1][c], d = x[2][c];
+    const float s = (-1.f / 6) * (a + d), h = (1.f / 6) * b, t = (1.f / 24) * a + (1.f / 6) * d, u = (1.f / 12) * b;
+    y[0][c] = .25f * a; y[1][c] = s - h; y[2][c] = s + h; y[3][c] = t + u; y[4][c] = t - u; y[5][c] = d;
+  }
+}
+
 typedef struct {
   int m, n;
-  pass_fn bt, at;
-  double g[MAXN][3];  /* exact fractions; the weights are transformed in f32 from them */
+  pass_fn bt, at, g;  /* g: the weights' G, in f32, the same for both layouts of U */
 } transform;
 
-static const transform F2 = {2, 4, bt2, at2, {{1, 0, 0}, {.5, .5, .5}, {.5, -.5, .5}, {0, 0, 1}}};
-static const transform F4 = {4, 6, bt4, at4,
-                             {{1. / 4, 0, 0},
-                              {-1. / 6, -1. / 6, -1. / 6},
-                              {-1. / 6, 1. / 6, -1. / 6},
-                              {1. / 24, 1. / 12, 1. / 6},
-                              {1. / 24, -1. / 12, 1. / 6},
-                              {0, 0, 1}}};
+static const transform F2 = {2, 4, bt2, at2, g2};
+static const transform F4 = {4, 6, bt4, at4, g4};
 
 int es_winograd_tile_ok(int m) { return m == 2 || m == 4; }
 
@@ -124,43 +133,38 @@ typedef struct {
 /* U for `len` (<= KB) pairs along one row of the layout: the kernels at `g0`, `gstep` floats
  * apart, into `len` consecutive floats at `u0` of each position's block. The arithmetic per
  * pair is the same whichever way the row runs, so both layouts hold the same values. */
-static void transform_run(const weights_job *j, const float G[MAXN][3], const float *g0, size_t gstep, float *u0, int len) {
+static void transform_run(const weights_job *j, const float *g0, size_t gstep, float *u0, int len) {
   const int n = j->t->n;
   const size_t pos = (size_t)j->in * j->out;
   float g[9][KB], tg[MAXN][3][KB];
   for (int k = 0; k < len; k++)
     for (int tap = 0; tap < 9; tap++) g[tap][k] = g0[k * gstep + tap];
-  for (int i = 0; i < n; i++)
-    for (int q = 0; q < 3; q++)
-      for (int k = 0; k < len; k++) tg[i][q][k] = G[i][0] * g[q][k] + G[i][1] * g[3 + q][k] + G[i][2] * g[6 + q][k];
-  for (int i = 0; i < n; i++)
-    for (int p = 0; p < n; p++) {
-      float *dst = u0 + ((size_t)i * n + p) * pos;
-      for (int k = 0; k < len; k++) dst[k] = tg[i][0][k] * G[p][0] + tg[i][1][k] * G[p][1] + tg[i][2][k] * G[p][2];
-    }
-}
-
-static void load_g(const transform *t, float G[MAXN][3]) {
-  for (int i = 0; i < t->n; i++)
-    for (int r = 0; r < 3; r++) G[i][r] = (float)t->g[i][r];
+  const float *x[MAXN];
+  float *y[MAXN];
+  for (int q = 0; q < 3; q++) { /* tg = G g, column q */
+    for (int r = 0; r < 3; r++) x[r] = g[3 * r + q];
+    for (int i = 0; i < n; i++) y[i] = tg[i][q];
+    j->t->g(x, y, len);
+  }
+  for (int i = 0; i < n; i++) { /* U = tg G^T, row i */
+    for (int r = 0; r < 3; r++) x[r] = tg[i][r];
+    for (int p = 0; p < n; p++) y[p] = u0 + ((size_t)i * n + p) * pos;
+    j->t->g(x, y, len);
+  }
 }
 
 static void transform_weights(void *arg, size_t start, size_t count) { /* [p][c][k], jobs by input channel */
   const weights_job *j = arg;
-  float G[MAXN][3];
-  load_g(j->t, G);
   for (size_t c = start; c < start + count; c++)
     for (int k0 = 0; k0 < j->out; k0 += KB)
-      transform_run(j, G, j->kernel + ((size_t)k0 * j->in + c) * 9, (size_t)j->in * 9, j->u + c * j->out + k0, j->out - k0 < KB ? j->out - k0 : KB);
+      transform_run(j, j->kernel + ((size_t)k0 * j->in + c) * 9, (size_t)j->in * 9, j->u + c * j->out + k0, j->out - k0 < KB ? j->out - k0 : KB);
 }
 
 static void transform_weights_t(void *arg, size_t start, size_t count) { /* [p][k][c], jobs by output channel */
   const weights_job *j = arg;
-  float G[MAXN][3];
-  load_g(j->t, G);
   for (size_t k = start; k < start + count; k++)
     for (int c0 = 0; c0 < j->in; c0 += KB)
-      transform_run(j, G, j->kernel + (k * j->in + c0) * 9, 9, j->u + k * j->in + c0, j->in - c0 < KB ? j->in - c0 : KB);
+      transform_run(j, j->kernel + (k * j->in + c0) * 9, 9, j->u + k * j->in + c0, j->in - c0 < KB ? j->in - c0 : KB);
 }
 
 studio_status es_winograd_create(studio_ctx *ctx, const es_winograd_spec *spec, const float *kernel, const float *bias, es_winograd **out) {
