@@ -35,8 +35,9 @@ typedef struct {
   int stored;         /* keep the transformed weights (the former way) */
 } es_winograd_spec;
 
-/* The default of `stored` for the networks built next (eccv16_net.c reads it): 0, or 1 to
- * measure the former way (bench_colorize's "stored"). */
+/* `stored` for the networks built next (eccv16_net.c reads it): by default 0 in WASM (memory
+ * is what limits there) and 1 natively (3x faster over the network there); bench_colorize's
+ * "stored" and "fly" set it. */
 extern int es_winograd_keep_transforms;
 
 int es_winograd_tile_ok(int m);

@@ -156,6 +156,7 @@ static void winograd_on_the_fly(studio_ctx *ctx, const char *path) {
     float *x = malloc(sizeof(float) * size * size), *lg[2] = {malloc(sizeof(float) * nl), malloc(sizeof(float) * nl)};
     size_t bytes[2] = {0, 0};
     for (int i = 0; i < size * size; i++) x[i] = (float)((i * 7919) % 100) - 50.f;
+    const int was = es_winograd_keep_transforms;
     for (int keep = 0; keep < 2; keep++) {
       es_eccv16_net *net = NULL;
       es_winograd_keep_transforms = keep;
@@ -164,7 +165,7 @@ static void winograd_on_the_fly(studio_ctx *ctx, const char *path) {
       if (net) bytes[keep] = es_eccv16_net_bytes(net);
       es_eccv16_net_destroy(net);
     }
-    es_winograd_keep_transforms = 0;
+    es_winograd_keep_transforms = was;
     float d = 0.f, scale = 0.f;
     size_t same = 0;
     for (size_t i = 0; i < nl; i++) {
