@@ -150,11 +150,11 @@ static studio_status make_conv(studio_ctx *ctx, es_eccv16_net *n, step_t *st, co
     const size_t per = (size_t)e->in * 9, all = per * e->out;
     float *wide = w->data ? NULL : malloc(sizeof(float) * all);
     for (size_t i = 0; wide && i < all; i++) wide[i] = weight(w, i, (int)(i / per));
-    const es_winograd_spec spec = {e->in, e->out, h, w_in, e->dilation, tile, lo};
+    const es_winograd_spec spec = {e->in, e->out, h, w_in, e->dilation, tile, lo, es_winograd_keep_transforms};
     studio_status s = w->data || wide ? es_winograd_create(ctx, &spec, w->data ? w->data : wide, bias, &st->wg)
                                       : es_fail(ctx, STUDIO_E_NOMEM, "out of memory building layer %s", e->name);
-    free(wide);
-    if (s) return s;
+    if (s) { free(wide); return s; }
+    if (wide) es_winograd_adopt_kernel(st->wg, wide);
     *oh = (size_t)h; *ow = (size_t)w_in;
     n->bytes += es_winograd_bytes(st->wg);
     if (es_winograd_scratch(st->wg) > n->workspace_size) n->workspace_size = es_winograd_scratch(st->wg);

@@ -12,7 +12,9 @@
 
 typedef struct es_eccv16_net es_eccv16_net;
 
-/* Build for a size x size input (a multiple of 8, 8..512) from a checked Caffe net. int8: the
+/* Build for a size x size input (a multiple of 8, 8..512) from a checked Caffe net, which
+ * must outlive the network (its f32 weights are read at every run by the Winograd layers
+ * when they transform them as they go instead of keeping 4x their size: winograd.h). int8: the
  * convolutions with many input channels run as XNNPACK's dynamically quantized operators
  * (activations quantized per image on the fly, weights int8 with one scale per output
  * channel); the first convolution (one input channel) stays f32. */

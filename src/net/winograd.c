@@ -17,7 +17,7 @@
 /* F(m x m, 3 x 3), n = m + 2: interpolation points 0, 1, -1 (and infinity) for m = 2, and 0,
  * 1, -1, 2, -2 (and infinity) for m = 4 (Lavin and Gray, 4.1-4.2). The input and output
  * transforms B^T and A^T are written out as 1-D passes over n vectors of channels (their
- * shared sums first: half the arithmetic of the matrices); G transforms the weights once. */
+ * shared sums first: half the arithmetic of the matrices); G transforms the weights. */
 typedef void (*pass_fn)(const float *const *x, float *const *y, int cb);
 
 static void bt2(const float *const *x, float *const *y, int cb) { /* B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1] */
@@ -52,20 +52,29 @@ static void at4(const float *const *x, float *const *y, int cb) {
   }
 }
 
+/* G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1], its shared sums first (as B^T and A^T) */
+static void g2(const float *const *x, float *const *y, int cb) {
+  for (int c = 0; c < cb; c++) {
+    const float s = .5f * (x[0][c] + x[2][c]), h = .5f * x[1][c];
+    y[0][c] = x[0][c]; y[1][c] = s + h; y[2][c] = s - h; y[3][c] = x[2][c];
+  }
+}
+/* G = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6; 1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1] */
+static void g4(const float *const *x, float *const *y, int cb) {
+  for (int c = 0; c < cb; c++) {
+    const float a = x[0][c], b = x[1][c], d = x[2][c];
+    const float s = (-1.f / 6) * (a + d), h = (1.f / 6) * b, t = (1.f / 24) * a + (1.f / 6) * d, u = (1.f / 12) * b;
+    y[0][c] = .25f * a; y[1][c] = s - h; y[2][c] = s + h; y[3][c] = t + u; y[4][c] = t - u; y[5][c] = d;
+  }
+}
+
 typedef struct {
   int m, n;
-  pass_fn bt, at;
-  double g[MAXN][3];  /* exact fractions; the weights are transformed in f32 from them */
+  pass_fn bt, at, g;  /* g: the weights' G, in f32, the same for both layouts of U */
 } transform;
 
-static const transform F2 = {2, 4, bt2, at2, {{1, 0, 0}, {.5, .5, .5}, {.5, -.5, .5}, {0, 0, 1}}};
-static const transform F4 = {4, 6, bt4, at4,
-                             {{1. / 4, 0, 0},
-                              {-1. / 6, -1. / 6, -1. / 6},
-                              {-1. / 6, 1. / 6, -1. / 6},
-                              {1. / 24, 1. / 12, 1. / 6},
-                              {1. / 24, -1. / 12, 1. / 6},
-                              {0, 0, 1}}};
+static const transform F2 = {2, 4, bt2, at2, g2};
+static const transform F4 = {4, 6, bt4, at4, g4};
 
 int es_winograd_tile_ok(int m) { return m == 2 || m == 4; }
 
@@ -75,14 +84,29 @@ struct es_winograd {
   int ntiles, chunk;     /* tiles in all; per chunk (the products' row count) */
   int32_t *origin;       /* ntiles x (y, x): each tile's first output pixel */
   float *bias;           /* out */
-  xnn_operator_t gemm;   /* n^2 products [tiles x in] x [in x out], U packed inside */
+  /* stored (es_winograd_keep_transforms): U packed inside the operator, products
+   * [position][tile][out]. Otherwise U is made in the scratch before each run from `kernel`
+   * and is the products' left operand: [position][out][tile] = U^T [position][out][in] x V^T. */
+  xnn_operator_t gemm;
+  const float *kernel;   /* OIHW, the caller's (on the fly only) */
+  float *own;            /* kernel, when it had to be widened here */
+  size_t gemm_ws;        /* XNNPACK's workspace (V packed), on the fly */
   int reshaped;          /* the row count the products were last sized for */
 };
+
+/* Natively memory is plentiful and the stored operator 2.5-3x faster over the network (the
+ * transform's pass over 4x the weights is memory-bound); in WASM the heap is what limits
+ * (895 vs 461 MB peak for 12 MP) and the stored way only 1.1-1.4x faster. */
+#ifdef __EMSCRIPTEN__
+int es_winograd_keep_transforms = 0;
+#else
+int es_winograd_keep_transforms = 1;
+#endif
 
 void es_winograd_destroy(es_winograd *wg) {
   if (!wg) return;
   if (wg->gemm) xnn_delete_operator(wg->gemm);
-  free(wg->origin); free(wg->bias);
+  free(wg->origin); free(wg->bias); free(wg->own);
   free(wg);
 }
 
@@ -113,26 +137,41 @@ typedef struct {
 } weights_job;
 
 #define KB 64
-static void transform_weights(void *arg, size_t start, size_t count) {
+/* U for `len` (<= KB) pairs along one row of the layout: the kernels at `g0`, `gstep` floats
+ * apart, into `len` consecutive floats at `u0` of each position's block. The arithmetic per
+ * pair is the same whichever way the row runs, so both layouts hold the same values. */
+static void transform_run(const weights_job *j, const float *g0, size_t gstep, float *u0, int len) {
+  const int n = j->t->n;
+  const size_t pos = (size_t)j->in * j->out;
+  float g[9][KB], tg[MAXN][3][KB];
+  for (int k = 0; k < len; k++)
+    for (int tap = 0; tap < 9; tap++) g[tap][k] = g0[k * gstep + tap];
+  const float *x[MAXN];
+  float *y[MAXN];
+  for (int q = 0; q < 3; q++) { /* tg = G g, column q */
+    for (int r = 0; r < 3; r++) x[r] = g[3 * r + q];
+    for (int i = 0; i < n; i++) y[i] = tg[i][q];
+    j->t->g(x, y, len);
+  }
+  for (int i = 0; i < n; i++) { /* U = tg G^T, row i */
+    for (int r = 0; r < 3; r++) x[r] = tg[i][r];
+    for (int p = 0; p < n; p++) y[p] = u0 + ((size_t)i * n + p) * pos;
+    j->t->g(x, y, len);
+  }
+}
+
+static void transform_weights(void *arg, size_t start, size_t count) { /* [p][c][k], jobs by input channel */
   const weights_job *j = arg;
-  const int n = j->t->n, in = j->in, out = j->out;
-  float g[9][KB], tg[MAXN][3][KB], G[MAXN][3];
-  for (int i = 0; i < n; i++)
-    for (int r = 0; r < 3; r++) G[i][r] = (float)j->t->g[i][r];
   for (size_t c = start; c < start + count; c++)
-    for (int k0 = 0; k0 < out; k0 += KB) {
-      const int kb = out - k0 < KB ? out - k0 : KB;
-      for (int k = 0; k < kb; k++)
-        for (int tap = 0; tap < 9; tap++) g[tap][k] = j->kernel[(((size_t)(k0 + k) * in + c) * 9) + tap];
-      for (int i = 0; i < n; i++)
-        for (int q = 0; q < 3; q++)
-          for (int k = 0; k < kb; k++) tg[i][q][k] = G[i][0] * g[q][k] + G[i][1] * g[3 + q][k] + G[i][2] * g[6 + q][k];
-      for (int i = 0; i < n; i++)
-        for (int p = 0; p < n; p++) {
-          float *dst = j->u + (((size_t)i * n + p) * in + c) * out + k0;
-          for (int k = 0; k < kb; k++) dst[k] = tg[i][0][k] * G[p][0] + tg[i][1][k] * G[p][1] + tg[i][2][k] * G[p][2];
-        }
-    }
+    for (int k0 = 0; k0 < j->out; k0 += KB)
+      transform_run(j, j->kernel + ((size_t)k0 * j->in + c) * 9, (size_t)j->in * 9, j->u + c * j->out + k0, j->out - k0 < KB ? j->out - k0 : KB);
+}
+
+static void transform_weights_t(void *arg, size_t start, size_t count) { /* [p][k][c], jobs by output channel */
+  const weights_job *j = arg;
+  for (size_t k = start; k < start + count; k++)
+    for (int c0 = 0; c0 < j->in; c0 += KB)
+      transform_run(j, j->kernel + (k * j->in + c0) * 9, 9, j->u + k * j->in + c0, j->in - c0 < KB ? j->in - c0 : KB);
 }
 
 studio_status es_winograd_create(studio_ctx *ctx, const es_winograd_spec *spec, const float *kernel, const float *bias, es_winograd **out) {
@@ -151,15 +190,27 @@ studio_status es_winograd_create(studio_ctx *ctx, const es_winograd_spec *spec, 
   const size_t chunks = ((size_t)wg->ntiles + fit - 1) / fit;
   wg->chunk = (int)(((size_t)wg->ntiles + chunks - 1) / chunks);
   wg->bias = malloc(sizeof(float) * spec->out);
-  float *u = malloc(sizeof(float) * n2 * spec->in * spec->out);
   enum xnn_status xs = xnn_status_out_of_memory;
-  if (wg->origin && wg->bias && u) {
-    weights_job wj = {wg->t, kernel, u, spec->in, spec->out};
-    es_parallel_tiles(ctx->pool, (size_t)spec->in, 8, transform_weights, &wj);
+  if (wg->origin && wg->bias) {
     memcpy(wg->bias, bias, sizeof(float) * spec->out);
-    xs = xnn_create_batch_matrix_multiply_nc_f32_const_weights(n2, spec->in, spec->out, u, 0, &wg->gemm);
+    if (spec->stored) {
+      float *u = malloc(sizeof(float) * n2 * spec->in * spec->out);
+      if (u) {
+        weights_job wj = {wg->t, kernel, u, spec->in, spec->out};
+        es_parallel_tiles(ctx->pool, (size_t)spec->in, 8, transform_weights, &wj);
+        xs = xnn_create_batch_matrix_multiply_nc_f32_const_weights(n2, spec->in, spec->out, u, 0, &wg->gemm);
+      }
+      free(u);
+    } else {
+      wg->kernel = kernel;
+      size_t align = 0;
+      xs = xnn_create_batch_matrix_multiply_nc_f32(XNN_FLAG_TRANSPOSE_B, &wg->gemm);
+      if (xs == xnn_status_success)
+        xs = xnn_reshape_batch_matrix_multiply_nc_f32(wg->gemm, 1, &n2, &n2, spec->out, spec->in, wg->chunk, &wg->gemm_ws, &align, ctx->pool);
+      if (xs == xnn_status_success && align > 64) xs = xnn_status_unsupported_parameter;
+      wg->reshaped = xs == xnn_status_success ? wg->chunk : 0;
+    }
   }
-  free(u);
   if (xs != xnn_status_success) {
     es_winograd_destroy(wg);
     return xs == xnn_status_out_of_memory ? es_fail(ctx, STUDIO_E_NOMEM, "out of memory for a Winograd layer (%d -> %d channels)", spec->in, spec->out)
@@ -169,13 +220,24 @@ studio_status es_winograd_create(studio_ctx *ctx, const es_winograd_spec *spec, 
   return STUDIO_OK;
 }
 
-size_t es_winograd_bytes(const es_winograd *wg) {
-  return sizeof(float) * (size_t)wg->t->n * wg->t->n * ((size_t)wg->s.in * wg->s.out + wg->s.out) + sizeof(int32_t) * 2 * wg->ntiles;
+void es_winograd_adopt_kernel(es_winograd *wg, float *kernel) {
+  if (wg->s.stored) { free(kernel); return; }
+  wg->own = kernel;
+  wg->kernel = kernel;
 }
 
-/* the transformed input (n^2 x chunk x in) and the products (n^2 x chunk x out) */
+size_t es_winograd_bytes(const es_winograd *wg) {
+  const size_t u = wg->s.stored ? sizeof(float) * (size_t)wg->t->n * wg->t->n * wg->s.in * wg->s.out : 0;
+  return u + sizeof(float) * wg->s.out + sizeof(int32_t) * 2 * wg->ntiles + (wg->own ? sizeof(float) * 9 * (size_t)wg->s.in * wg->s.out : 0);
+}
+
+static size_t up64(size_t b) { return (b + 63) / 64 * 64; }
+
+/* the transformed input (n^2 x chunk x in) and the products (n^2 x chunk x out); on the fly,
+ * after them U (n^2 x out x in) and XNNPACK's workspace */
 size_t es_winograd_scratch(const es_winograd *wg) {
-  return sizeof(float) * (size_t)wg->t->n * wg->t->n * wg->chunk * (wg->s.in + wg->s.out);
+  const size_t n2 = (size_t)wg->t->n * wg->t->n, vp = up64(sizeof(float) * n2 * wg->chunk * (wg->s.in + wg->s.out));
+  return wg->s.stored ? vp : vp + up64(sizeof(float) * n2 * wg->s.in * wg->s.out) + up64(wg->gemm_ws);
 }
 
 typedef struct {
@@ -230,15 +292,23 @@ static void output_tiles(void *arg, size_t start, size_t count) {
   const size_t pos_step = (size_t)j->count * K;
   const float lo = wg->s.lo;
   float tmp[4][MAXN][CB], row[4][CB];
+  float gathered[MAXN * MAXN][CB];
   for (size_t tl = start; tl < start + count; tl++) {
     const int32_t *o = wg->origin + 2 * ((size_t)j->first + tl);
-    const float *mt = j->in + tl * K; /* position p of this tile: mt + p * pos_step */
+    /* stored: position p of this tile at mt + p * pos_step, along k; on the fly [p][k][tile] */
+    const float *mt = j->in + tl * K;
     for (int k0 = 0; k0 < K; k0 += CB) {
       const int kb = K - k0 < CB ? K - k0 : CB;
       const float *x[MAXN];
       float *y[MAXN];
+      if (!wg->s.stored) {
+        for (int p = 0; p < n * n; p++) {
+          const float *src = j->in + (size_t)p * pos_step + (size_t)k0 * j->count + tl;
+          for (int k = 0; k < kb; k++) gathered[p][k] = src[(size_t)k * j->count];
+        }
+      }
       for (int q = 0; q < n; q++) { /* tmp = A^T M, one column at a time */
-        for (int r = 0; r < n; r++) x[r] = mt + ((size_t)r * n + q) * pos_step + k0;
+        for (int r = 0; r < n; r++) x[r] = wg->s.stored ? mt + ((size_t)r * n + q) * pos_step + k0 : gathered[r * n + q];
         for (int a = 0; a < m; a++) y[a] = tmp[a][q];
         t->at(x, y, kb);
       }
@@ -263,16 +333,24 @@ static void output_tiles(void *arg, size_t start, size_t count) {
 studio_status es_winograd_run(studio_ctx *ctx, es_winograd *wg, const float *in, float *out, float *scratch) {
   const size_t n2 = (size_t)wg->t->n * wg->t->n;
   float *v = scratch, *prod = scratch + n2 * wg->chunk * wg->s.in;
+  float *u = (float *)((char *)scratch + up64(sizeof(float) * n2 * wg->chunk * (wg->s.in + wg->s.out)));
+  void *ws = (char *)u + up64(sizeof(float) * n2 * wg->s.in * wg->s.out);
+  if (!wg->s.stored) { /* U for this run, [position][out][in]: the products' left operand */
+    weights_job wj = {wg->t, wg->kernel, u, wg->s.in, wg->s.out};
+    es_parallel_tiles(ctx->pool, (size_t)wg->s.out, 4, transform_weights_t, &wj);
+  }
   for (int first = 0; first < wg->ntiles; first += wg->chunk) {
     const int count = wg->ntiles - first < wg->chunk ? wg->ntiles - first : wg->chunk;
     enum xnn_status xs = xnn_status_success;
     if (count != wg->reshaped) {
-      xs = xnn_reshape_batch_matrix_multiply_nc_f32(wg->gemm, 1, &n2, &n2, count, wg->s.in, wg->s.out, NULL, NULL, ctx->pool);
+      xs = wg->s.stored ? xnn_reshape_batch_matrix_multiply_nc_f32(wg->gemm, 1, &n2, &n2, count, wg->s.in, wg->s.out, NULL, NULL, ctx->pool)
+                        : xnn_reshape_batch_matrix_multiply_nc_f32(wg->gemm, 1, &n2, &n2, wg->s.out, wg->s.in, count, NULL, NULL, ctx->pool);
       wg->reshaped = xs == xnn_status_success ? count : 0;
     }
     chunk_job ji = {wg, in, v, first, count};
     es_parallel_tiles(ctx->pool, count, 1, input_tiles, &ji);
-    if (xs == xnn_status_success) xs = xnn_setup_batch_matrix_multiply_nc_f32(wg->gemm, NULL, v, NULL, prod);
+    if (xs == xnn_status_success)
+      xs = wg->s.stored ? xnn_setup_batch_matrix_multiply_nc_f32(wg->gemm, NULL, v, NULL, prod) : xnn_setup_batch_matrix_multiply_nc_f32(wg->gemm, ws, u, v, prod);
     if (xs == xnn_status_success) xs = xnn_run_operator(wg->gemm, ctx->pool);
     if (xs != xnn_status_success) return es_fail(ctx, STUDIO_E_INTERNAL, "XNNPACK failed in a Winograd product (status %d)", (int)xs);
     chunk_job jo = {wg, prod, out, first, count};

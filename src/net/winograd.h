@@ -8,9 +8,16 @@
  *
  * The algorithm: input tiles transformed (V = B^T d B) into [position][tile][channel]; one
  * matrix product per transform position (M = V U, U = G g G^T built once from the weights),
- * all (m+2)^2 of them as one XNNPACK batch-matrix-multiply on pre-packed U; the output
- * transform (Y = A^T M A) fused with the bias and the ReLU. The schedule: tiles in chunks
- * (bounded scratch, whatever the image size), each step threaded on the context's pool.
+ * all (m+2)^2 of them as one XNNPACK batch-matrix-multiply; the output transform
+ * (Y = A^T M A) fused with the bias and the ReLU. The schedule: tiles in chunks (bounded
+ * scratch, whatever the image size), each step threaded on the context's pool.
+ *
+ * U is (m+2)^2/9 times the size of the weights (4x for F(4x4)), so it is not kept: each run
+ * first transforms the layer's weights into the shared scratch (about 160 flops per channel
+ * pair, a few percent of the layer), as the products' left operand M^T = U^T V^T (U^T read as
+ * it is, V packed by XNNPACK: it is the smaller). `stored` keeps the former way, U transformed
+ * once and packed inside the operator as the right operand (4x the weights' memory; for the
+ * benchmark's comparison and the tests' equality check).
  * (Not public.) */
 #ifndef STUDIO_WINOGRAD_H
 #define STUDIO_WINOGRAD_H
@@ -25,18 +32,29 @@ typedef struct {
   int dilation;       /* 1 or 2 (pad = dilation: the output keeps the input's size) */
   int m;              /* output tile side: 2 or 4 (es_winograd_tile_ok) */
   float lo;           /* output clamp below: 0 for a fused ReLU, -INFINITY for none */
+  int stored;         /* keep the transformed weights (the former way) */
 } es_winograd_spec;
+
+/* `stored` for the networks built next (eccv16_net.c reads it): by default 0 in WASM (memory
+ * is what limits there) and 1 natively (3x faster over the network there); bench_colorize's
+ * "stored" and "fly" set it. */
+extern int es_winograd_keep_transforms;
 
 int es_winograd_tile_ok(int m);
 
-/* kernel: OIHW (out x in x 3 x 3, Caffe's order) f32, bias: out floats (copied; both may be freed after). */
+/* kernel: OIHW (out x in x 3 x 3, Caffe's order) f32, bias: out floats (copied). Stored:
+ * both may be freed after; otherwise the kernel is read at every run and must outlive wg
+ * (the model's weights), or be handed over with es_winograd_adopt_kernel. */
 studio_status es_winograd_create(studio_ctx *ctx, const es_winograd_spec *spec, const float *kernel, const float *bias, es_winograd **out);
+/* wg owns (and frees) kernel from now on: a malloc'd copy, as passed to create. */
+void es_winograd_adopt_kernel(es_winograd *wg, float *kernel);
 void es_winograd_destroy(es_winograd *wg);
 /* in: h x w x in NHWC; out: h x w x out NHWC (must not overlap in); scratch: at least
  * es_winograd_scratch(wg) bytes, 64-byte aligned (layers run one after another share one). */
 studio_status es_winograd_run(studio_ctx *ctx, es_winograd *wg, const float *in, float *out, float *scratch);
 size_t es_winograd_scratch(const es_winograd *wg);
-/* Bytes it holds: the transformed weights (as XNNPACK packs them, give or take its padding). */
+/* Bytes it holds: stored, the transformed weights (as XNNPACK packs them, give or take its
+ * padding); on the fly, nothing but the tiles' origins, and the kernel if adopted. */
 size_t es_winograd_bytes(const es_winograd *wg);
 
 #endif

@@ -1,5 +1,7 @@
 /* bench_colorize.c - time the colorization network, and the whole pipeline on a large image:
- *   bench_colorize [--layers] MODEL SIZE RUNS THREADS [f32|int8] [auto|direct|winograd|f2|f4] [IMAGE]
+ *   bench_colorize [--layers] MODEL SIZE RUNS THREADS [f32|int8] [auto|direct|winograd|f2|f4] [stored|fly] [IMAGE]
+ * stored: the Winograd layers keep their transformed weights (4x the memory; the native
+ * default); fly: they transform them at each run (the WASM default).
  * Prints the network's median and min over RUNS at SIZE x SIZE, effective GFLOP/s (the
  * network is 31.98 GMAC = 63.96 GFLOP at 224, scaling with the pixel count), and with IMAGE
  * the end-to-end studio_colorize time (first call: network included) and peak memory.
@@ -10,6 +12,7 @@
 #include "model/eccv16.h"
 #include "model/modelfile.h"
 #include "net/eccv16_net.h"
+#include "net/winograd.h"
 #include "bench_util.h"
 
 #include <string.h>
@@ -29,7 +32,7 @@ static int on_layer(void *user, const char *stage, float fraction) {
 int main(int argc, char **argv) {
   int per_layer = argc > 1 && strcmp(argv[1], "--layers") == 0;
   if (per_layer) { argv++; argc--; }
-  if (argc < 5) { fprintf(stderr, "usage: bench_colorize [--layers] MODEL SIZE RUNS THREADS [f32|int8] [auto|direct|winograd|f2|f4] [IMAGE]\n"); return 2; }
+  if (argc < 5) { fprintf(stderr, "usage: bench_colorize [--layers] MODEL SIZE RUNS THREADS [f32|int8] [auto|direct|winograd|f2|f4] [stored|fly] [IMAGE]\n"); return 2; }
   bench_reset_peak();
   int size = atoi(argv[2]), runs = atoi(argv[3]), threads = atoi(argv[4]), int8 = 0;
   static const char *convs[] = {"auto", "direct", "winograd", "f2", "f4"};
@@ -39,6 +42,7 @@ int main(int argc, char **argv) {
     int known = 0;
     for (int c = 0; c < 5; c++) if (strcmp(argv[a], convs[c]) == 0) { conv = (es_conv)c; known = 1; }
     if (strcmp(argv[a], "int8") == 0 || strcmp(argv[a], "f32") == 0) { int8 = argv[a][0] == 'i'; known = 1; }
+    if (strcmp(argv[a], "stored") == 0 || strcmp(argv[a], "fly") == 0) { es_winograd_keep_transforms = argv[a][0] == 's'; known = 1; }
     if (!known) image = argv[a];
   }
   if (runs < 1 || runs > 50) runs = 5;
@@ -65,8 +69,8 @@ int main(int argc, char **argv) {
   clock.run = -1;
   double med = bench_median(ts, runs);
   double gflop = 63.96 * (size / 224.0) * (size / 224.0);
-  printf("network %s %s %dx%d threads %d: median %.0f ms, min %.0f ms over %d runs, %.1f GFLOP/s, %.0f MB of weights and buffers, built in %.0f ms\n", int8 ? "int8" : "f32",
-         convs[conv], size, size, studio_threads(ctx), med, ts[0], runs, gflop / (med / 1000.0), es_eccv16_net_bytes(net) / 1048576.0, built);
+  printf("network %s %s%s %dx%d threads %d: median %.0f ms, min %.0f ms over %d runs, %.1f GFLOP/s, %.0f MB of weights and buffers, built in %.0f ms\n", int8 ? "int8" : "f32",
+         convs[conv], es_winograd_keep_transforms ? " stored" : " fly", size, size, studio_threads(ctx), med, ts[0], runs, gflop / (med / 1000.0), es_eccv16_net_bytes(net) / 1048576.0, built);
   if (per_layer)
     for (int i = 0; i < ES_ECCV16_LAYERS; i++) printf("  %-14s %7.1f ms\n", es_eccv16[i].name, bench_median(clock.t[i], runs));
   es_eccv16_net_destroy(net);

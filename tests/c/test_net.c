@@ -11,6 +11,7 @@
 #include "colorize/readout.h"
 #include "model/caffe.h"
 #include "net/eccv16_net.h"
+#include "net/winograd.h"
 #include "model/modelfile.h"
 #include "model/eccv16.h"
 
@@ -139,6 +140,49 @@ static void calibration_images(void) {
   }
 }
 
+/* Winograd transforming the weights at each run (the product) against the former way, the
+ * transformed weights stored and packed once: the same U, the same sums in the same order
+ * but for the product's operands swapped, so the logits agree to float rounding (seen: equal
+ * bit for bit natively; WASM passes the same bound). Auto's F(4x4) and F(2x2) everywhere, 224 and 256. */
+static void winograd_on_the_fly(studio_ctx *ctx, const char *path) {
+  size_t len;
+  uint8_t *data = check_read(path, &len);
+  es_caffe_net caffe;
+  if (!CHECK(data && es_caffe_read(ctx, data, len, &caffe) == STUDIO_OK)) { free(data); return; }
+  static const struct { int size; es_conv conv; const char *name; } cases[] = {{224, ES_CONV_AUTO, "auto"}, {224, ES_CONV_F2, "F(2x2,3x3)"}, {256, ES_CONV_AUTO, "auto"}};
+  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+    const int size = cases[c].size, q = size / 4;
+    const size_t nl = (size_t)q * q * ES_AB_BINS;
+    float *x = malloc(sizeof(float) * size * size), *lg[2] = {malloc(sizeof(float) * nl), malloc(sizeof(float) * nl)};
+    size_t bytes[2] = {0, 0};
+    for (int i = 0; i < size * size; i++) x[i] = (float)((i * 7919) % 100) - 50.f;
+    const int was = es_winograd_keep_transforms;
+    for (int keep = 0; keep < 2; keep++) {
+      es_eccv16_net *net = NULL;
+      es_winograd_keep_transforms = keep;
+      if (CHECKF(es_eccv16_net_create(ctx, &caffe, size, 0, cases[c].conv, &net) == STUDIO_OK, "%s", studio_error(ctx)))
+        CHECKF(es_eccv16_net_run(ctx, net, x, lg[keep]) == STUDIO_OK, "%s", studio_error(ctx));
+      if (net) bytes[keep] = es_eccv16_net_bytes(net);
+      es_eccv16_net_destroy(net);
+    }
+    es_winograd_keep_transforms = was;
+    float d = 0.f, scale = 0.f;
+    size_t same = 0;
+    for (size_t i = 0; i < nl; i++) {
+      d = fmaxf(d, fabsf(lg[0][i] - lg[1][i]));
+      scale = fmaxf(scale, fabsf(lg[1][i]));
+      same += lg[0][i] == lg[1][i];
+    }
+    CHECKF(d <= 1e-5f * scale, "Winograd %s at %d: weights transformed at each run differ from stored ones by %g (range %g)", cases[c].name, size, d, scale);
+    CHECKF(bytes[0] * 3 < bytes[1], "Winograd %s at %d: %zu bytes on the fly, %zu stored", cases[c].name, size, bytes[0], bytes[1]);
+    printf("Winograd %s at %d, weights transformed at each run vs stored: max |delta logits| %.2g (range %.3g), %.1f%% bit-equal; network %.0f MB vs %.0f MB\n",
+           cases[c].name, size, d, scale, 100.0 * same / nl, bytes[0] / 1048576.0, bytes[1] / 1048576.0);
+    free(x); free(lg[0]); free(lg[1]);
+  }
+  es_caffe_free(&caffe);
+  free(data);
+}
+
 int main(void) {
   studio_ctx *ctx = studio_create(NULL);
   calibration_images();
@@ -151,6 +195,7 @@ int main(void) {
   if (!probe) { printf("SKIP: %s missing (tools/studio test makes it)\n", path); studio_destroy(ctx); return check_summary("test_net"); }
   /* several seeds, inputs and network sizes (tests/ref/net_refs.py) */
   parity(ctx, "synthetic-1", "random", 224);
+  winograd_on_the_fly(ctx, path);
   parity(ctx, "synthetic-1", "scene", 256);
   parity(ctx, "synthetic-1", "scene", 512);
   parity(ctx, "synthetic-2-no-bins", "scene", 224);
