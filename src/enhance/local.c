@@ -88,12 +88,6 @@ static float percentile(const float *v, size_t n, float q) {
   return 0.f;
 }
 
-static inline float smoothstep(float e0, float e1, float x) {
-  float u = (x - e0) / (e1 - e0);
-  u = u < 0.f ? 0.f : u > 1.f ? 1.f : u;
-  return u * u * (3.f - 2.f * u);
-}
-
 /* log2 and exp2 to about 1e-4, branch-free on floats' bits so the row loops vectorise (libm's
  * do not); the stage needs a few hundredths of an 8-bit level, not more. */
 static inline float fast_log2(float x) { /* x > 0, normal */
@@ -167,7 +161,7 @@ void es_local_apply_row(const es_local *l, const float *rowa, const float *rowb,
  * back: backlit), none for a well-exposed photo or one the scene's gain already set right. */
 es_local_params es_local_params_for(const studio_enhance_options *o, const es_tone *t, float noise_black) {
   es_local_params p;
-  const float need = smoothstep(ES_LOCAL_STOPS0, ES_LOCAL_STOPS1, t->stops) * smoothstep(ES_LOCAL_SHORT0, ES_LOCAL_SHORT1, t->key_deficit);
+  const float need = es_smoothstep(ES_LOCAL_STOPS0, ES_LOCAL_STOPS1, t->stops) * es_smoothstep(ES_LOCAL_SHORT0, ES_LOCAL_SHORT1, t->key_deficit);
   p.shadows = (o->shadows < 0.f ? ES_LOCAL_SHARE * need : o->shadows * ES_LOCAL_SHARE) * o->strength;
   p.backlit = o->shadows < 0.f ? ES_LOCAL_SHARE * o->strength : 0.f;
   p.highlights = o->highlights * o->strength;
@@ -211,7 +205,7 @@ int es_local_plan(es_local *l, const es_local_params *p, const float *coded_luma
   if (p->black > l->p.floor) l->p.floor = p->black;
   /* The floor is judged on the region's edge-aware level (here) and on the pixel's own
    * (es_local_apply_row): a night sky is not lifted beside the lit building it touches. */
-  for (size_t i = 0; i < n; i++) l->fade[i] = smoothstep(l->p.floor, l->p.floor + ES_LOCAL_FLOOR_FADE, L[i]);
+  for (size_t i = 0; i < n; i++) l->fade[i] = es_smoothstep(l->p.floor, l->p.floor + ES_LOCAL_FLOOR_FADE, L[i]);
   /* A backlit photo: its dark regions (above the noise floor) lie far under the target on
    * average, where a well-exposed photo's shadows lie a stop or two under it. On auto it takes
    * the full share, whatever the scene's exposure said. */
@@ -221,7 +215,7 @@ int es_local_plan(es_local *l, const es_local_params *p, const float *coded_luma
     for (size_t i = 0; i < n; i++)
       if (L[i] < l->p.target && l->fade[i] > 0.5f) { deficit += l->p.target - L[i]; under++; }
     const float mean = under ? (float)(deficit / (double)under) : 0.f, area = (float)under / (float)n;
-    l->backlit = smoothstep(ES_LOCAL_BACKLIT0, ES_LOCAL_BACKLIT1, mean) * smoothstep(0.5f * ES_LOCAL_BACKLIT_AREA, ES_LOCAL_BACKLIT_AREA, area);
+    l->backlit = es_smoothstep(ES_LOCAL_BACKLIT0, ES_LOCAL_BACKLIT1, mean) * es_smoothstep(0.5f * ES_LOCAL_BACKLIT_AREA, ES_LOCAL_BACKLIT_AREA, area);
     l->p.shadows = fmaxf(l->p.shadows, p->backlit * l->backlit);
   }
   float most = 0.f;

@@ -47,8 +47,7 @@ es_tone es_tone_plan(const es_exposure *e, float strength, float target) {
 
 /* Under a third of a stop is no low-light image; from about a stop, fully one. */
 float es_tone_effect(float stops, float strength) {
-  float eff = stops <= 0.3f ? 0.f : stops >= 0.9f ? 1.f : (stops - 0.3f) / 0.6f;
-  return eff * eff * (3.f - 2.f * eff) * strength;
+  return es_smoothstep(0.3f, 0.9f, stops) * strength;
 }
 
 float es_tone_curve(const es_tone *t, float y) {
