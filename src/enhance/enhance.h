@@ -12,13 +12,8 @@
 #include <stdint.h>
 
 #include "../api/studio.h"
+#include "../core/smooth.h"
 
-/* 0 below e0, 1 above e1, a smooth cubic between: how every stage eases a decision in. */
-static inline float es_smoothstep(float e0, float e1, float x) {
-  float u = (x - e0) / (e1 - e0);
-  u = u < 0.f ? 0.f : u > 1.f ? 1.f : u;
-  return u * u * (3.f - 2.f * u);
-}
 
 /* ---- exposure analysis (analysis.c) ---- */
 typedef struct {
