@@ -150,6 +150,45 @@ studio_status studio_enhance_set(studio_ctx *ctx, studio_enhance_options *opt, c
  * opt may be NULL. */
 studio_status studio_enhance(studio_ctx *ctx, const studio_image *in, const studio_enhance_options *opt, studio_image *out);
 
+/* Faded colour prints restored. A print's three dyes fade at their own rates (cyan first in
+ * most prints before the mid-1980s), its base yellows and its blacks lift. In optical
+ * density (D = -log10 of linear light) each dye's density is scaled by its own retention
+ * and the stain adds a density: the fade is estimated from the photo itself and inverted
+ * there (src/restore/README.md). Auto strength is 0 for a photo with no sign of a fade and
+ * for a monochrome print (grey, sepia or another toning: nothing to restore; colorize it). */
+typedef struct {
+  float strength;   /* -1 = auto (default): from how sure the estimate is that the photo is a faded
+                       colour print (0 for an unfaded photo or a toned monochrome print); or 0..1,
+                       0 returns the image unchanged, 1 the whole estimated fade inverted */
+  float contrast;   /* 0..1, default 1: how much of the lost density range is given back (0 keeps
+                       the print's black and white levels, only its colour balance is restored) */
+} studio_restore_options;
+void studio_restore_defaults(studio_restore_options *opt);
+/* Set one option from text ("strength", "auto" or a number; "contrast"), range-checked; the
+ * error names the option and its range. */
+studio_status studio_restore_set(studio_ctx *ctx, studio_restore_options *opt, const char *name, const char *value);
+
+/* What the analysis of a photo found. Densities are relative to the green (magenta dye) layer. */
+typedef struct {
+  float retention[3]; /* each channel's density range against green's: < 1 that dye faded more (red:
+                         the cyan dye, typically 0.5-0.9 on a faded print), 1 for green */
+  float stain[3];     /* density added to each channel's whites against green's (a yellow stain: blue > 0) */
+  float veil;         /* linear light lifting every channel's blacks, 0..1 */
+  float gain;         /* the density range restored, as a factor (>= 1) */
+  float evidence;     /* how far the photo lies from unfaded photos (0 typical of one; > 2.8 a fade) */
+  float colour;       /* 0..1: 0 a monochrome print (grey or toned), 1 a colour photo */
+  float strength;     /* what auto applies, 0..1 */
+} studio_fade_report;
+
+/* The analysis alone: cheap (a 384-pixel copy of the photo), for a queue to suggest the mode. */
+studio_status studio_restore_analyze(studio_ctx *ctx, const studio_image *in, studio_fade_report *out);
+/* Restore a faded colour print: per-channel curves in density (veil off, each dye's loss and the
+ * stain inverted, the density range given back), the original's size and alpha. opt may be
+ * NULL (defaults); report may be NULL, else receives the analysis used. Grey in, grey out
+ * unchanged (a monochrome image has no dye balance to restore). */
+studio_status studio_restore(studio_ctx *ctx, const studio_image *in, const studio_restore_options *opt, studio_image *out,
+                             studio_fade_report *report);
+
 /* Colorization (Zhang et al., ECCV 2016). A model is the released weights, read from the
  * Caffe file (`.caffemodel`) or from our converted file (`studio convert`), and checked layer by
  * layer against the network; the 313 ab bin centres come from the file's class8_ab layer or,

@@ -35,6 +35,13 @@ static int one(const es_batch_command *cmd, studio_ctx *ctx, const char *in, con
   return rc;
 }
 
+static int is_flag(const es_batch_command *cmd, const char *a) {
+  if (strncmp(a, "--", 2) != 0) return 0;
+  for (const char *const *f = cmd->flags; f && *f; f++)
+    if (strcmp(a + 2, *f) == 0) return 1;
+  return 0;
+}
+
 int es_run_batch(const es_batch_command *cmd, int argc, char **argv) {
   const char *dir = NULL, **files = calloc((size_t)argc + 1, sizeof *files);
   int nfiles = 0, quality = 92, threads = 0, status = 0;
@@ -44,6 +51,7 @@ int es_run_batch(const es_batch_command *cmd, int argc, char **argv) {
   for (int i = 0; i < argc && !status; i++) {
     const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
     if (a[0] != '-' || a[1] == 0) { files[nfiles++] = a; continue; }
+    if (is_flag(cmd, a)) { if (cmd->option(cmd->state, ctx, a + 2, NULL)) status = 2; continue; }
     if (!val) { fprintf(stderr, "studio: %s needs a value\n", a); status = 2; break; }
     i++;
     if (strcmp(a, "-o") == 0) dir = val;

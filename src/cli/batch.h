@@ -7,13 +7,15 @@
 
 typedef struct {
   const char *suffix;  /* batch names: NAME-suffix.EXT */
-  /* --name value the runner does not know; 0, or non-zero after printing why */
+  /* --name value the runner does not know; 0, or non-zero after printing why. A flag (named
+   * in `flags`) comes with value NULL */
   int (*option)(void *state, studio_ctx *ctx, const char *name, const char *value);
   /* called once before the first file; 0, or non-zero after printing why */
   int (*prepare)(void *state, studio_ctx *ctx);
   /* the operation: in -> out; a studio status (the message is in ctx) */
   studio_status (*run)(void *state, studio_ctx *ctx, const studio_image *in, studio_image *out);
   void *state;
+  const char *const *flags;  /* NULL-terminated: the command's options that take no value (may be NULL) */
 } es_batch_command;
 
 int es_run_batch(const es_batch_command *cmd, int argc, char **argv);

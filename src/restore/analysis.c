@@ -1,0 +1,179 @@
+/* analysis.c - the fade estimated on a small copy of the photo (see fade.h for the model).
+ *
+ * Everything is measured where it is least disturbed by what the photo shows: the dyes'
+ * relative loss from the density gradients (an edge of shading is the same density step in
+ * every channel, whatever the colours on either side), each channel's white from its own
+ * brightest pixels, the veil from the darkest. How sure the estimate is that this is a
+ * fade at all is a distance from what unfaded photos measure, in units of their spread. */
+#include "fade.h"
+#include "../api/context.h"
+#include "../color/color.h"
+#include "../core/parallel.h"
+#include "../core/smooth.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+  const studio_image *in;
+  int f, sw, sh;        /* box side; the copy's size */
+  const float *lin;     /* 8-bit -> linear */
+  float *out;           /* sw x sh x 3 */
+} box_job;
+
+/* Box means in linear light of rows [start, start + count) of the copy; edge boxes are partial. */
+static void box_rows(void *arg, size_t start, size_t count) {
+  const box_job *j = arg;
+  const studio_image *in = j->in;
+  const int c = in->channels;
+  for (size_t sy = start; sy < start + count; sy++) {
+    const int y0 = (int)sy * j->f, y1 = y0 + j->f < in->height ? y0 + j->f : in->height;
+    for (int sx = 0; sx < j->sw; sx++) {
+      const int x0 = sx * j->f, x1 = x0 + j->f < in->width ? x0 + j->f : in->width;
+      float sum[3] = {0, 0, 0};
+      for (int y = y0; y < y1; y++) {
+        const uint8_t *p = in->pixels + (size_t)y * in->stride + (size_t)x0 * c;
+        for (int x = x0; x < x1; x++, p += c) { sum[0] += j->lin[p[0]]; sum[1] += j->lin[p[1]]; sum[2] += j->lin[p[2]]; }
+      }
+      const float n = (float)((y1 - y0) * (x1 - x0));
+      float *o = j->out + ((size_t)sy * j->sw + sx) * 3;
+      for (int k = 0; k < 3; k++) o[k] = sum[k] / n;
+    }
+  }
+}
+
+static int cmp_float(const void *a, const void *b) {
+  const float x = *(const float *)a, y = *(const float *)b;
+  return (x > y) - (x < y);
+}
+
+/* q-th percentile (0..100) of sorted values, interpolated as numpy's default. */
+static float at(const float *sorted, size_t n, float q) {
+  const double pos = q / 100.0 * (double)(n - 1);
+  const size_t i = (size_t)pos;
+  if (i + 1 >= n) return sorted[n - 1];
+  return (float)(sorted[i] + (pos - (double)i) * (sorted[i + 1] - sorted[i]));
+}
+
+/* Sort the n values of channel c of interleaved triplets into tmp and return percentile q. */
+static float channel_percentile(const float *px, size_t n, int c, float *tmp, float q) {
+  for (size_t i = 0; i < n; i++) tmp[i] = px[3 * i + c];
+  qsort(tmp, n, sizeof *tmp, cmp_float);
+  return at(tmp, n, q);
+}
+
+static float median_of(float *v, size_t n) {
+  qsort(v, n, sizeof *v, cmp_float);
+  return at(v, n, 50.f);
+}
+
+studio_status es_fade_analyze(studio_ctx *ctx, const studio_image *in, es_fade *out) {
+  memset(out, 0, sizeof *out);
+  out->k[0] = out->k[1] = out->k[2] = 1.f;
+  out->gain = 1.f;
+  const int side = in->width > in->height ? in->width : in->height;
+  box_job bj = {in, (side + ES_FADE_SIDE / 2) / ES_FADE_SIDE, 0, 0, NULL, NULL};
+  if (bj.f < 1) bj.f = 1;
+  bj.sw = (in->width + bj.f - 1) / bj.f;
+  bj.sh = (in->height + bj.f - 1) / bj.f;
+  const size_t n = (size_t)bj.sw * bj.sh;
+  float lin[256];
+  for (int i = 0; i < 256; i++) lin[i] = es_srgb_to_linear(i / 255.f);
+  bj.lin = lin;
+  float *v = malloc(sizeof(float) * 3 * n), *d = malloc(sizeof(float) * 3 * n), *tmp = malloc(sizeof(float) * 2 * n);
+  unsigned char *ok = malloc(n);
+  if (!v || !d || !tmp || !ok) { free(v); free(d); free(tmp); free(ok); return es_fail(ctx, STUDIO_E_NOMEM, "out of memory"); }
+  bj.out = v;
+  es_parallel_tiles(ctx->pool, (size_t)bj.sh, 8, box_rows, &bj);
+
+  /* the veil: a black lifted alike in every channel, so the lowest channel floor */
+  float veil = 1.f;
+  for (int c = 0; c < 3; c++) { const float fl = channel_percentile(v, n, c, tmp, ES_FADE_VEIL_Q); if (fl < veil) veil = fl; }
+  if (veil < 0.f) veil = 0.f;
+  if (veil > 0.5f) veil = 0.5f; /* a photo whose every pixel is this bright is not a veiled print */
+  out->veil = veil;
+
+  /* densities under the veil; where they are steady enough to compare edges */
+  for (size_t i = 0; i < n; i++) {
+    float lo = 1.f, hi = 0.f;
+    for (int c = 0; c < 3; c++) {
+      float t = (v[3 * i + c] - veil) / (1.f - veil);
+      if (t < 1e-4f) t = 1e-4f;
+      d[3 * i + c] = -log10f(t);
+      if (t < lo) lo = t;
+      if (t > hi) hi = t;
+    }
+    ok[i] = lo > ES_FADE_EDGE_LO && hi < ES_FADE_EDGE_HI;
+  }
+  /* the dyes' relative retention: the L3 norm of density steps against green's */
+  double e[3] = {0, 0, 0};
+  size_t edges = 0;
+  for (int y = 0; y + 1 < bj.sh; y++)
+    for (int x = 0; x + 1 < bj.sw; x++) {
+      const size_t i = (size_t)y * bj.sw + x;
+      if (!ok[i] || !ok[i + 1] || !ok[i + bj.sw]) continue;
+      edges++;
+      for (int c = 0; c < 3; c++) {
+        const double gx = fabs((double)d[3 * (i + 1) + c] - d[3 * i + c]), gy = fabs((double)d[3 * (i + bj.sw) + c] - d[3 * i + c]);
+        e[c] += gx * gx * gx + gy * gy * gy;
+      }
+    }
+  if (edges >= 64 && e[1] > 0 && e[0] > 0 && e[2] > 0) {
+    out->k[0] = (float)(cbrt(e[0] / e[1]) / ES_FADE_PRIOR_R);
+    out->k[2] = (float)(cbrt(e[2] / e[1]) / ES_FADE_PRIOR_B);
+  }
+  for (size_t i = 0; i < n; i++)
+    for (int c = 0; c < 3; c++) d[3 * i + c] /= out->k[c];
+  /* each channel's white, then the range of mean density with the whites at zero */
+  for (int c = 0; c < 3; c++) out->white[c] = channel_percentile(d, n, c, tmp, ES_FADE_WHITE_Q);
+  for (size_t i = 0; i < n; i++) tmp[i] = (d[3 * i] - out->white[0] + d[3 * i + 1] - out->white[1] + d[3 * i + 2] - out->white[2]) / 3.f;
+  qsort(tmp, n, sizeof *tmp, cmp_float);
+  out->lo = at(tmp, n, ES_FADE_SPAN_Q);
+  out->hi = at(tmp, n, 100.f - ES_FADE_SPAN_Q);
+  const float span = out->hi - out->lo;
+  out->gain = span > 1e-3f && ES_FADE_DMAX / span > 1.f ? ES_FADE_DMAX / span : 1.f;
+
+  /* colour or monochrome: the spread of the restored chromaticity on the steady pixels */
+  size_t m = 0;
+  float *dr = tmp, *db = tmp + n;
+  for (size_t i = 0; i < n; i++) {
+    if (!ok[i]) continue;
+    const float g = d[3 * i + 1] - out->white[1];
+    dr[m] = d[3 * i] - out->white[0] - g;
+    db[m] = d[3 * i + 2] - out->white[2] - g;
+    m++;
+  }
+  float spread = 0.f;
+  if (m >= 64) {
+    float *sr = malloc(sizeof(float) * 2 * m);
+    if (!sr) { free(v); free(d); free(tmp); free(ok); return es_fail(ctx, STUDIO_E_NOMEM, "out of memory"); }
+    memcpy(sr, dr, sizeof(float) * m);
+    memcpy(sr + m, db, sizeof(float) * m);
+    const float mr = median_of(sr, m), mb = median_of(sr + m, m);
+    double ss = 0;
+    for (size_t i = 0; i < m; i++) ss += (double)(dr[i] - mr) * (dr[i] - mr) + (double)(db[i] - mb) * (db[i] - mb);
+    spread = (float)sqrt(ss / (double)m);
+    free(sr);
+  }
+  out->colour = es_smoothstep(ES_FADE_MONO0, ES_FADE_MONO1, spread);
+
+  /* how far this lies from unfaded photos */
+  const float f[5] = {veil / ES_FADE_W_VEIL, logf(out->k[0]) / ES_FADE_W_RED, logf(out->k[2]) / ES_FADE_W_BLUE,
+                      (out->white[2] - out->white[1]) / ES_FADE_W_STAIN, logf(out->gain) / ES_FADE_W_GAIN};
+  float ev = 0.f;
+  for (int i = 0; i < 5; i++) ev += f[i] * f[i];
+  out->evidence = sqrtf(ev);
+  out->strength = es_smoothstep(ES_FADE_AUTO0, ES_FADE_AUTO1, out->evidence) * out->colour;
+  free(v); free(d); free(tmp); free(ok);
+  return STUDIO_OK;
+}
+
+void es_fade_report(const es_fade *f, studio_fade_report *r) {
+  for (int c = 0; c < 3; c++) { r->retention[c] = f->k[c]; r->stain[c] = f->white[c] - f->white[1]; }
+  r->veil = f->veil;
+  r->gain = f->gain;
+  r->evidence = f->evidence;
+  r->colour = f->colour;
+  r->strength = f->strength;
+}

@@ -1,0 +1,61 @@
+/* fade.h - the faded-print restorer's stages (not public): the fade estimated on a small copy
+ * of the photo (analysis.c), turned into one curve per channel (curves.c); restore.c alone
+ * decides strips and threads.
+ *
+ * The model (src/restore/README.md): a print's linear light per channel is
+ *   v' = veil + (1 - veil) 10^-(r_c D_c + s_c)
+ * with D_c the density the print had, r_c its dye's retention and s_c the stain. In density
+ * after the veil is taken off, the fade is affine per channel: dividing by r_c (relative to
+ * green, from the gradients: shading changes every channel's density alike, so unfaded
+ * edges carry equal density steps) and moving each channel's white to zero undoes it; the
+ * common loss of range is given back by a gain that takes the darkest pixels to a print's
+ * black. */
+#ifndef STUDIO_FADE_H
+#define STUDIO_FADE_H
+
+#include <stdint.h>
+#include "../api/studio.h"
+
+/* ---- tunables: range, default, why ---- */
+#define ES_FADE_SIDE 384       /* 128..1024, 384: the analysis copy's long side (box means in linear light; grain averaged down) */
+#define ES_FADE_VEIL_Q 0.1f    /* 0.01..1 %, 0.1: the veil is the lowest channel's floor at this percentile (a black lifted alike in all) */
+#define ES_FADE_EDGE_LO 0.05f  /* 0.01..0.2, 0.05: gradients only where every channel's linear light exceeds this (density noise grows as 1/v) */
+#define ES_FADE_EDGE_HI 0.97f  /* gradients only below this (clipped whites have none) */
+#define ES_FADE_WHITE_Q 0.005f /* 0..0.1 %, 0.005: each channel's white: the percentile of its density taken to zero */
+#define ES_FADE_SPAN_Q 0.05f   /* 0.01..1 %, 0.05: the ends of the density range */
+#define ES_FADE_DMAX 3.0f      /* 2..4, 3.0: the density the darkest ES_FADE_SPAN_Q of pixels reaches (linear 0.001: 3 of 255) */
+/* Unfaded photos' ratio of density-gradient energy to green's (Kodak and CBSD68 originals: blue
+ * edges carry more density contrast in natural light, red about the same). */
+#define ES_FADE_PRIOR_R 1.0f
+#define ES_FADE_PRIOR_B 1.16f
+/* Evidence: the RMS of the signs of a fade, each in units of its spread on unfaded photos (about
+ * its 90th percentile there): veil, log retention red and blue, blue stain, log gain. */
+#define ES_FADE_W_VEIL 0.013f
+#define ES_FADE_W_RED 0.16f
+#define ES_FADE_W_BLUE 0.19f
+#define ES_FADE_W_STAIN 0.17f
+#define ES_FADE_W_GAIN 0.29f
+#define ES_FADE_AUTO0 2.2f     /* auto strength eases in from this evidence (95% of unfaded photos lie below)... */
+#define ES_FADE_AUTO1 2.8f     /* ...to full here (90% of synthetic fades lie above) */
+/* Colour: the RMS spread of the restored chromaticity (density differences to green) on edge
+ * pixels: toned monochrome prints 0.02-0.06, colour photos 0.06-0.5 */
+#define ES_FADE_MONO0 0.06f
+#define ES_FADE_MONO1 0.08f
+
+typedef struct {
+  float veil;       /* linear light taken off first */
+  float k[3];       /* density divisor per channel (retention relative to green), k[1] = 1 */
+  float white[3];   /* density of each channel's white after the divisor: taken to 0 */
+  float lo, hi;     /* the range of mean density after that (ES_FADE_SPAN_Q percentiles) */
+  float gain;       /* >= 1: (ES_FADE_DMAX) / (hi - lo) */
+  float evidence, colour, strength;
+} es_fade;
+
+/* The fade of an image of 3 or 4 channels (alpha ignored). */
+studio_status es_fade_analyze(studio_ctx *ctx, const studio_image *in, es_fade *out);
+void es_fade_report(const es_fade *f, studio_fade_report *out);
+/* One 8-bit curve per channel: the fade inverted, its density range given back by `contrast`
+ * (0..1) of the gain, blended with the identity in density by `strength` (0: identity). */
+void es_fade_curves(const es_fade *f, float strength, float contrast, uint8_t lut[3][256]);
+
+#endif
