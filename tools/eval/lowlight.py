@@ -29,11 +29,11 @@ Methods, on the same inputs: the input itself; the peers of tools/eval/lowlight_
 (seed-style OpenCV pipeline, Mertens exposure fusion, LIME); `before` = --before-cli (default:
 the same CLI as ours) with --before-args only (default "--shadows 0": today's global result) and
 `ours` = the CLI with its defaults plus --ours ARGS; both one batch call per set on one thread
-(tools/eval/lowlight_ours.py). For issue 23, `before` is the product before the change: build
+(tools/eval/cli_batch.py). For issue 23, `before` is the product before the change: build
 the previous commit's CLI at build/baseline/studio-cli and run with
 --before-cli build/baseline/studio-cli --before-args ''.
 Peers run in a pool of --jobs processes, one OpenCV thread each, and are cached under
-OUT/peer-cache keyed by the input's bytes and the peers' source, so a re-run after a change
+OUT/peer-cache (tools/eval/peer_cache.py) keyed by the input's bytes and the peers' source, so a re-run after a change
 to ours only runs ours. Scores: tools/eval/lowlight_metrics.py.
 
 Printed: one table per protocol (mean PSNR, SSIM, median seconds per image), ours - before,
@@ -55,8 +55,6 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse
 import csv
-import hashlib
-import json
 import multiprocessing
 import shlex
 import sys
@@ -67,7 +65,6 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-SHARED = os.environ.get("ES_SHARED", os.path.join(ROOT, "..", "shared"))
 BUILD = os.environ.get("ES_BUILD", os.path.join(ROOT, "build"))
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
@@ -76,9 +73,11 @@ try:
     import lowlight_peers  # noqa: E402  (LIME needs scipy)
 except ImportError as e:
     sys.exit(f"eval: {e} (apt-get install -y python3-scipy python3-skimage python3-opencv python3-numpy)")
-import lowlight_ours  # noqa: E402
+import cli_batch  # noqa: E402
+from datasets import SHARED, list_images, stem  # noqa: E402
+import peer_cache  # noqa: E402
 import lowlight_protocols  # noqa: E402
-import lowlight_sheets  # noqa: E402
+import contact_sheet  # noqa: E402
 import machine  # noqa: E402
 
 PROTOCOLS = ("uneven", "mild", "uniform", "well", "real", "paired")
@@ -91,7 +90,6 @@ REAL_SETS = ("dicm", "lime")
 PAIRED_SETS = {"lol": os.path.join("lowlight", "lol_dev"), "retouch": "retouch_dev"}
 BACKLIT = {"dicm": ("05", "26", "33"), "lime": ("4", "8")}
 NIGHT = ("dicm", "26")
-IMAGE_EXT = (".png", ".jpg", ".jpeg", ".bmp")
 TITLES = {
     "uneven": "Uneven light (backlit): k_lo 0.02..0.06, k_hi 0.5..1",
     "mild": "Mild uneven light: k_lo 0.02..0.06, k_hi 0.15..0.5",
@@ -114,14 +112,6 @@ COLUMNS = {
 
 
 # ---------------------------------------------------------------- the image sets
-
-def list_images(folder):
-    return sorted(os.path.join(folder, f) for f in os.listdir(folder) if f.lower().endswith(IMAGE_EXT))
-
-
-def stem(path):
-    return os.path.splitext(os.path.basename(path))[0]
-
 
 def limited(files, limit, keep=()):
     """The first `limit` files (all if 0), plus any whose stem is in keep."""
@@ -194,55 +184,17 @@ def run_ours(args, sets):
     for name, s in sets.items():
         runs[name] = {}
         for method, cli, extra in (("before", args.before_cli, args.before), ("ours", args.cli, args.ours)):
-            runs[name][method] = lowlight_ours.run(cli, s["inputs"], os.path.join(args.out, name, method), extra)
+            runs[name][method] = cli_batch.run(cli, "enhance", "enhanced", s["inputs"], os.path.join(args.out, name, method), extra)
     return runs
-
-
-def peer_source_key():
-    """Changes whenever a peer's code (or what it imports from here) or OpenCV changes."""
-    h = hashlib.sha1(cv2.__version__.encode())
-    for mod in ("lowlight_peers.py", "lime.py", "lowlight_protocols.py"):
-        with open(os.path.join(HERE, mod), "rb") as f:
-            h.update(f.read())
-    return h.hexdigest()[:12]
-
-
-def peer_task(task):
-    """Worker: one peer on one input, through the cache. Returns (peer, input, output, s, cached)."""
-    peer, src, cache_dir, source_key = task
-    with open(src, "rb") as f:
-        key = hashlib.sha1(source_key.encode() + f.read()).hexdigest()[:20]
-    png, meta = os.path.join(cache_dir, peer, key + ".png"), os.path.join(cache_dir, peer, key + ".json")
-    if os.path.exists(png) and os.path.exists(meta):
-        with open(meta) as f:
-            return peer, src, png, json.load(f)["seconds"], True
-    img = cv2.imread(src, cv2.IMREAD_COLOR)
-    t0 = time.perf_counter()
-    out = lowlight_peers.PEERS[peer](img)
-    dt = time.perf_counter() - t0
-    os.makedirs(os.path.dirname(png), exist_ok=True)
-    cv2.imwrite(png + ".tmp.png", out)
-    os.replace(png + ".tmp.png", png)
-    with open(meta, "w") as f:
-        json.dump({"seconds": dt, "input": src}, f)
-    return peer, src, png, dt, False
 
 
 def run_peers(args, sets, pool):
     """Every peer on every input of every set; the same input file is computed once."""
-    inputs = sorted({f for s in sets.values() for f in s["inputs"]}, key=lambda f: -os.path.getsize(f))
-    cache = os.path.join(args.out, "peer-cache")
-    key = peer_source_key()
-    tasks = [(peer, f, cache, key) for f in inputs for peer in ("LIME", "fusion", "seed-style")]
-    done, cached = {}, 0
-    for peer, src, png, dt, hit in pool.imap_unordered(peer_task, tasks):
-        done[(peer, src)] = (png, dt)
-        cached += hit
-    runs = {}
-    for name, s in sets.items():
-        runs[name] = {p: ({f: done[(p, f)][0] for f in s["inputs"]}, {f: done[(p, f)][1] for f in s["inputs"]})
-                      for p in PEERS}
-    return runs, len(tasks), cached
+    key = peer_cache.source_key([os.path.join(HERE, m) for m in ("lowlight_peers.py", "lime.py", "srgb.py")])
+    order = {p: lowlight_peers.PEERS[p] for p in ("LIME", "fusion", "seed-style")}  # the slowest first
+    done, n_tasks, cached = peer_cache.run(pool, order, [f for s in sets.values() for f in s["inputs"]],
+                                           os.path.join(args.out, "peer-cache"), key)
+    return {name: peer_cache.per_set(done, PEERS, s["inputs"]) for name, s in sets.items()}, n_tasks, cached
 
 
 # ---------------------------------------------------------------- scoring
@@ -381,25 +333,21 @@ def backlit(sets):
 def write_sheets(args, sets, runs, peer):
     for p in (p for p in SYNTHETIC if p in sets):
         rows = [(stem(f), tiles(sets, runs, p, f, ("input", "before", "ours", "reference"))) for f in sets[p]["inputs"][:8]]
-        lowlight_sheets.sheet(rows, ["input", "before", "ours", "clean"], os.path.join(args.out, f"contact-{p}.png"))
+        contact_sheet.sheet(rows, ["input", "before", "ours", "clean"], os.path.join(args.out, f"contact-{p}.png"))
     rows = [(label(name, f), tiles(sets, runs, name, f, ("input", "seed-style", "before", "ours", peer)))
             for name, f in backlit(sets)]
-    lowlight_sheets.sheet(rows, ["input", "seed-style", "before", "ours", f"best peer: {peer}"],
+    contact_sheet.sheet(rows, ["input", "seed-style", "before", "ours", f"best peer: {peer}"],
                           os.path.join(args.out, "contact-backlit.png"))
     # real photos: the pairs with their reference, then the backlit ones with the best peer
     picks = [(name, f) for name in PAIRED_SETS for f in sets.get(name, {}).get("inputs", [])] + backlit(sets)
     rows = [(label(name, f), tiles(sets, runs, name, f, ("input", "before", "ours",
                                                          "reference" if sets[name]["kind"] == "paired" else peer)))
             for name, f in picks]
-    lowlight_sheets.sheet(rows, ["input", "before", "ours", f"reference; DICM, LIME: {peer}"],
+    contact_sheet.sheet(rows, ["input", "before", "ours", f"reference; DICM, LIME: {peer}"],
                           os.path.join(args.out, "contact-real.png"))
 
 
 # ---------------------------------------------------------------- main
-
-def worker_init():
-    cv2.setNumThreads(1)
-
 
 def parse_args():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -446,7 +394,7 @@ def main():
     print(f"machine: {machine.cpu()}")
     print(f"clean set {os.path.abspath(args.clean)}, seed {args.seed}; ours: {' '.join(args.ours) or 'defaults'}; "
           f"before: {before_label(args)}; peers in {args.jobs} process(es), 1 OpenCV thread each")
-    with multiprocessing.Pool(args.jobs, initializer=worker_init) as pool:
+    with multiprocessing.Pool(args.jobs, initializer=peer_cache.worker_init) as pool:
         t0 = time.perf_counter()
         sets = make_sets(args, pool)
         stages.append(("degrade", time.perf_counter() - t0))

@@ -1,5 +1,6 @@
-"""lowlight_sheets.py - contact sheets: rows of images side by side at one height, a header with
-the column names and each row's name written on its first image, so a sheet can be read alone."""
+"""contact_sheet.py - contact sheets for the evaluations (lowlight, fade): rows of images side by
+side at one height, a header with the column names and each row's name written on its first
+image, so a sheet can be read alone."""
 import cv2
 import numpy as np
 

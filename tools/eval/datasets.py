@@ -1,0 +1,16 @@
+"""datasets.py - the image folders the evaluations read (lowlight, fade): where $ES_SHARED is and
+the images of a folder."""
+import os
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# ES_SHARED as tools/lib/test.sh sets it: ../shared beside the repository by default
+SHARED = os.environ.get("ES_SHARED", os.path.join(ROOT, "..", "shared"))
+IMAGE_EXT = (".png", ".jpg", ".jpeg", ".bmp")
+
+
+def list_images(folder):
+    return sorted(os.path.join(folder, f) for f in os.listdir(folder) if f.lower().endswith(IMAGE_EXT))
+
+
+def stem(path):
+    return os.path.splitext(os.path.basename(path))[0]
