@@ -9,6 +9,13 @@ BG = 32
 FONT = cv2.FONT_HERSHEY_SIMPLEX
 
 
+def load(path):
+    """The image at path (BGR), or a small black tile where there is none (a method that was
+    skipped or failed), so a sheet's columns stay aligned."""
+    img = cv2.imread(path, cv2.IMREAD_COLOR) if path else None
+    return img if img is not None else np.zeros((64, 64, 3), np.uint8)
+
+
 def thumb(img, h):
     return cv2.resize(img, (max(1, round(img.shape[1] * h / img.shape[0])), h), interpolation=cv2.INTER_AREA)
 

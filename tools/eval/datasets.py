@@ -14,3 +14,10 @@ def list_images(folder):
 
 def stem(path):
     return os.path.splitext(os.path.basename(path))[0]
+
+
+def limited(files, limit, keep=()):
+    """The first `limit` files (all if 0), plus any whose stem is in keep."""
+    if not limit:
+        return files
+    return [f for i, f in enumerate(files) if i < limit or stem(f) in keep]

@@ -54,7 +54,6 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse
-import csv
 import multiprocessing
 import shlex
 import sys
@@ -74,11 +73,12 @@ try:
 except ImportError as e:
     sys.exit(f"eval: {e} (apt-get install -y python3-scipy python3-skimage python3-opencv python3-numpy)")
 import cli_batch  # noqa: E402
-from datasets import SHARED, list_images, stem  # noqa: E402
+from datasets import SHARED, limited, list_images, stem  # noqa: E402
 import peer_cache  # noqa: E402
 import lowlight_protocols  # noqa: E402
 import contact_sheet  # noqa: E402
 import machine  # noqa: E402
+from results import column, median_time, write_csv  # noqa: E402
 
 PROTOCOLS = ("uneven", "mild", "uniform", "well", "real", "paired")
 SYNTHETIC = ("uneven", "mild", "uniform")
@@ -112,13 +112,6 @@ COLUMNS = {
 
 
 # ---------------------------------------------------------------- the image sets
-
-def limited(files, limit, keep=()):
-    """The first `limit` files (all if 0), plus any whose stem is in keep."""
-    if not limit:
-        return files
-    return [f for i, f in enumerate(files) if i < limit or stem(f) in keep]
-
 
 def degrade_task(task):
     """Worker: one synthetic input written as PNG; returns (protocol, path, facts)."""
@@ -239,16 +232,6 @@ def score(sets, runs, pool):
 
 # ---------------------------------------------------------------- reporting
 
-def column(scores, method, metric):
-    vals = [per[method][metric] for per in scores.values() if method in per and metric in per[method]]
-    return float(np.mean(vals)) if vals else float("nan")
-
-
-def median_time(runs, method):
-    t = list(runs[method][1].values())
-    return float(np.median(t)) if t else float("nan")
-
-
 def print_table(title, kind, scores, runs, delta=True):
     """One row per method: the mean of each of the kind's COLUMNS, the median s/image; then,
     with delta, ours - before on every column."""
@@ -281,24 +264,6 @@ def print_night(scores):
     print(f"\nNight check, {NIGHT[0].upper()} {NIGHT[1]}: mean L* of the top quarter: {vals}")
 
 
-def write_csv(path, s, scores, runs):
-    """One row per image: the protocol's facts, then metric_method columns and times."""
-    rows = []
-    for f in s["inputs"]:
-        row = {"image": os.path.basename(f)}
-        row.update({k: round(v, 5) for k, v in s["facts"].get(f, {}).items()})
-        for m, vals in scores.get(f, {}).items():
-            row.update({f"{k}_{m}": round(v, 4) for k, v in vals.items()})
-            if m != "input":
-                row[f"time_s_{m}"] = round(runs[m][1].get(f, float("nan")), 3)
-        rows.append(row)
-    fields = list(dict.fromkeys(k for r in rows for k in r))
-    with open(path, "w", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=fields)
-        w.writeheader()
-        w.writerows(rows)
-
-
 def best_peer(scores):
     """The peer with the highest mean uneven PSNR in this run; fusion without an uneven run."""
     if "uneven" not in scores:
@@ -306,17 +271,12 @@ def best_peer(scores):
     return max(PEERS, key=lambda p: column(scores["uneven"], p, "psnr"))
 
 
-def read(path):
-    img = cv2.imread(path, cv2.IMREAD_COLOR) if path else None
-    return img if img is not None else np.zeros((64, 64, 3), np.uint8)
-
-
 def tiles(sets, runs, name, f, methods):
     """One row of a sheet: for each of methods, the input, the set's reference or that output."""
     def one(m):
         if m == "input":
-            return read(f)
-        return read(sets[name]["refs"][f] if m == "reference" else runs[name][m][0].get(f))
+            return contact_sheet.load(f)
+        return contact_sheet.load(sets[name]["refs"][f] if m == "reference" else runs[name][m][0].get(f))
     return [one(m) for m in methods]
 
 
