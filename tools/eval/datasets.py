@@ -1,10 +1,11 @@
-"""datasets.py - the image folders the evaluations read (lowlight, fade): where $ES_SHARED is and
-the images of a folder."""
+"""datasets.py - the folders the evaluations read and write (lowlight, fade): where $ES_SHARED
+and the build tree ($ES_BUILD, as tools/studio passes it) are, and the images of a folder."""
 import os
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # ES_SHARED as tools/lib/test.sh sets it: ../shared beside the repository by default
 SHARED = os.environ.get("ES_SHARED", os.path.join(ROOT, "..", "shared"))
+BUILD = os.environ.get("ES_BUILD", os.path.join(ROOT, "build"))
 IMAGE_EXT = (".png", ".jpg", ".jpeg", ".bmp")
 
 

@@ -57,7 +57,6 @@ import argparse
 import multiprocessing
 import shlex
 import sys
-import time
 
 import cv2
 import numpy as np
@@ -78,7 +77,7 @@ import peer_cache  # noqa: E402
 import lowlight_protocols  # noqa: E402
 import contact_sheet  # noqa: E402
 import machine  # noqa: E402
-from results import column, median_time, write_csv  # noqa: E402
+from results import Stages, column, median_time, write_csv  # noqa: E402
 
 PROTOCOLS = ("uneven", "mild", "uniform", "well", "real", "paired")
 SYNTHETIC = ("uneven", "mild", "uniform")
@@ -349,26 +348,22 @@ def before_label(args):
 def main():
     args = parse_args()
     os.makedirs(args.out, exist_ok=True)
-    t_start = time.perf_counter()
-    stages = []
+    stages = Stages()
     print(f"machine: {machine.cpu()}")
     print(f"clean set {os.path.abspath(args.clean)}, seed {args.seed}; ours: {' '.join(args.ours) or 'defaults'}; "
           f"before: {before_label(args)}; peers in {args.jobs} process(es), 1 OpenCV thread each")
     with multiprocessing.Pool(args.jobs, initializer=peer_cache.worker_init) as pool:
-        t0 = time.perf_counter()
-        sets = make_sets(args, pool)
-        stages.append(("degrade", time.perf_counter() - t0))
-        t0 = time.perf_counter()
-        runs = run_ours(args, sets)
-        stages.append(("ours + before (CLI)", time.perf_counter() - t0))
-        t0 = time.perf_counter()
-        peer_runs, n_tasks, n_cached = run_peers(args, sets, pool)
-        stages.append((f"peers ({n_tasks} runs, {n_cached} cached)", time.perf_counter() - t0))
+        with stages("degrade"):
+            sets = make_sets(args, pool)
+        with stages("ours + before (CLI)"):
+            runs = run_ours(args, sets)
+        with stages("peers") as st:
+            peer_runs, n_tasks, n_cached = run_peers(args, sets, pool)
+            st.label = f"peers ({n_tasks} runs, {n_cached} cached)"
         for name in runs:
             runs[name].update(peer_runs[name])
-        t0 = time.perf_counter()
-        scores = score(sets, runs, pool)
-        stages.append(("scores", time.perf_counter() - t0))
+        with stages("scores"):
+            scores = score(sets, runs, pool)
     for name, s in sets.items():
         write_csv(os.path.join(args.out, f"{name}.csv"), s, scores[name], runs[name])
         n = len(s["inputs"])
@@ -385,7 +380,7 @@ def main():
     print("\ns/image: median per image, one thread (ours: the CLI's own figure; peers: the Python call)")
     print(f"best peer (uneven PSNR): {peer}")
     print(f"written to {os.path.abspath(args.out)}: {', '.join(n + '.csv' for n in sets)}, contact-*.png")
-    print("time: " + ", ".join(f"{label} {t:.0f} s" for label, t in stages) + f"; total {time.perf_counter() - t_start:.0f} s")
+    print(stages.line())
 
 
 if __name__ == "__main__":

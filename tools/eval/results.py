@@ -1,10 +1,13 @@
 """results.py - an evaluation's per-image results (lowlight, fade): their means and median
-times, and the per-image CSV.
+times, the per-image CSV, and the run's stage timings.
 
 scores: {input: {method: {metric: value}}}; runs: {method: ({input: output}, {input: seconds})};
 an image set s: {"inputs": [paths], "facts": {input: {name: value}}} (what made the input)."""
+import contextlib
 import csv
 import os
+import time
+import types
 
 import numpy as np
 
@@ -35,3 +38,24 @@ def write_csv(path, s, scores, runs):
         w = csv.DictWriter(fh, fieldnames=fields)
         w.writeheader()
         w.writerows(rows)
+
+
+class Stages:
+    """The wall time of each stage of a run, for its last line:
+        stages = Stages()
+        with stages("scores") as st: ...      (st.label may be changed inside, e.g. to add counts)
+        print(stages.line())                  -> "time: scores 3 s; total 5 s"
+    """
+
+    def __init__(self):
+        self.start, self.done = time.perf_counter(), []
+
+    @contextlib.contextmanager
+    def __call__(self, label):
+        st, t0 = types.SimpleNamespace(label=label), time.perf_counter()
+        yield st
+        self.done.append((st.label, time.perf_counter() - t0))
+
+    def line(self):
+        return ("time: " + ", ".join(f"{label} {t:.0f} s" for label, t in self.done)
+                + f"; total {time.perf_counter() - self.start:.0f} s")
