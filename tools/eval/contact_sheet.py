@@ -9,11 +9,14 @@ BG = 32
 FONT = cv2.FONT_HERSHEY_SIMPLEX
 
 
-def load(path):
-    """The image at path (BGR), or a small black tile where there is none (a method that was
-    skipped or failed), so a sheet's columns stay aligned."""
+def load(path, like=None):
+    """The image at path (BGR), or a black tile where there is none (a method that was skipped
+    or failed), so a sheet's columns stay aligned: the shape of `like` (the row's input), or a
+    small square without it."""
     img = cv2.imread(path, cv2.IMREAD_COLOR) if path else None
-    return img if img is not None else np.zeros((64, 64, 3), np.uint8)
+    if img is not None:
+        return img
+    return np.zeros(like.shape if like is not None else (64, 64, 3), np.uint8)
 
 
 def thumb(img, h):

@@ -217,14 +217,17 @@ def write_sheets(args, sets, runs, peers, best):
     def out(name, m, f):
         return runs[name][m][0].get(f) if m in runs[name] else None
 
+    def row(label, first, paths):
+        """The row's first image, then each path's image (black, its size, where none)."""
+        img = contact_sheet.load(first)
+        return label, [img] + [contact_sheet.load(p, like=img) for p in paths]
+
     if "real" in sets:
-        rows = [(stem(f), [contact_sheet.load(f)] + [contact_sheet.load(out("real", m, f)) for m in (*peers, "ours")])
-                for f in sets["real"]["inputs"]]
+        rows = [row(stem(f), f, [out("real", m, f) for m in (*peers, "ours")]) for f in sets["real"]["inputs"]]
         contact_sheet.sheet(rows, ["input", *peers, "ours"], os.path.join(args.out, "contact-real.png"), h=320)
     s = sets["fade-dev"]
     picks = [f for f in s["inputs"] if stem(f) in SHEET] or s["inputs"][:4]
-    rows = [(stem(f), [contact_sheet.load(s["refs"][f]), contact_sheet.load(f), contact_sheet.load(out("fade-dev", best, f)),
-                       contact_sheet.load(out("fade-dev", "ours", f))]) for f in picks]
+    rows = [row(stem(f), s["refs"][f], [f, out("fade-dev", best, f), out("fade-dev", "ours", f)]) for f in picks]
     contact_sheet.sheet(rows, ["original", "faded", f"best peer: {best}", "ours"],
                         os.path.join(args.out, "contact-synthetic.png"), h=256)
 
