@@ -29,11 +29,11 @@ Methods, on the same inputs: the input itself; the peers of tools/eval/lowlight_
 (seed-style OpenCV pipeline, Mertens exposure fusion, LIME); `before` = --before-cli (default:
 the same CLI as ours) with --before-args only (default "--shadows 0": today's global result) and
 `ours` = the CLI with its defaults plus --ours ARGS; both one batch call per set on one thread
-(tools/eval/lowlight_ours.py). For issue 23, `before` is the product before the change: build
+(tools/eval/cli_batch.py). For issue 23, `before` is the product before the change: build
 the previous commit's CLI at build/baseline/studio-cli and run with
 --before-cli build/baseline/studio-cli --before-args ''.
 Peers run in a pool of --jobs processes, one OpenCV thread each, and are cached under
-OUT/peer-cache keyed by the input's bytes and the peers' source, so a re-run after a change
+OUT/peer-cache (tools/eval/peer_cache.py) keyed by the input's bytes and the peers' source, so a re-run after a change
 to ours only runs ours. Scores: tools/eval/lowlight_metrics.py.
 
 Printed: one table per protocol (mean PSNR, SSIM, median seconds per image), ours - before,
@@ -54,20 +54,15 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse
-import csv
-import hashlib
-import json
 import multiprocessing
 import shlex
 import sys
-import time
 
 import cv2
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-SHARED = os.environ.get("ES_SHARED", os.path.join(ROOT, "..", "shared"))
 BUILD = os.environ.get("ES_BUILD", os.path.join(ROOT, "build"))
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
@@ -76,10 +71,13 @@ try:
     import lowlight_peers  # noqa: E402  (LIME needs scipy)
 except ImportError as e:
     sys.exit(f"eval: {e} (apt-get install -y python3-scipy python3-skimage python3-opencv python3-numpy)")
-import lowlight_ours  # noqa: E402
+import cli_batch  # noqa: E402
+from datasets import SHARED, limited, list_images, stem  # noqa: E402
+import peer_cache  # noqa: E402
 import lowlight_protocols  # noqa: E402
-import lowlight_sheets  # noqa: E402
+import contact_sheet  # noqa: E402
 import machine  # noqa: E402
+from results import Stages, column, median_time, write_csv  # noqa: E402
 
 PROTOCOLS = ("uneven", "mild", "uniform", "well", "real", "paired")
 SYNTHETIC = ("uneven", "mild", "uniform")
@@ -91,7 +89,6 @@ REAL_SETS = ("dicm", "lime")
 PAIRED_SETS = {"lol": os.path.join("lowlight", "lol_dev"), "retouch": "retouch_dev"}
 BACKLIT = {"dicm": ("05", "26", "33"), "lime": ("4", "8")}
 NIGHT = ("dicm", "26")
-IMAGE_EXT = (".png", ".jpg", ".jpeg", ".bmp")
 TITLES = {
     "uneven": "Uneven light (backlit): k_lo 0.02..0.06, k_hi 0.5..1",
     "mild": "Mild uneven light: k_lo 0.02..0.06, k_hi 0.15..0.5",
@@ -114,21 +111,6 @@ COLUMNS = {
 
 
 # ---------------------------------------------------------------- the image sets
-
-def list_images(folder):
-    return sorted(os.path.join(folder, f) for f in os.listdir(folder) if f.lower().endswith(IMAGE_EXT))
-
-
-def stem(path):
-    return os.path.splitext(os.path.basename(path))[0]
-
-
-def limited(files, limit, keep=()):
-    """The first `limit` files (all if 0), plus any whose stem is in keep."""
-    if not limit:
-        return files
-    return [f for i, f in enumerate(files) if i < limit or stem(f) in keep]
-
 
 def degrade_task(task):
     """Worker: one synthetic input written as PNG; returns (protocol, path, facts)."""
@@ -194,55 +176,17 @@ def run_ours(args, sets):
     for name, s in sets.items():
         runs[name] = {}
         for method, cli, extra in (("before", args.before_cli, args.before), ("ours", args.cli, args.ours)):
-            runs[name][method] = lowlight_ours.run(cli, s["inputs"], os.path.join(args.out, name, method), extra)
+            runs[name][method] = cli_batch.run(cli, "enhance", "enhanced", s["inputs"], os.path.join(args.out, name, method), extra)
     return runs
-
-
-def peer_source_key():
-    """Changes whenever a peer's code (or what it imports from here) or OpenCV changes."""
-    h = hashlib.sha1(cv2.__version__.encode())
-    for mod in ("lowlight_peers.py", "lime.py", "lowlight_protocols.py"):
-        with open(os.path.join(HERE, mod), "rb") as f:
-            h.update(f.read())
-    return h.hexdigest()[:12]
-
-
-def peer_task(task):
-    """Worker: one peer on one input, through the cache. Returns (peer, input, output, s, cached)."""
-    peer, src, cache_dir, source_key = task
-    with open(src, "rb") as f:
-        key = hashlib.sha1(source_key.encode() + f.read()).hexdigest()[:20]
-    png, meta = os.path.join(cache_dir, peer, key + ".png"), os.path.join(cache_dir, peer, key + ".json")
-    if os.path.exists(png) and os.path.exists(meta):
-        with open(meta) as f:
-            return peer, src, png, json.load(f)["seconds"], True
-    img = cv2.imread(src, cv2.IMREAD_COLOR)
-    t0 = time.perf_counter()
-    out = lowlight_peers.PEERS[peer](img)
-    dt = time.perf_counter() - t0
-    os.makedirs(os.path.dirname(png), exist_ok=True)
-    cv2.imwrite(png + ".tmp.png", out)
-    os.replace(png + ".tmp.png", png)
-    with open(meta, "w") as f:
-        json.dump({"seconds": dt, "input": src}, f)
-    return peer, src, png, dt, False
 
 
 def run_peers(args, sets, pool):
     """Every peer on every input of every set; the same input file is computed once."""
-    inputs = sorted({f for s in sets.values() for f in s["inputs"]}, key=lambda f: -os.path.getsize(f))
-    cache = os.path.join(args.out, "peer-cache")
-    key = peer_source_key()
-    tasks = [(peer, f, cache, key) for f in inputs for peer in ("LIME", "fusion", "seed-style")]
-    done, cached = {}, 0
-    for peer, src, png, dt, hit in pool.imap_unordered(peer_task, tasks):
-        done[(peer, src)] = (png, dt)
-        cached += hit
-    runs = {}
-    for name, s in sets.items():
-        runs[name] = {p: ({f: done[(p, f)][0] for f in s["inputs"]}, {f: done[(p, f)][1] for f in s["inputs"]})
-                      for p in PEERS}
-    return runs, len(tasks), cached
+    key = peer_cache.source_key([os.path.join(HERE, m) for m in ("lowlight_peers.py", "lime.py", "srgb.py")])
+    order = {p: lowlight_peers.PEERS[p] for p in ("LIME", "fusion", "seed-style")}  # the slowest first
+    done, n_tasks, cached = peer_cache.run(pool, order, [f for s in sets.values() for f in s["inputs"]],
+                                           os.path.join(args.out, "peer-cache"), key)
+    return {name: peer_cache.per_set(done, PEERS, s["inputs"]) for name, s in sets.items()}, n_tasks, cached
 
 
 # ---------------------------------------------------------------- scoring
@@ -287,16 +231,6 @@ def score(sets, runs, pool):
 
 # ---------------------------------------------------------------- reporting
 
-def column(scores, method, metric):
-    vals = [per[method][metric] for per in scores.values() if method in per and metric in per[method]]
-    return float(np.mean(vals)) if vals else float("nan")
-
-
-def median_time(runs, method):
-    t = list(runs[method][1].values())
-    return float(np.median(t)) if t else float("nan")
-
-
 def print_table(title, kind, scores, runs, delta=True):
     """One row per method: the mean of each of the kind's COLUMNS, the median s/image; then,
     with delta, ours - before on every column."""
@@ -329,24 +263,6 @@ def print_night(scores):
     print(f"\nNight check, {NIGHT[0].upper()} {NIGHT[1]}: mean L* of the top quarter: {vals}")
 
 
-def write_csv(path, s, scores, runs):
-    """One row per image: the protocol's facts, then metric_method columns and times."""
-    rows = []
-    for f in s["inputs"]:
-        row = {"image": os.path.basename(f)}
-        row.update({k: round(v, 5) for k, v in s["facts"].get(f, {}).items()})
-        for m, vals in scores.get(f, {}).items():
-            row.update({f"{k}_{m}": round(v, 4) for k, v in vals.items()})
-            if m != "input":
-                row[f"time_s_{m}"] = round(runs[m][1].get(f, float("nan")), 3)
-        rows.append(row)
-    fields = list(dict.fromkeys(k for r in rows for k in r))
-    with open(path, "w", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=fields)
-        w.writeheader()
-        w.writerows(rows)
-
-
 def best_peer(scores):
     """The peer with the highest mean uneven PSNR in this run; fusion without an uneven run."""
     if "uneven" not in scores:
@@ -354,17 +270,12 @@ def best_peer(scores):
     return max(PEERS, key=lambda p: column(scores["uneven"], p, "psnr"))
 
 
-def read(path):
-    img = cv2.imread(path, cv2.IMREAD_COLOR) if path else None
-    return img if img is not None else np.zeros((64, 64, 3), np.uint8)
-
-
 def tiles(sets, runs, name, f, methods):
     """One row of a sheet: for each of methods, the input, the set's reference or that output."""
     def one(m):
         if m == "input":
-            return read(f)
-        return read(sets[name]["refs"][f] if m == "reference" else runs[name][m][0].get(f))
+            return contact_sheet.load(f)
+        return contact_sheet.load(sets[name]["refs"][f] if m == "reference" else runs[name][m][0].get(f))
     return [one(m) for m in methods]
 
 
@@ -381,25 +292,21 @@ def backlit(sets):
 def write_sheets(args, sets, runs, peer):
     for p in (p for p in SYNTHETIC if p in sets):
         rows = [(stem(f), tiles(sets, runs, p, f, ("input", "before", "ours", "reference"))) for f in sets[p]["inputs"][:8]]
-        lowlight_sheets.sheet(rows, ["input", "before", "ours", "clean"], os.path.join(args.out, f"contact-{p}.png"))
+        contact_sheet.sheet(rows, ["input", "before", "ours", "clean"], os.path.join(args.out, f"contact-{p}.png"))
     rows = [(label(name, f), tiles(sets, runs, name, f, ("input", "seed-style", "before", "ours", peer)))
             for name, f in backlit(sets)]
-    lowlight_sheets.sheet(rows, ["input", "seed-style", "before", "ours", f"best peer: {peer}"],
+    contact_sheet.sheet(rows, ["input", "seed-style", "before", "ours", f"best peer: {peer}"],
                           os.path.join(args.out, "contact-backlit.png"))
     # real photos: the pairs with their reference, then the backlit ones with the best peer
     picks = [(name, f) for name in PAIRED_SETS for f in sets.get(name, {}).get("inputs", [])] + backlit(sets)
     rows = [(label(name, f), tiles(sets, runs, name, f, ("input", "before", "ours",
                                                          "reference" if sets[name]["kind"] == "paired" else peer)))
             for name, f in picks]
-    lowlight_sheets.sheet(rows, ["input", "before", "ours", f"reference; DICM, LIME: {peer}"],
+    contact_sheet.sheet(rows, ["input", "before", "ours", f"reference; DICM, LIME: {peer}"],
                           os.path.join(args.out, "contact-real.png"))
 
 
 # ---------------------------------------------------------------- main
-
-def worker_init():
-    cv2.setNumThreads(1)
-
 
 def parse_args():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -441,26 +348,22 @@ def before_label(args):
 def main():
     args = parse_args()
     os.makedirs(args.out, exist_ok=True)
-    t_start = time.perf_counter()
-    stages = []
+    stages = Stages()
     print(f"machine: {machine.cpu()}")
     print(f"clean set {os.path.abspath(args.clean)}, seed {args.seed}; ours: {' '.join(args.ours) or 'defaults'}; "
           f"before: {before_label(args)}; peers in {args.jobs} process(es), 1 OpenCV thread each")
-    with multiprocessing.Pool(args.jobs, initializer=worker_init) as pool:
-        t0 = time.perf_counter()
-        sets = make_sets(args, pool)
-        stages.append(("degrade", time.perf_counter() - t0))
-        t0 = time.perf_counter()
-        runs = run_ours(args, sets)
-        stages.append(("ours + before (CLI)", time.perf_counter() - t0))
-        t0 = time.perf_counter()
-        peer_runs, n_tasks, n_cached = run_peers(args, sets, pool)
-        stages.append((f"peers ({n_tasks} runs, {n_cached} cached)", time.perf_counter() - t0))
+    with multiprocessing.Pool(args.jobs, initializer=peer_cache.worker_init) as pool:
+        with stages("degrade"):
+            sets = make_sets(args, pool)
+        with stages("ours + before (CLI)"):
+            runs = run_ours(args, sets)
+        with stages("peers") as st:
+            peer_runs, n_tasks, n_cached = run_peers(args, sets, pool)
+            st.label = f"peers ({n_tasks} runs, {n_cached} cached)"
         for name in runs:
             runs[name].update(peer_runs[name])
-        t0 = time.perf_counter()
-        scores = score(sets, runs, pool)
-        stages.append(("scores", time.perf_counter() - t0))
+        with stages("scores"):
+            scores = score(sets, runs, pool)
     for name, s in sets.items():
         write_csv(os.path.join(args.out, f"{name}.csv"), s, scores[name], runs[name])
         n = len(s["inputs"])
@@ -477,7 +380,7 @@ def main():
     print("\ns/image: median per image, one thread (ours: the CLI's own figure; peers: the Python call)")
     print(f"best peer (uneven PSNR): {peer}")
     print(f"written to {os.path.abspath(args.out)}: {', '.join(n + '.csv' for n in sets)}, contact-*.png")
-    print("time: " + ", ".join(f"{label} {t:.0f} s" for label, t in stages) + f"; total {time.perf_counter() - t_start:.0f} s")
+    print(stages.line())
 
 
 if __name__ == "__main__":

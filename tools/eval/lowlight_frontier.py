@@ -24,7 +24,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True
-from lowlight_protocols import LUMA, linear_to_srgb, srgb_to_linear  # noqa: E402
+from srgb import LUMA, linear_to_srgb, srgb_to_linear  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(HERE))
 SHARED = os.environ.get("ES_SHARED", os.path.join(ROOT, "..", "shared"))

@@ -9,20 +9,17 @@ lightness-order error LOE of Wang et al. 2013.
 Real pairs (LOL, FiveK retouches; paired_scores): PSNR and SSIM as they are, then the output
 brought to the reference's mean grey first (GT-mean scaling, as KinD and LLFlow report it), and
 on that image the GT-mean PSNR, the chroma ratio (mean C*ab of the output over the reference's)
-and CIEDE2000, in skimage's CIELAB (D65) from float sRGB. LOL's references were taken at another
+and CIEDE2000, in skimage's CIELAB (D65) from float sRGB (PSNR, CIELAB and CIEDE2000 are
+image_metrics.py's, shared with the fade evaluation). LOL's references were taken at another
 exposure, not made from the dark capture, so how bright an output is says little; its colour is
 compared at equal brightness, where a greyed-out or over-saturated result cannot hide behind it.
 """
 import cv2
 import numpy as np
-from skimage.color import deltaE_ciede2000, rgb2lab
+
+from image_metrics import cielab, mean_ciede2000, psnr
 
 LOE_SIZE = 50
-
-
-def psnr(a, b):
-    mse = np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2)
-    return 99.0 if mse == 0 else float(10 * np.log10(255.0 ** 2 / mse))
 
 
 def ssim(a, b):
@@ -101,12 +98,6 @@ def gt_mean_match(out, ref):
     return np.round(np.clip(scaled, 0, 255)).astype(np.uint8)
 
 
-def cielab(bgr):
-    """CIELAB (D65, skimage) from float sRGB: no 8-bit rounding of a*, b* before the
-    colour differences are taken."""
-    return rgb2lab(bgr[:, :, ::-1] / 255.0)
-
-
 def mean_chroma(lab):
     """Mean C*ab = sqrt(a*^2 + b*^2): how colourful the image is on average."""
     return float(np.hypot(lab[:, :, 1], lab[:, :, 2]).mean())
@@ -119,4 +110,4 @@ def paired_scores(out, ref):
     ref_chroma = mean_chroma(ref_lab)
     return {"psnr": psnr(out, ref), "ssim": ssim(out, ref), "gt_mean_psnr": psnr(matched, ref),
             "chroma_x": mean_chroma(lab) / ref_chroma if ref_chroma else float("nan"),
-            "ciede2000": float(deltaE_ciede2000(lab, ref_lab).mean())}
+            "ciede2000": mean_ciede2000(lab, ref_lab)}

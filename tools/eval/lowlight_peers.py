@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 
 import lime
-from lowlight_protocols import linear_to_rgb8, rgb8_to_linear
+from srgb import linear_to_rgb8, rgb8_to_linear
 
 FUSION_GAINS = (1.0, 4.0, 16.0)
 # NL-means strength at gain 1; scaled by gain ** FUSION_H_POWER (see exposures()).

@@ -22,29 +22,14 @@ in this order: k_lo, k_hi, a, then the Poisson and the Gaussian noise.
 import cv2
 import numpy as np
 
+from srgb import LUMA, linear_to_rgb8, rgb8_to_linear
+
 PHOTONS = 1000.0          # photons at full scale for exposure 1
 READ_NOISE = 0.002        # Gaussian read noise, linear units
 UNIFORM_K = (0.04, 0.15)
 K_LO = (0.02, 0.06)
 K_HI = {"uneven": (0.5, 1.0), "mild": (0.15, 0.5)}
 PROTOCOL_ID = {"uniform": 0, "uneven": 1, "mild": 2}
-LUMA = np.array([0.2126, 0.7152, 0.0722])  # Rec. 709 / sRGB primaries, linear light
-
-
-def srgb_to_linear(v):
-    return np.where(v <= 0.04045, v / 12.92, ((v + 0.055) / 1.055) ** 2.4)
-
-
-def linear_to_srgb(v):
-    return np.where(v <= 0.0031308, 12.92 * v, 1.055 * np.power(np.maximum(v, 0), 1 / 2.4) - 0.055)
-
-
-def rgb8_to_linear(rgb8):
-    return srgb_to_linear(rgb8.astype(np.float64) / 255.0)
-
-
-def linear_to_rgb8(lin):
-    return np.clip(np.round(linear_to_srgb(np.clip(lin, 0, 1)) * 255.0), 0, 255).astype(np.uint8)
 
 
 def sensor(lin, k, rng):

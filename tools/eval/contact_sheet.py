@@ -1,11 +1,22 @@
-"""lowlight_sheets.py - contact sheets: rows of images side by side at one height, a header with
-the column names and each row's name written on its first image, so a sheet can be read alone."""
+"""contact_sheet.py - contact sheets for the evaluations (lowlight, fade): rows of images side by
+side at one height, a header with the column names and each row's name written on its first
+image, so a sheet can be read alone."""
 import cv2
 import numpy as np
 
 GAP = 4
 BG = 32
 FONT = cv2.FONT_HERSHEY_SIMPLEX
+
+
+def load(path, like=None):
+    """The image at path (BGR), or a black tile where there is none (a method that was skipped
+    or failed), so a sheet's columns stay aligned: the shape of `like` (the row's input), or a
+    small square without it."""
+    img = cv2.imread(path, cv2.IMREAD_COLOR) if path else None
+    if img is not None:
+        return img
+    return np.zeros(like.shape if like is not None else (64, 64, 3), np.uint8)
 
 
 def thumb(img, h):

@@ -1,17 +1,23 @@
-"""lowlight_ours.py - our enhancer through the native CLI, one batch call per image set.
+"""cli_batch.py - one of our CLI's batch commands (enhance, restore, ...) on an image set, one
+call per set, for the evaluations (lowlight, fade).
 
 One thread (--threads 1), so the per-image times, read from the CLI's progress lines, compare
 with the peers' single-threaded times. Outputs are forced to PNG (--format png): JPEG inputs
 (DICM) would otherwise come back as quality-92 JPEGs and ours alone would carry compression
-artefacts into the scores.
+artefacts into the scores. The batch writes DIR/NAME-SUFFIX.png for IN/NAME.ext
+(src/cli/output.c, es_batch_name).
 """
 import os
 import subprocess
 import sys
 
 
-def output_path(outdir, src):
-    return os.path.join(outdir, os.path.splitext(os.path.basename(src))[0] + "-enhanced.png")
+class UnknownCommand(Exception):
+    """The CLI does not have this command (an older build): the caller skips the method."""
+
+
+def output_path(outdir, src, suffix):
+    return os.path.join(outdir, os.path.splitext(os.path.basename(src))[0] + f"-{suffix}.png")
 
 
 def _times(stderr):
@@ -26,16 +32,19 @@ def _times(stderr):
     return times
 
 
-def run(cli, inputs, outdir, extra):
-    """Enhance inputs into outdir with `extra` options. Returns ({input: output}, {input: s});
-    an input whose output is missing is left out of the first dict."""
+def run(cli, command, suffix, inputs, outdir, extra):
+    """`cli command inputs -o outdir` with `extra` options. Returns ({input: output}, {input: s});
+    an input whose output is missing is left out of the first dict. Raises UnknownCommand when
+    the CLI says it has no such command."""
     os.makedirs(outdir, exist_ok=True)
-    outs = {f: output_path(outdir, f) for f in inputs}
+    outs = {f: output_path(outdir, f, suffix) for f in inputs}
     for path in outs.values():
         if os.path.exists(path):
             os.remove(path)
-    p = subprocess.run([cli, "enhance", *inputs, "-o", outdir, "--threads", "1", "--format", "png", *extra],
+    p = subprocess.run([cli, command, *inputs, "-o", outdir, "--threads", "1", "--format", "png", *extra],
                        capture_output=True, text=True)
+    if p.returncode and f"unknown command '{command}'" in p.stderr:
+        raise UnknownCommand(f"{cli} has no '{command}' command")
     times = _times(p.stderr)
     if p.returncode:
         print(f"  cli exit status {p.returncode} for {' '.join(extra) or 'defaults'}: {p.stderr.strip().splitlines()[-1:]}",
