@@ -29,7 +29,7 @@ correction and ours / best peer (the peer with the best mean in that column) for
 the differences in dB for PSNR. Written to --out
 (default build/eval/fade): fade-dev.csv, fade-held-out.csv (each image's true retentions, stain
 and black lift, then the scores), control-dev.csv, control-held-out.csv, contact-real.png (a and
-f: input | each peer | ours) and contact-synthetic.png (4 Kodak photos: original | faded | best
+f: input | each peer | ours with the options given | ours at strength 1, as the page's mode starts) and contact-synthetic.png (4 Kodak photos: original | faded | best
 peer on fade dev | ours).
 """
 import os
@@ -120,6 +120,9 @@ def run_ours(args, sets):
         except cli_batch.UnknownCommand as e:
             print(f"SKIP ours: {e} (the restorer is not in this build yet)")
             return {}
+    if "real" in sets:  # the real scans also at full strength: what choosing the mode on the page gives
+        runs["real-full"] = cli_batch.run(args.cli, "restore", "restored", sets["real"]["inputs"],
+                                          os.path.join(args.out, "real", "ours-full"), [*args.ours_args, "--strength", "1"])
     return runs
 
 
@@ -223,8 +226,10 @@ def write_sheets(args, sets, runs, peers, best):
         return label, [img] + [contact_sheet.load(p, like=img) for p in paths]
 
     if "real" in sets:
-        rows = [row(stem(f), f, [out("real", m, f) for m in (*peers, "ours")]) for f in sets["real"]["inputs"]]
-        contact_sheet.sheet(rows, ["input", *peers, "ours"], os.path.join(args.out, "contact-real.png"), h=320)
+        full = runs["real"].get("ours-full")
+        rows = [row(stem(f), f, [out("real", m, f) for m in (*peers, "ours")] + [full[0].get(f) if full else None])
+                for f in sets["real"]["inputs"]]
+        contact_sheet.sheet(rows, ["input", *peers, "ours (auto)", "ours (strength 1)"], os.path.join(args.out, "contact-real.png"), h=320)
     s = sets["fade-dev"]
     picks = [f for f in s["inputs"] if stem(f) in SHEET] or s["inputs"][:4]
     rows = [row(stem(f), s["refs"][f], [f, out("fade-dev", best, f), out("fade-dev", "ours", f)]) for f in picks]
@@ -273,6 +278,8 @@ def main():
         for name in runs:
             if name in ours:
                 runs[name]["ours"] = ours[name]
+        if "real" in runs and "real-full" in ours:
+            runs["real"]["ours-full"] = ours["real-full"]
         with stages("scores"):
             scores = score(sets, runs, pool)
     methods = ["input", *peers] + (["ours"] if ours else [])
