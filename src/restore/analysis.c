@@ -153,7 +153,7 @@ studio_status es_fade_analyze(studio_ctx *ctx, const studio_image *in, es_fade *
     const float mr = median_of(sr, m), mb = median_of(sr + m, m);
     double ss = 0;
     for (size_t i = 0; i < m; i++) ss += (double)(dr[i] - mr) * (dr[i] - mr) + (double)(db[i] - mb) * (db[i] - mb);
-    spread = (float)sqrt(ss / (double)m);
+    spread = (float)sqrt(ss / (double)m) * out->gain; /* as restored: a fade takes chroma with range */
     free(sr);
   }
   out->colour = es_smoothstep(ES_FADE_MONO0, ES_FADE_MONO1, spread);

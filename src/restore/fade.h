@@ -35,12 +35,12 @@
 #define ES_FADE_W_BLUE 0.19f
 #define ES_FADE_W_STAIN 0.17f
 #define ES_FADE_W_GAIN 0.29f
-#define ES_FADE_AUTO0 2.2f     /* auto strength eases in from this evidence (95% of unfaded photos lie below)... */
-#define ES_FADE_AUTO1 2.8f     /* ...to full here (90% of synthetic fades lie above) */
-/* Colour: the RMS spread of the restored chromaticity (density differences to green) on edge
- * pixels: toned monochrome prints 0.02-0.06, colour photos 0.06-0.5 */
-#define ES_FADE_MONO0 0.06f
-#define ES_FADE_MONO1 0.08f
+#define ES_FADE_AUTO0 1.9f     /* auto strength eases in from this evidence (95% of unfaded photos lie below)... */
+#define ES_FADE_AUTO1 2.5f     /* ...to full here (90% of synthetic fades lie above) */
+/* Colour: the RMS spread of the restored chromaticity (density differences to green, times the
+ * gain) on steady pixels: toned monochrome prints 0.02-0.065, colour photos 0.08-0.5 */
+#define ES_FADE_MONO0 0.07f
+#define ES_FADE_MONO1 0.09f
 
 typedef struct {
   float veil;       /* linear light taken off first */
