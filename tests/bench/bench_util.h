@@ -5,6 +5,7 @@
 #define STUDIO_BENCH_UTIL_H
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #ifdef __EMSCRIPTEN__
 #include <emscripten/heap.h>
@@ -62,6 +63,39 @@ static inline studio_ctx *bench_open(int argc, char **argv, const char *usage, i
   if (studio_decode(ctx, data, len, img)) { fprintf(stderr, "%s: %s\n", argv[1], studio_error(ctx)); exit(1); }
   free(data);
   return ctx;
+}
+/* `bench_JOB FILE [RUNS] [THREADS] [NAME=VALUE,...]` for a job with options set by name: the
+ * options applied with set(), then run() timed RUNS times on the decoded image; one line:
+ * size, threads, median and min ms, MP/s, peak memory (process RSS natively; the WASM heap
+ * under Node). Returns main's exit code. */
+typedef studio_status (*bench_set_fn)(studio_ctx *ctx, void *opt, const char *name, const char *value);
+typedef studio_status (*bench_run_fn)(studio_ctx *ctx, const studio_image *in, const void *opt, studio_image *out);
+static inline int bench_job(int argc, char **argv, const char *job, void *opt, bench_set_fn set, bench_run_fn run) {
+  bench_reset_peak();
+  int runs;
+  studio_image img, out;
+  char usage[96];
+  snprintf(usage, sizeof usage, "bench_%s FILE [RUNS] [THREADS] [NAME=VALUE,...]", job);
+  studio_ctx *ctx = bench_open(argc, argv, usage, &runs, &img);
+  for (char *item = argc > 4 ? strtok(argv[4], ",") : NULL; item; item = strtok(NULL, ",")) {
+    char *eq = strchr(item, '=');
+    if (!eq) { fprintf(stderr, "bench_%s: option '%s' is not NAME=VALUE\n", job, item); return 2; }
+    *eq = 0;
+    if (set(ctx, opt, item, eq + 1)) { fprintf(stderr, "bench_%s: %s\n", job, studio_error(ctx)); return 2; }
+  }
+  double before = bench_peak_mb(), t[100];
+  for (int r = 0; r < runs; r++) {
+    double t0 = bench_now_ms();
+    if (run(ctx, &img, opt, &out)) { fprintf(stderr, "%s: %s\n", job, studio_error(ctx)); return 1; }
+    t[r] = bench_now_ms() - t0;
+    studio_image_free(&out);
+  }
+  double med = bench_median(t, runs), mp = img.width * (double)img.height / 1e6;
+  printf("%dx%d (%.1f MP) threads %d: median %.0f ms, min %.0f ms over %d runs, %.1f MP/s, peak memory %.0f MB (image in %.0f MB before)\n",
+         img.width, img.height, mp, studio_threads(ctx), med, t[0], runs, mp / (med / 1000.0), bench_peak_mb(), before);
+  studio_image_free(&img);
+  studio_destroy(ctx);
+  return 0;
 }
 #endif
 #endif
