@@ -106,6 +106,35 @@ EMSCRIPTEN_KEEPALIVE studio_image *es_wasm_enhance(studio_ctx *ctx, studio_image
   return studio_enhance(ctx, img, o, &out) ? NULL : boxed(out);
 }
 
+/* Faded colour: options as enhance's (set by name in the module's heap). A report crosses as
+ * floats, report[11]: retention[3], stain[3], veil, gain, evidence, colour, strength. */
+EMSCRIPTEN_KEEPALIVE studio_restore_options *es_wasm_restore_options(void) {
+  studio_restore_options *o = malloc(sizeof *o);
+  if (o) studio_restore_defaults(o);
+  return o;
+}
+EMSCRIPTEN_KEEPALIVE int es_wasm_restore_set(studio_ctx *ctx, studio_restore_options *o, const char *name, const char *value) {
+  return (int)studio_restore_set(ctx, o, name, value);
+}
+static void fade_floats(const studio_fade_report *r, float *out) {
+  const float v[11] = {r->retention[0], r->retention[1], r->retention[2], r->stain[0], r->stain[1], r->stain[2],
+                       r->veil, r->gain, r->evidence, r->colour, r->strength};
+  memcpy(out, v, sizeof v);
+}
+EMSCRIPTEN_KEEPALIVE int es_wasm_restore_analyze(studio_ctx *ctx, studio_image *img, float *report) {
+  studio_fade_report r;
+  studio_status s = studio_restore_analyze(ctx, img, &r);
+  if (s == STUDIO_OK) fade_floats(&r, report);
+  return (int)s;
+}
+EMSCRIPTEN_KEEPALIVE studio_image *es_wasm_restore(studio_ctx *ctx, studio_image *img, studio_restore_options *o, float *report) {
+  studio_image out;
+  studio_fade_report r;
+  if (studio_restore(ctx, img, o, &out, &r)) return NULL;
+  fade_floats(&r, report);
+  return boxed(out);
+}
+
 /* Colorization: one model per module instance, loaded from the bytes of a caffemodel. */
 EMSCRIPTEN_KEEPALIVE studio_model *es_wasm_model_load(studio_ctx *ctx, const uint8_t *data, size_t len, const uint8_t *pts, size_t pts_len) {
   studio_model *m;
