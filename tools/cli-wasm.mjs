@@ -61,6 +61,20 @@ async function writeAtomic(file, bytes) {
 // IN... -o DIR, --quality/--format/--threads, a line per file, going on past failures.
 const commands = {
   enhance: { suffix: 'enhanced', run: (studio, bytes, options) => studio.enhance(bytes, options) },
+  restore: {
+    suffix: 'restored',
+    flags: ['report'],
+    // --report: what the analysis found, printed as src/cli/cmd_restore.c prints it
+    async run(studio, bytes, { report, ...options }) {
+      const out = await studio.restore(bytes, options);
+      if (report) {
+        const r = out.fade, f = (v, n) => v.toFixed(n), auto = options.strength === undefined || options.strength === 'auto';
+        console.error(`  retention ${r.retention.map((v) => f(v, 3)).join(' ')}, stain ${r.stain.map((v) => f(v, 3)).join(' ')}, veil ${f(r.veil, 4)}, ` +
+          `gain ${f(r.gain, 2)}, evidence ${f(r.evidence, 2)}, colour ${f(r.colour, 2)}, strength ${f(auto ? r.strength : Number(options.strength), 2)}${auto ? ' (auto)' : ''}`);
+      }
+      return out;
+    },
+  },
   colorize: {
     suffix: 'colorized',
     async prepare(studio, options) {
@@ -95,6 +109,7 @@ async function batch(name, args) {
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (!a.startsWith('-') || a === '-') { files.push(a); continue; }
+    if (command.flags?.includes(a.slice(2))) { options[a.slice(2)] = true; continue; }
     const v = args[++i];
     if (v === undefined) { console.error(`studio: ${a} needs a value`); return 2; }
     if (a === '-o') dir = v;

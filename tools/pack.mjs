@@ -29,8 +29,8 @@ function manifest(version) {
   return {
     name: NAME,
     version,
-    description: 'Colorize black-and-white photos and rescue dark ones on the user\'s device: the Enhancement Studio core in WebAssembly, for browsers (any bundler or none) and Node.',
-    keywords: ['photo', 'colorization', 'low-light', 'enhance', 'webassembly', 'wasm', 'image', 'restoration'],
+    description: 'Colorize black-and-white photos, rescue dark ones and restore faded colour prints on the user\'s device: the Enhancement Studio core in WebAssembly, for browsers (any bundler or none) and Node.',
+    keywords: ['photo', 'colorization', 'low-light', 'enhance', 'faded', 'colour-restoration', 'webassembly', 'wasm', 'image', 'restoration'],
     license: 'SEE LICENSE IN README.md',
     type: 'module',
     sideEffects: false,

@@ -14,12 +14,14 @@ const EXT = /\.(jpe?g|png|bmp)$/i;
 // browser's decoder (WebP, AVIF, GIF, HEIC where it can). Only a file that says it is not an
 // image is refused here.
 const maybeImage = (file) => !file.type || file.type.startsWith('image/') || EXT.test(file.name) || !!formatFromName(file.name);
-const SUFFIX = { colorize: 'colorized', enhance: 'enhanced' };
-const VERB = { colorize: 'Colorizing', enhance: 'Enhancing' };
-const LABEL = { colorize: 'Colorize', enhance: 'Enhance low-light' };
-// the core's stage names (es_progress) as the progress line shows them
+const SUFFIX = { colorize: 'colorized', enhance: 'enhanced', restore: 'restored' };
+const VERB = { colorize: 'Colorizing', enhance: 'Enhancing', restore: 'Restoring' };
+const DONE = { colorize: 'Colorized', enhance: 'Enhanced', restore: 'Restored' };
+const LABEL = { colorize: 'Colorize', enhance: 'Enhance low-light', restore: 'Restore colour' };
+// the core's stage names (es_progress) as the progress line shows them; a mode's own first
 const STAGES = { decode: 'Decoding', analyse: 'Measuring exposure and noise', enhance: 'Brightening, denoising, local contrast',
   network: 'Running the colorization network', encode: 'Encoding' };
+const MODE_STAGES = { restore: { analyse: 'Measuring the fade', restore: 'Restoring the dyes' } };
 // Photos a mode can run on: open, finished, cancelled, or whose last run failed (out of
 // memory, say: the photo itself is fine, and another try may work).
 const RUNNABLE = ['ready', 'done', 'cancelled', 'failed'];
@@ -176,7 +178,7 @@ async function ensureOpen(item) {
   const t0 = performance.now();
   const r = await studio.open(item.key, new Uint8Array(await item.file.arrayBuffer()), { thumb: 160, name: item.name, type: item.file.type });
   opened.push(item.key);
-  item.info = r.info; item.suggestion = r.suggestion;
+  item.info = r.info; item.suggestion = r.suggestion; item.fade = r.fade;
   item.el.dataset.openMs = Math.round(performance.now() - t0);
   if (r.thumb && !item.el.querySelector('.thumb canvas')) {
     const c = document.createElement('canvas');
@@ -221,7 +223,7 @@ async function openQueued() {
 }
 
 function suggestionText(item) {
-  return item.suggestion ? `Suggested: ${item.suggestion === 'colorize' ? 'Colorize' : 'Enhance low-light'}` : '';
+  return item.suggestion ? `Suggested: ${LABEL[item.suggestion]}` : '';
 }
 
 async function select(item) {
@@ -230,7 +232,8 @@ async function select(item) {
   for (const i of items) i.el.classList.toggle('selected', i === item);
   item.el.querySelector('button').setAttribute('aria-current', 'true');
   for (const i of items) if (i !== item) i.el.querySelector('button').removeAttribute('aria-current');
-  showMessage(item.status === 'error' || item.status === 'failed' ? item.error : '');
+  showMessage(item.status === 'error' || item.status === 'failed' ? item.error
+    : item.done?.mode === 'restore' && item.status === 'done' ? restoreNote(item, JSON.parse(item.done.options)) : '');
   updateControls();
   if (item.status === 'error' || item.status === 'queued' || item.status === 'opening') { viewer.clear(); hints.select(item); return; }
   if (restarting) return; // the worker is being replaced after a cancel: pump() shows it after
@@ -261,6 +264,8 @@ function options(forMode) {
   const num = (n) => Number(f.elements[n].value);
   const auto = (n) => (num(n) < 0 ? 'auto' : num(n)); // a slider's far-left notch
   if (forMode === 'enhance') return { strength: num('strength'), denoise: auto('denoise'), shadows: auto('shadows'), highlights: num('highlights'), sharpen: num('sharpen') };
+  // Restore colour's sliders are in percent
+  if (forMode === 'restore') return { strength: num('strength') < 0 ? 'auto' : num('strength') / 100, contrast: num('contrast') / 100 };
   return { vibrance: num('vibrance'), saturation: num('saturation'), size: num('size'), edgeAware: f.elements.edgeAware.checked, trust: num('trust') };
 }
 
@@ -348,7 +353,7 @@ async function run(item, m) {
     const running = studio.run(item.key, m, {
       ...opts,
       onProgress: (stage, f) => {
-        progress(true, `${STAGES[stage] || stage}: ${item.name}`, f);
+        progress(true, `${MODE_STAGES[m]?.[stage] || STAGES[stage] || stage}: ${item.name}`, f);
         state(item, 'working', `${VERB[m]} ${Math.round(f * 100)}%`);
       },
     });
@@ -360,7 +365,9 @@ async function run(item, m) {
     item.el.dataset.runMs = Math.round(performance.now() - t0);
     item.el.dataset.lightBefore = r.before.lightness.toFixed(4);
     item.el.dataset.lightAfter = r.look.lightness.toFixed(4);
-    state(item, 'done', m === 'colorize' ? 'Colorized' : 'Enhanced');
+    if (r.fade) item.fade = r.fade;
+    state(item, 'done', m === 'restore' ? restoredText(item, opts) : DONE[m]);
+    if (item === selected && m === 'restore') { showMessage(restoreNote(item, opts)); showAutoStrength(); }
     if (item === selected) { await showResult(item); item.el.dataset.shownMs = Math.round(performance.now() - t0); }
     return true;
   } catch (e) {
@@ -374,8 +381,31 @@ async function run(item, m) {
   }
 }
 
-// A slider whose range starts below 0 has an "auto" notch there (denoise, shadows).
-const sliderText = (input) => (Number(input.min) < 0 && Number(input.value) < 0 ? 'auto' : Number(input.value).toFixed(2));
+// A slider whose range starts below 0 has an "auto" notch there (denoise, shadows, Restore
+// colour's strength); data-unit="%": its value is in percent.
+const sliderText = (input) => (Number(input.min) < 0 && Number(input.value) < 0 ? 'auto'
+  : input.dataset.unit === '%' ? `${Math.round(Number(input.value))}%` : Number(input.value).toFixed(2));
+
+// Restore colour with strength auto: the strength the analysis of the selected photo gives,
+// beside "auto" (the fade is measured when the photo opens).
+function showAutoStrength() {
+  const input = $('#restore-strength'), fade = selected?.fade;
+  input.form.querySelector('output[for="restore-strength"]').value = Number(input.value) < 0 && fade
+    ? `auto (${Math.round(fade.strength * 100)}%)` : sliderText(input);
+}
+
+// A restored photo's queue state, and what the page says when auto left it as it was: with
+// strength 'auto', a photo with no sign of a fade, or a monochrome print, is returned
+// unchanged (the core's rule), and the user is told why and what to do instead.
+function restoredText(item, opts) {
+  return opts.strength === 'auto' && item.fade?.strength === 0 ? 'Unchanged: no fade found' : DONE.restore;
+}
+function restoreNote(item, opts) {
+  if (opts.strength !== 'auto' || !item.fade || item.fade.strength > 0) return '';
+  return item.fade.colour < 0.5
+    ? `${item.name} looks like a monochrome print (grey or toned), so Restore colour left it unchanged: Colorize gives it colour.`
+    : `Restore colour found no fade in ${item.name} and left it unchanged: move Strength off “auto” to apply the estimated correction anyway.`;
+}
 
 // Option changes rerun the selected photo (colorize: from the cached distribution, fast).
 let rerunTimer = 0;
@@ -384,12 +414,14 @@ for (const f of document.querySelectorAll('form.panel')) {
   f.addEventListener('input', (e) => {
     const out = f.querySelector(`output[for="${e.target.id}"]`);
     if (out) out.value = sliderText(e.target);
+    if (f.dataset.mode === 'restore') showAutoStrength();
     clearTimeout(rerunTimer);
     rerunTimer = setTimeout(rerun, 200);
     if (f.dataset.mode === 'colorize') hints.refresh();
   });
   f.addEventListener('reset', () => setTimeout(() => {
     for (const out of f.querySelectorAll('output')) out.value = sliderText($(`#${out.htmlFor.value}`));
+    if (f.dataset.mode === 'restore') showAutoStrength();
     rerun();
   }));
 }
@@ -562,6 +594,7 @@ function updateControls() {
   $('#suggestion').textContent = pending && item ? `${item.name} will be ${SUFFIX[pending]} once ${studio ? 'it is open' : 'the engine is ready'}.`
     : item && !busy ? suggestionText(item) : '';
   $('#download').disabled = busy || !downloadable(item);
+  showAutoStrength();
   showQuality();
   $('#hints-toggle').disabled = !studio;
   $('#download-all').disabled = busy || !items.some((i) => i.done && i.status === 'done');

@@ -22,6 +22,13 @@ async function readBytes(url) {
   return new Uint8Array(await res.arrayBuffer());
 }
 
+// studio_fade_report as es_wasm_restore* write it: 11 floats.
+const FADE_FIELDS = 11;
+function fadeReport(M, p) {
+  const v = [...new Float32Array(M.HEAPU8.buffer, p, FADE_FIELDS)];
+  return { retention: v.slice(0, 3), stain: v.slice(3, 6), veil: v[6], gain: v[7], evidence: v[8], colour: v[9], strength: v[10] };
+}
+
 const noColour = () => new StudioError('argument', 'Colorize needs colour hints or the colorization model: add hints, or load the model');
 
 // The C entry points' colour and hint options, in their order (-1 / 0: the core's default).
@@ -253,19 +260,65 @@ class Core {
    *  exposure, shadows ('auto' or 0..1), highlights (0..1)}; names and ranges are the core's
    *  (studio.h), and so are the messages. */
   enhance(input, options = {}) {
-    const M = this.M, img = this.image(input), opts = M._es_wasm_enhance_options();
+    const M = this.M, img = this.image(input), opts = this.options('enhance', options);
     try {
-      for (const [key, value] of Object.entries(options)) {
-        if (value === undefined) continue;
-        const name = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-        const s = this.withString(name, (np) => this.withString(String(value), (vp) => M._es_wasm_enhance_set(this.ctx, opts, np, vp)));
-        if (s) this.fail();
-      }
       const out = M._es_wasm_enhance(this.ctx, img, opts);
       if (!out) this.fail();
       return this.take(out);
     } finally {
       M._free(opts);
+      M._es_wasm_image_free(img);
+    }
+  }
+
+  // A job's options struct in the heap (free it with _free), each option set by the core by
+  // name ('localContrast' -> 'local-contrast'), so the refusals are the core's sentences.
+  options(job, options) {
+    const M = this.M, opts = M[`_es_wasm_${job}_options`](), set = M[`_es_wasm_${job}_set`];
+    if (!opts) throw new StudioError('nomem', `out of memory for the ${job} options`);
+    try {
+      for (const [key, value] of Object.entries(options)) {
+        if (value === undefined) continue;
+        const name = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+        if (this.withString(name, (np) => this.withString(String(value), (vp) => set(this.ctx, opts, np, vp)))) this.fail();
+      }
+      return opts;
+    } catch (e) {
+      M._free(opts);
+      throw e;
+    }
+  }
+
+  /** What the fade analysis of a photo found (the core's studio_fade_report): {retention:
+   *  [r, g, b] (each dye's density range against green's: < 1 faded more), stain: [r, g, b]
+   *  (density added to the whites against green's), veil (0..1), gain (>= 1), evidence (0 for
+   *  an unfaded photo, > 2.8 a fade), colour (0..1: 0 a monochrome print, grey or toned),
+   *  strength (what auto applies, 0..1)}. Cheap: the core reads a 384-pixel copy. */
+  analyzeFade(input) {
+    const M = this.M, img = this.image(input), rp = addr(M._malloc(FADE_FIELDS * 4));
+    try {
+      if (M._es_wasm_restore_analyze(this.ctx, img, rp)) this.fail();
+      return fadeReport(M, rp);
+    } finally {
+      M._free(rp);
+      M._es_wasm_image_free(img);
+    }
+  }
+
+  /** Restore a faded colour print. options: strength ('auto' (default) or 0..1), contrast
+   *  (0..1, 1); names, ranges and messages are the core's. The image out carries `fade`: the
+   *  analysis used (analyzeFade's fields; with strength 'auto', fade.strength is what ran). */
+  restore(input, options = {}) {
+    const M = this.M, img = this.image(input), rp = addr(M._malloc(FADE_FIELDS * 4));
+    let opts = 0;
+    try {
+      opts = this.options('restore', options);
+      const out = M._es_wasm_restore(this.ctx, img, opts, rp);
+      if (!out) this.fail();
+      return { ...this.take(out), fade: fadeReport(M, rp) };
+    } finally {
+      M._free(opts);
+      M._free(rp);
       M._es_wasm_image_free(img);
     }
   }

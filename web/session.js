@@ -19,14 +19,20 @@ function looks({ width, height, channels, data }) {
   return { lightness: sum / n / 255, chroma: chroma / n };
 }
 
-// Grey photos want colour; dark ones want light. Grey: chroma (max - min channel) under 2
-// levels, or under 3% of the mean level, so a dark colour photo, whose chroma is small in
-// levels, still counts as colour. Dark: mean lightness under 0.25, where most DICM and all
-// LIME photos sit and no Kodak photo (the darkest, kodim18, is at 0.28).
-export function suggest(look, channels) {
+// Grey photos want colour; dark ones want light; faded colour prints want their colour back.
+// Grey: chroma (max - min channel) under 2 levels, or under 3% of the mean level, so a dark
+// colour photo, whose chroma is small in levels, still counts as colour. Dark: mean lightness
+// under 0.25, where most DICM and all LIME photos sit and no Kodak photo (the darkest,
+// kodim18, is at 0.28); dark comes first, as the fade analysis reads a dark photo's blacks as
+// a veil. fade (the core's analysis, studio_restore_analyze): a monochrome print (colour under
+// 0.5: sepia or another toning) wants Colorize, not a restorer; a fade auto would correct by
+// half or more wants Restore colour.
+export function suggest(look, channels, fade = null) {
   const relative = look.chroma / Math.max(1, look.lightness * 255);
   if (channels <= 2 || look.chroma < 2 || relative < 0.03) return 'colorize';
   if (look.lightness < 0.25) return 'enhance';
+  if (fade && fade.colour < 0.5) return 'colorize';
+  if (fade && fade.strength >= 0.5) return 'restore';
   return null;
 }
 
@@ -131,6 +137,13 @@ function hintsFile(p) {
   }
   return { width: p.input.width, height: p.input.height, points, strokes };
 }
+
+// The modes run() takes: the core call each makes on a kept photo.
+const RUN = {
+  enhance: (core, input, options) => core.enhance(input, options),
+  colorize: (core, input, options) => core.colorize(input, options),
+  restore: (core, input, options) => core.restore(input, options),
+};
 
 // The hint options that shape the solve (and the network's part of it).
 const HINT_OPTIONS = ['vibrance', 'saturation', 'size', 'edgeAware', 'conv', 'trust', 'workMegapixels'];
@@ -259,10 +272,12 @@ export function sessionOps(getCore) {
       const core = getCore();
       const { info, input } = await read(core, bytes, { name, type });
       const look = looks(input);
-      photos.set(key, { input, info, look, result: null, mode: null });
+      // the fade analysis reads a 384-pixel copy the core makes: one pass over the pixels
+      const fade = input.channels >= 3 ? core.analyzeFade(input) : null;
+      photos.set(key, { input, info, look, fade, result: null, mode: null });
       const s = Math.min(1, thumb / Math.max(input.width, input.height));
       const small = s < 1 ? core.resize(input, Math.max(1, Math.round(input.width * s)), Math.max(1, Math.round(input.height * s)), { filter: 'area' }) : input;
-      return { info, look, suggestion: suggest(look, input.channels), thumb: await bitmap(small) };
+      return { info, look, fade, suggestion: suggest(look, input.channels, fade), thumb: await bitmap(small) };
     },
     /** A full-resolution bitmap of the photo ('input') or its latest result. */
     async view(key, which = 'input') {
@@ -271,18 +286,21 @@ export function sessionOps(getCore) {
       if (!image) throw new StudioError('argument', 'no result yet');
       return bitmap(image);
     },
-    /** Run a mode on the kept photo; the result is kept and its look returned. */
+    /** Run a mode ('enhance', 'colorize' or 'restore') on the kept photo; the result is kept
+     *  and its look returned (restore: with fade, the analysis it used). */
     run(key, mode, options = {}) {
       const core = getCore(), p = photo(key);
+      if (!RUN[mode]) throw new StudioError('argument', `unknown mode '${mode}': enhance, colorize or restore`);
       if (mode === 'colorize' && p.hints?.list.length) {
         solve(p, { ...p.hints.options, ...options });
         p.result = p.hints.session.render();
       } else {
-        p.result = mode === 'colorize' ? core.colorize(p.input, options) : core.enhance(p.input, options);
+        p.result = RUN[mode](core, p.input, options);
         if (mode === 'colorize') networkFor = p;
       }
       p.mode = mode;
-      return { width: p.result.width, height: p.result.height, look: looks(p.result), before: p.look };
+      const fade = p.result.fade;
+      return { width: p.result.width, height: p.result.height, look: looks(p.result), before: p.look, ...(fade ? { fade } : {}) };
     },
     /** The latest result encoded: PNG or JPEG bytes. */
     export(key, { format = 'png', quality = 90 } = {}) {

@@ -85,6 +85,40 @@ export interface EnhanceOptions {
   onProgress?: ProgressCallback;
 }
 
+export interface RestoreOptions {
+  /** 'auto' (default: from how sure the analysis is that the photo is a faded colour print; 0,
+   *  so the photo unchanged, for an unfaded photo or a monochrome print) or 0..1 (0 unchanged,
+   *  1 the whole estimated fade inverted). */
+  strength?: 'auto' | number;
+  /** 0..1, default 1: how much of the lost density range is given back (0 keeps the print's
+   *  black and white levels: only its colour balance is restored). */
+  contrast?: number;
+  onProgress?: ProgressCallback;
+}
+
+/** What the fade analysis of a photo found (the core's studio_fade_report). Densities are
+ *  relative to the green channel's (the magenta dye's). A grey photo: no fade (retention 1,
+ *  the rest 0, gain 1). */
+export interface FadeReport {
+  /** Each channel's density range against green's: < 1 that dye faded more (red: the cyan dye). */
+  retention: [number, number, number];
+  /** Density added to each channel's whites against green's (a yellow stain: blue > 0). */
+  stain: [number, number, number];
+  /** Linear light lifting every channel's blacks, 0..1. */
+  veil: number;
+  /** The density range restored, as a factor (>= 1). */
+  gain: number;
+  /** How far the photo lies from unfaded photos (0 typical of one; > 2.8 a fade). */
+  evidence: number;
+  /** 0..1: 0 a monochrome print (grey or toned: Colorize suits it), 1 a colour photo. */
+  colour: number;
+  /** What strength 'auto' applies, 0..1. */
+  strength: number;
+}
+
+/** restore()'s answer: the image, with the analysis it used. */
+export interface RestoredImage extends StudioImage { fade: FadeReport }
+
 /** A colour hint, in pixels of the photo as displayed: a point (a (2r+1)^2 square) ... */
 export interface PointHint { x: number; y: number; /** 0..256 */ r: number; rgb: [number, number, number]; id?: number; kind?: 'point' }
 /** ... or a stroke: a brush `width` (1..1024 px) wide along `path`. */
@@ -164,16 +198,23 @@ export interface HintsState {
 /** How a photo looks: mean lightness 0..1 and mean chroma (max - min channel, levels). */
 export interface Look { lightness: number; chroma: number }
 
+/** The mode the queue suggests: grey or a monochrome print -> 'colorize', dark -> 'enhance',
+ *  a faded colour print (auto strength >= 0.5) -> 'restore'. */
+export type Mode = 'colorize' | 'enhance' | 'restore';
+
 export interface OpenedPhoto {
   info: ImageInfo;
   look: Look;
-  suggestion: 'colorize' | 'enhance' | null;
+  /** The fade analysis of a colour photo; null for a grey one. */
+  fade: FadeReport | null;
+  suggestion: Mode | null;
   /** null in Node (no bitmaps there). */
   thumb: Bitmap | null;
 }
 
-/** What run() answers: the result's size and look, and the photo's before. */
-export interface RunResult { width: number; height: number; look: Look; before: Look }
+/** What run() answers: the result's size and look, and the photo's before; restore: the
+ *  analysis it used. */
+export interface RunResult { width: number; height: number; look: Look; before: Look; fade?: FadeReport }
 
 export interface Studio {
   /** 'st' or 'mt': the build running. */
@@ -190,6 +231,12 @@ export interface Studio {
   resize(image: ImageInput, width: number, height: number, options?: { filter?: 'bilinear' | 'area' }): Promise<StudioImage>;
   /** Brighten a dark photo: encoded bytes or pixels in, pixels out. */
   enhance(input: Bytes | ImageInput, options?: EnhanceOptions): Promise<StudioImage>;
+  /** Restore a faded colour print: encoded bytes or pixels in, pixels out (alpha kept; grey
+   *  in, grey out unchanged), with the analysis used. A bad option rejects with code
+   *  'argument' and the core's sentence. */
+  restore(input: Bytes | ImageInput, options?: RestoreOptions): Promise<RestoredImage>;
+  /** The fade analysis alone (cheap: the core reads a 384-pixel copy). */
+  analyzeFade(input: Bytes | ImageInput): Promise<FadeReport>;
   /** The colorization model: a URL (fetched, with progress), a Blob or File, or bytes (a
    *  .caffemodel or a file `studio convert` wrote). Checked layer by layer; a broken file is
    *  refused with the reason. Colour hints need no model.
@@ -215,6 +262,7 @@ export interface Studio {
   view(key: string, which?: 'input' | 'result'): Promise<Bitmap | null>;
   run(key: string, mode: 'enhance', options?: EnhanceOptions): Promise<RunResult>;
   run(key: string, mode: 'colorize', options?: ColorizeOptions): Promise<RunResult>;
+  run(key: string, mode: 'restore', options?: RestoreOptions): Promise<RunResult>;
   hintsOpen(key: string, options?: Omit<ColorizeOptions, 'hints' | 'onProgress'>): Promise<HintsState>;
   hintAdd(key: string, hint: Hint): Promise<HintsState & { id: number }>;
   hintMove(key: string, id: number, dx: number, dy: number): Promise<HintsState>;

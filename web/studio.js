@@ -6,6 +6,8 @@
 //   const image = await studio.decode(bytes, { onProgress: (stage, f) => ... });
 //   const png = await studio.encode(image, { format: 'png' });
 //   const bright = await studio.enhance(bytes, { strength: 0.8, onProgress });
+//   const restored = await studio.restore(bytes, { strength: 'auto' });   // restored.fade: the analysis
+//   const fade = await studio.analyzeFade(bytes);   // {strength, colour, ...}: is it a faded colour print?
 //   const hinted = await studio.colorize(greyBytes, { hints: { width, height, points: [{ x, y, r: 4, rgb: [r, g, b] }] } });
 //   await studio.loadModel('/models/colorization_release_v2.caffemodel', { onProgress });
 //   const coloured = await studio.colorize(greyBytes);
@@ -213,8 +215,25 @@ class Studio {
    *  tiles, sharpen, exposure, shadows ('auto' | 0..1: local exposure for backlit photos),
    *  highlights (0..1); onProgress(stage, fraction). */
   enhance(input, { onProgress, ...options } = {}) {
-    const arg = ArrayBuffer.isView(input) || input instanceof ArrayBuffer ? input : plain(input);
-    return this.call('enhance', [arg, options], { onProgress });
+    return this.call('enhance', [inputArg(input), options], { onProgress });
+  }
+
+  /** Restore a faded colour print (its dyes' unequal loss, the yellowed base, the lifted
+   *  blacks, inverted in density): encoded bytes or an image in, an image out, whose `fade`
+   *  is the analysis it used (as analyzeFade's). Options (ranges and defaults in studio.h):
+   *  strength ('auto' (default): from how sure the analysis is that this is a faded colour
+   *  print, 0 for an unfaded photo or a monochrome print; or 0..1, 1 the whole estimated fade
+   *  inverted), contrast (0..1, default 1: how much of the lost density range comes back);
+   *  onProgress(stage, fraction). A bad value rejects with code 'argument' and the core's
+   *  sentence. Grey in, grey out unchanged; alpha kept. */
+  restore(input, { onProgress, ...options } = {}) {
+    return this.call('restore', [inputArg(input), options], { onProgress });
+  }
+  /** The fade analysis alone (cheap: a 384-pixel copy): {retention: [r, g, b], stain: [r, g, b],
+   *  veil, gain, evidence, colour (0..1; under 0.5 a monochrome print, grey or toned: Colorize
+   *  suits it), strength (what restore's 'auto' applies, 0..1)}. */
+  analyzeFade(input) {
+    return this.call('analyzeFade', [inputArg(input)]);
   }
 
   /** Load the colorization model: a .caffemodel or our model file, as a URL (fetched, with
@@ -249,8 +268,7 @@ class Studio {
    *  fraction). Changing only vibrance, saturation or edgeAware on the same image does not
    *  rerun the network. */
   colorize(input, { onProgress, ...options } = {}) {
-    const arg = ArrayBuffer.isView(input) || input instanceof ArrayBuffer ? input : plain(input);
-    return this.call('colorize', [arg, options], { onProgress });
+    return this.call('colorize', [inputArg(input), options], { onProgress });
   }
 
   /** {heap}: bytes the worker's WASM memory holds, its peak so far (it never shrinks). */
@@ -261,7 +279,7 @@ class Studio {
   confidence() { return this.call('confidence', []); }
 
   // ---- photos kept in the worker (the page's session; see session.js) ----
-  /** Decode and keep a photo under key: {info, look, suggestion, thumb (ImageBitmap)}. The
+  /** Decode and keep a photo under key: {info, look, fade, suggestion, thumb (ImageBitmap)}. The
    *  bytes move to the worker. JPEG, PNG and BMP are the core's; another format the
    *  browser decodes (WebP, AVIF, GIF, HEIC in some) is read by the browser, under the
    *  core's limits. name and type (the file's) name the format when nothing can read it. */
@@ -270,7 +288,7 @@ class Studio {
   }
   /** ImageBitmap of the kept photo ('input') or its latest result ('result'). */
   view(key, which = 'input') { return this.call('view', [key, which]); }
-  /** Run 'enhance' or 'colorize' on the kept photo with options; keeps the result. */
+  /** Run 'enhance', 'colorize' or 'restore' on the kept photo with options; keeps the result. */
   run(key, mode, { onProgress, ...options } = {}) { return this.call('run', [key, mode, options], { onProgress }); }
   // ---- colour hints on a kept photo: the solver's state stays in the worker, so each edit
   // re-solves from the last answer. Every call answers {hints (the list, with ids), model,
@@ -325,6 +343,8 @@ class Studio {
 function plain(image) {
   return { width: image.width, height: image.height, channels: image.channels ?? 4, data: image.data };
 }
+// An operation's input: encoded bytes as they are, an image as plain fields.
+const inputArg = (input) => (ArrayBuffer.isView(input) || input instanceof ArrayBuffer ? input : plain(input));
 
 /** Start a studio. Options: threads ('auto' or a number), build ('auto' | 'st' | 'mt'),
  *  assetsUrl (where gen/'s build files are served when not beside this module: a CDN, or

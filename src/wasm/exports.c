@@ -91,19 +91,46 @@ EMSCRIPTEN_KEEPALIVE void es_wasm_image_digest(studio_image *img, char *hex) {
   hex[16] = 0;
 }
 
-/* Enhancement: options live in the module's heap, set by name so JS and the CLI share the
- * core's names, ranges and messages. */
-EMSCRIPTEN_KEEPALIVE studio_enhance_options *es_wasm_enhance_options(void) {
-  studio_enhance_options *o = malloc(sizeof *o);
-  if (o) studio_enhance_defaults(o);
-  return o;
-}
-EMSCRIPTEN_KEEPALIVE int es_wasm_enhance_set(studio_ctx *ctx, studio_enhance_options *o, const char *name, const char *value) {
-  return (int)studio_enhance_set(ctx, o, name, value);
-}
+/* A job's options live in the module's heap (es_wasm_JOB_options: the defaults, free with
+ * free()), set by name (es_wasm_JOB_set) so JS and the CLI share the core's names, ranges and
+ * messages. */
+#define ES_WASM_OPTIONS(job)                                                                                                     \
+  EMSCRIPTEN_KEEPALIVE studio_##job##_options *es_wasm_##job##_options(void) {                                                   \
+    studio_##job##_options *o = malloc(sizeof *o);                                                                               \
+    if (o) studio_##job##_defaults(o);                                                                                           \
+    return o;                                                                                                                    \
+  }                                                                                                                              \
+  EMSCRIPTEN_KEEPALIVE int es_wasm_##job##_set(studio_ctx *ctx, studio_##job##_options *o, const char *name, const char *value) { \
+    return (int)studio_##job##_set(ctx, o, name, value);                                                                         \
+  }
+
+/* Enhancement. */
+ES_WASM_OPTIONS(enhance)
 EMSCRIPTEN_KEEPALIVE studio_image *es_wasm_enhance(studio_ctx *ctx, studio_image *img, studio_enhance_options *o) {
   studio_image out;
   return studio_enhance(ctx, img, o, &out) ? NULL : boxed(out);
+}
+
+/* Faded colour. A report crosses as floats, report[11]: retention[3], stain[3], veil, gain,
+ * evidence, colour, strength. */
+ES_WASM_OPTIONS(restore)
+static void fade_floats(const studio_fade_report *r, float *out) {
+  const float v[11] = {r->retention[0], r->retention[1], r->retention[2], r->stain[0], r->stain[1], r->stain[2],
+                       r->veil, r->gain, r->evidence, r->colour, r->strength};
+  memcpy(out, v, sizeof v);
+}
+EMSCRIPTEN_KEEPALIVE int es_wasm_restore_analyze(studio_ctx *ctx, studio_image *img, float *report) {
+  studio_fade_report r;
+  studio_status s = studio_restore_analyze(ctx, img, &r);
+  if (s == STUDIO_OK) fade_floats(&r, report);
+  return (int)s;
+}
+EMSCRIPTEN_KEEPALIVE studio_image *es_wasm_restore(studio_ctx *ctx, studio_image *img, studio_restore_options *o, float *report) {
+  studio_image out;
+  studio_fade_report r;
+  if (studio_restore(ctx, img, o, &out, &r)) return NULL;
+  fade_floats(&r, report);
+  return boxed(out);
 }
 
 /* Colorization: one model per module instance, loaded from the bytes of a caffemodel. */

@@ -2,7 +2,8 @@
 // (playwright-core), Firefox ESR (puppeteer-core over WebDriver BiDi) and WebKitGTK
 // (selenium-webdriver and WebKitWebDriver), all Debian's (engines.mjs drives them). Per
 // engine: the build it runs and, where that is one thread, the page saying why; photos opened
-// by the picker, a drop and a paste, enhanced and downloaded; a mode clicked before the engine
+// by the picker, a drop and a paste, enhanced and downloaded; a faded colour print suggested
+// for Restore colour, restored and downloaded with its cast reduced; a mode clicked before the engine
 // is ready kept and run once it starts (the engine's .wasm held at browser.mjs's
 // holdingProxy); colour hints downloaded; an
 // offline reload served by the service worker; refused files saying why; a model loaded
@@ -18,7 +19,7 @@ import { createStudio } from '../../web/studio.js';
 import { serve, holdingProxy, shot, assertStepColoured } from './browser.mjs';
 import { ENGINES, missing, launchEngine } from './engines.mjs';
 import { MODELS, scratchDir } from '../node/helpers.mjs';
-import { photoFile } from '../node/photos.mjs';
+import { colourError, photoFile, photoImage } from '../node/photos.mjs';
 
 const W = 640, H = 420, VIEWPORT = { width: 1280, height: 800 };
 const RED = '#d02020', BLUE = '#2040d0';
@@ -124,6 +125,42 @@ for (const name of Object.keys(ENGINES)) describe(`${name} (${ENGINES[name].driv
       assert.deepEqual([out.width, out.height], [W, H]);
       assert.ok(mean(out) > mean(src) + 5, `${photo}: downloaded mean ${mean(out)} vs input ${mean(src)}`);
     }
+    await page.check();
+  });
+
+  // Issue 25: a faded colour print (photos.mjs 'faded': the scene's densities scaled by 0.6 /
+  // 0.8 / 0.95, a yellow stain) is suggested for Restore colour; auto restores it.
+  flow('a faded colour print: the queue suggests Restore colour; restored at auto strength, downloaded, its cast reduced', async (t, page) => {
+    await page.ready();
+    const file = await photoFile('faded.png', { kind: 'faded', width: W, height: H });
+    await page.setFiles('#open', [file]);
+    await page.waitFor(queueIs, [1, ['ready']], { what: 'the photo open' });
+    // the suggestion line and the button's dot follow once the photo is on show
+    await page.waitFor(() => document.querySelector('#viewer').classList.contains('has-image') && document.querySelector('#suggestion').textContent !== '',
+      null, { what: 'the photo on show with its suggestion' });
+    const offered = await page.evaluate(() => [document.querySelector('#queue li .state').textContent, document.querySelector('#suggestion').textContent,
+      document.querySelector('#mode-restore').classList.contains('suggested')]);
+    assert.deepEqual(offered, ['Suggested: Restore colour', 'Suggested: Restore colour', true]);
+    await page.click({ role: 'button', name: 'Restore colour' });
+    await page.waitFor(queueIs, [1, ['done']], { timeout: 120000, what: 'the photo restored' });
+    const [state, strength, panel] = await page.evaluate(() => [document.querySelector('#queue li .state').textContent,
+      document.querySelector('output[for="restore-strength"]').textContent, !document.querySelector('#options-restore').hidden]);
+    assert.equal(state, 'Restored');
+    assert.match(strength, /^auto \((\d+)%\)$/);
+    assert.ok(Number(/\d+/.exec(strength)[0]) >= 50, `auto strength ${strength}`);
+    assert.ok(panel, 'Restore colour\'s options on show');
+    await shot(page, `engines-${name}-restored`);
+    const got = await page.download();
+    assert.equal(got.name, 'faded-restored.png');
+    assert.deepEqual([...got.bytes.subarray(0, 3)], [0x89, 0x50, 0x4e]);
+    const [src, out] = [await decode(fs.readFileSync(file)), await decode(got.bytes)];
+    assert.deepEqual([out.width, out.height, out.channels], [W, H, 3]);
+    // the cast against the unfaded scene (as tests/node/restore.test.mjs measures it): the
+    // yellow stain (b*) halved, the colour error lower
+    const scene = photoImage({ kind: 'scene', width: W, height: H });
+    const [before, after] = [colourError(src, scene), colourError(out, scene)];
+    t.diagnostic(`${name}: b* ${before.db.toFixed(1)} -> ${after.db.toFixed(1)}, a* ${before.da.toFixed(1)} -> ${after.da.toFixed(1)}, dab ${before.dab.toFixed(1)} -> ${after.dab.toFixed(1)}`);
+    assert.ok(Math.abs(after.db) < 0.5 * Math.abs(before.db) && after.dab < before.dab, `b* ${before.db} -> ${after.db}, dab ${before.dab} -> ${after.dab}`);
     await page.check();
   });
 

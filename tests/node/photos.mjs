@@ -9,6 +9,10 @@
 //   damaged a PNG of the scene with one byte of its pixel data changed: its CRC fails
 //   step    grey halves, lighter left of the middle and darker right of it: colour hints stay
 //           on their side of the edge
+//   faded   the scene as a faded colour print: in density (D = -log10 of linear light) red's,
+//           green's and blue's scaled by 0.6, 0.8 and 0.95 (cyan dye faded most), 0.08 added
+//           to blue's (a yellow stain): what Restore colour is for (the page suggests it)
+//   sepia   the scene's luma toned brown: a monochrome print, which the page suggests to Colorize
 // photoImage() gives {width, height, channels, data}; photoFile() writes PNG (zlib, here)
 // or JPEG (the WASM core's encoder) by the name's extension into a folder of this process.
 import fs from 'node:fs';
@@ -71,7 +75,7 @@ function scene(width, height, rand) {
 
 const clamp8 = (v) => (v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v));
 
-/** A photo of `kind` (scene, dark, grey, backlit, cast, step) as {width, height, channels, data}. */
+/** A photo of `kind` (scene, dark, grey, backlit, cast, step, faded, sepia) as {width, height, channels, data}. */
 export function photoImage({ kind = 'dark', width = 768, height = 512, seed = 1 } = {}) {
   if (kind === 'step') { // grey: two flat halves with a strong step between them, a soft ramp down each
     const data = new Uint8Array(width * height);
@@ -79,6 +83,15 @@ export function photoImage({ kind = 'dark', width = 768, height = 512, seed = 1 
     return { width, height, channels: 1, data };
   }
   const rand = prng(seed), rgb = scene(width, height, rand), n = width * height;
+  if (kind === 'faded') return fade(photoImage({ kind: 'scene', width, height, seed }));
+  if (kind === 'sepia') {
+    const data = new Uint8Array(n * 3), tone = [1.08, 0.84, 0.6];
+    for (let p = 0; p < n; p++) {
+      const luma = 0.299 * rgb[3 * p] + 0.587 * rgb[3 * p + 1] + 0.114 * rgb[3 * p + 2] + 2 * rand.gauss();
+      for (let c = 0; c < 3; c++) data[3 * p + c] = clamp8(luma * tone[c]);
+    }
+    return { width, height, channels: 3, data };
+  }
   if (kind === 'grey') {
     const data = new Uint8Array(n);
     for (let p = 0; p < n; p++) data[p] = clamp8(0.299 * rgb[3 * p] + 0.587 * rgb[3 * p + 1] + 0.114 * rgb[3 * p + 2] + 2 * rand.gauss());
@@ -94,6 +107,37 @@ export function photoImage({ kind = 'dark', width = 768, height = 512, seed = 1 
   const data = new Uint8Array(n * 3);
   for (let i = 0; i < n * 3; i++) data[i] = clamp8(rgb[i] * gain * shade(i) + pedestal(i) + sigma * rand.gauss());
   return { width, height, channels: 3, data };
+}
+
+/** A colour image faded as a print's dyes fade: each channel's density scaled by its
+ *  retention, a stain density added (sRGB in and out, alpha kept). */
+export function fade(image, { retention = [0.6, 0.8, 0.95], stain = [0, 0, 0.08] } = {}) {
+  const lut = retention.map((k, c) => Uint8Array.from({ length: 256 }, (_, v) => {
+    const s = v / 255, lin = s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    const d = -Math.log10(Math.max(lin, 1e-4)) * k + stain[c], out = 10 ** -d;
+    return clamp8(255 * (out <= 0.0031308 ? 12.92 * out : 1.055 * out ** (1 / 2.4) - 0.055));
+  }));
+  const { channels } = image, data = Uint8Array.from(image.data);
+  for (let i = 0; i < data.length; i += channels) for (let c = 0; c < 3; c++) data[i + c] = lut[c][data[i + c]];
+  return { ...image, data };
+}
+
+/** How far an RGB image's colour is from a reference's (same size), in CIELAB (D65): the mean
+ *  offsets of a* and b* (a cast: red +a, yellow +b) and the mean a*b* distance per pixel. */
+export function colourError(image, reference) {
+  const lin = Float64Array.from({ length: 256 }, (_, v) => { const s = v / 255; return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; });
+  const f = (t) => (t > 216 / 24389 ? Math.cbrt(t) : (24389 / 27 * t + 16) / 116);
+  const ab = (d, i) => {
+    const [r, g, b] = [lin[d[i]], lin[d[i + 1]], lin[d[i + 2]]], fy = f(0.2126 * r + 0.7152 * g + 0.0722 * b);
+    return [500 * (f((0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047) - fy), 200 * (fy - f((0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883))];
+  };
+  let da = 0, db = 0, dab = 0;
+  const n = image.width * image.height;
+  for (let i = 0; i < n * 3; i += 3) {
+    const [a, b] = ab(image.data, i), [a0, b0] = ab(reference.data, i);
+    da += a - a0; db += b - b0; dab += Math.hypot(a - a0, b - b0);
+  }
+  return { da: da / n, db: db / n, dab: dab / n };
 }
 
 /** A PNG chunk: length, type, data, CRC. */

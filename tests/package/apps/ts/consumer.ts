@@ -7,6 +7,7 @@ import {
   type Studio, type StudioImage, type ImageInfo, type HintsState, type HintsFile, type Hint,
   type PointHint, type StrokeHint, type EnhanceOptions, type ColorizeOptions, type CreateOptions,
   type Converted, type OpenedPhoto, type StudioErrorCode, type Bytes, type ProgressCallback,
+  type RestoreOptions, type RestoredImage, type FadeReport, type Mode,
 } from 'enhancement-studio';
 
 declare const bytes: Uint8Array;
@@ -46,6 +47,16 @@ export async function everything(): Promise<void> {
   await studio.enhance(buffer);
   console.log(bright.width);
 
+  // faded colour prints: the analysis alone, or with the restored image
+  const restoreOptions: RestoreOptions = { strength: 'auto', contrast: 0.8, onProgress: progress };
+  const restored: RestoredImage = await studio.restore(bytes, restoreOptions);
+  await studio.restore(decoded, { strength: 0.5 });
+  await studio.restore(imageData);
+  const fade: FadeReport = await studio.analyzeFade(buffer);
+  const dyes: [number, number, number] = fade.retention;
+  const fadeFacts: [number, number, number, number, number, number] = [fade.veil, fade.gain, fade.evidence, fade.colour, fade.strength, fade.stain[2]];
+  console.log(restored.width, restored.fade.strength, dyes, fadeFacts);
+
   // the model: from a URL (fetched), a URL object, a Blob or File, or bytes
   const loaded: true = await studio.loadModel('/models/eccv16-f16.bin', { onProgress: progress });
   await studio.loadModel(new URL('https://example.com/eccv16.caffemodel'));
@@ -77,11 +88,14 @@ export async function everything(): Promise<void> {
   // photos kept in the worker, as the page uses them
   const opened: OpenedPhoto = await studio.open('photo-1', bytes, { thumb: 160, name: 'photo.jpg', type: 'image/jpeg' });
   const look: [number, number] = [opened.look.lightness, opened.look.chroma];
-  const suggestion: 'colorize' | 'enhance' | null = opened.suggestion;
-  console.log(opened.info.width, look, suggestion, opened.thumb);
+  const suggestion: Mode | null = opened.suggestion;
+  const openedFade: FadeReport | null = opened.fade;
+  console.log(opened.info.width, look, suggestion, openedFade, opened.thumb);
   const ran = await studio.run('photo-1', 'enhance', { strength: 0.5 });
   const after: [number, number, number] = [ran.width, ran.height, ran.look.lightness];
   await studio.run('photo-1', 'colorize', { vibrance: 0.5, hints: hintsFile });
+  const ranFade: FadeReport | undefined = (await studio.run('photo-1', 'restore', { strength: 'auto', contrast: 1 })).fade;
+  console.log(ranFade?.strength);
   const view = await studio.view('photo-1', 'result');
   await studio.view('photo-1');
   console.log(after, view);
