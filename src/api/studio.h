@@ -189,6 +189,37 @@ studio_status studio_restore_analyze(studio_ctx *ctx, const studio_image *in, st
 studio_status studio_restore(studio_ctx *ctx, const studio_image *in, const studio_restore_options *opt, studio_image *out,
                              studio_fade_report *report);
 
+/* Dust, scratches and cracks repaired (src/repair/README.md). A mask is an image the photo's
+ * size, 1 channel (grey), or RGB / RGBA (a pixel counts as damaged when any colour channel is
+ * non-zero; alpha is ignored): non-zero = damaged. Grey+alpha masks and masks of another
+ * size are refused with a message naming both sizes. */
+typedef struct {
+  float sensitivity; /* 0..1, default 0.5: detection's threshold, from 14 robust sigmas of the local
+                        texture (0, only the plainest defects) to 4 (1, faint ones; more false alarms) */
+  int radius;        /* 2..12, default 5: the fill's reach in pixels (Telea's epsilon) */
+  int grow;          /* 0..3, default 1: pixels added around each detected defect before healing
+                        (a scan's defect has soft edges); a given mask is healed as it is */
+} studio_repair_options;
+void studio_repair_defaults(studio_repair_options *opt);
+/* Set one option from text ("sensitivity", "radius", "grow"), range-checked; the error names
+ * the option and its range. */
+studio_status studio_repair_set(studio_ctx *ctx, studio_repair_options *opt, const char *name, const char *value);
+
+/* Heal the pixels the mask marks: fast marching with coherence transport (each pixel a mean of
+ * the known ones within `radius`, weighted along the isophotes around it), only in tiles that
+ * hold mask pixels. Pixels outside the mask are returned byte for byte; alpha is copied; grey
+ * works. opt may be NULL. */
+studio_status studio_repair_heal(studio_ctx *ctx, const studio_image *in, const studio_image *mask, const studio_repair_options *opt,
+                                 studio_image *out);
+/* Find likely defects (thin dark or bright lines, specks, hairs, cracks that stand out from
+ * their surroundings beyond the photo's own texture): mask_out is 1 channel the photo's size,
+ * 255 = defect (grown by opt->grow), 0 elsewhere. opt may be NULL. */
+studio_status studio_repair_detect(studio_ctx *ctx, const studio_image *in, const studio_repair_options *opt, studio_image *mask_out);
+/* Detect (unless mask is given: then exactly that mask is healed) and heal. mask_used may be
+ * NULL, else receives the mask that was healed (1 channel, 255 = healed). */
+studio_status studio_repair(studio_ctx *ctx, const studio_image *in, const studio_repair_options *opt, const studio_image *mask,
+                            studio_image *out, studio_image *mask_used);
+
 /* Colorization (Zhang et al., ECCV 2016). A model is the released weights, read from the
  * Caffe file (`.caffemodel`) or from our converted file (`studio convert`), and checked layer by
  * layer against the network; the 313 ab bin centres come from the file's class8_ab layer or,

@@ -17,8 +17,9 @@ static double now_ms(void) {
 }
 
 /* Decode, run, encode, write: 0 or -1 with the reason printed. */
-static int one(const es_batch_command *cmd, studio_ctx *ctx, const char *in, const char *out, studio_format fmt, int quality) {
+static int one(const es_batch_command *cmd, studio_ctx *ctx, const char *in, const char *out, const char *dir, studio_format fmt, int quality) {
   char why[512];
+  if (cmd->begin_file && cmd->begin_file(cmd->state, ctx, in, dir)) return -1;
   size_t len;
   uint8_t *data = es_read_file(in, &len, why, sizeof why), *enc = NULL;
   if (!data) { fprintf(stderr, "%s: error: %s\n", in, why); return -1; }
@@ -30,7 +31,7 @@ static int one(const es_batch_command *cmd, studio_ctx *ctx, const char *in, con
   else if (es_write_file_atomic(out, enc, enc_len, why, sizeof why))
     fprintf(stderr, "%s: error: %s\n", in, why);
   else
-    rc = 0;
+    rc = cmd->end_file && cmd->end_file(cmd->state, ctx, in) ? -1 : 0;
   studio_free(enc); studio_image_free(&res); studio_image_free(&img); free(data);
   return rc;
 }
@@ -73,7 +74,7 @@ int es_run_batch(const es_batch_command *cmd, int argc, char **argv) {
     studio_format f = force != STUDIO_FORMAT_UNKNOWN ? force : es_format_for_path(files[1]);
     if (f == STUDIO_FORMAT_UNKNOWN) { fprintf(stderr, "studio: %s: the output must end in .png, .jpg or .jpeg\n", files[1]); failed = 1; }
     else if (es_same_file(files[0], files[1])) { fprintf(stderr, "studio: refusing to overwrite the input %s\n", files[0]); failed = 1; }
-    else failed = one(cmd, ctx, files[0], files[1], f, quality) != 0;
+    else failed = one(cmd, ctx, files[0], files[1], NULL, f, quality) != 0;
   } else {
     struct stat st;
     if (stat(dir, &st) != 0 && mkdir(dir, 0777) != 0) { fprintf(stderr, "studio: cannot create %s\n", dir); failed = nfiles; }
@@ -82,7 +83,7 @@ int es_run_batch(const es_batch_command *cmd, int argc, char **argv) {
       es_batch_name(files[i], dir, cmd->suffix, force, out, sizeof out);
       double t0 = now_ms();
       if (es_same_file(files[i], out)) { fprintf(stderr, "%s: error: refusing to overwrite the input\n", files[i]); failed++; continue; }
-      if (one(cmd, ctx, files[i], out, es_format_for_path(out), quality) == 0)
+      if (one(cmd, ctx, files[i], out, dir, es_format_for_path(out), quality) == 0)
         fprintf(stderr, "[%d/%d] %s -> %s (%.0f ms)\n", i + 1, nfiles, files[i], out, now_ms() - t0);
       else
         failed++;

@@ -16,6 +16,11 @@ typedef struct {
   studio_status (*run)(void *state, studio_ctx *ctx, const studio_image *in, studio_image *out);
   void *state;
   const char *const *flags;  /* NULL-terminated: the command's options that take no value (may be NULL) */
+  /* Per file, both may be NULL: begin_file before its run, with the input's path and the -o
+   * directory (NULL for IN OUT), end_file after its output was written. 0, or non-zero after
+   * printing why: that file fails and the batch goes on. (Repair finds and saves masks here.) */
+  int (*begin_file)(void *state, studio_ctx *ctx, const char *in, const char *dir);
+  int (*end_file)(void *state, studio_ctx *ctx, const char *in);
 } es_batch_command;
 
 int es_run_batch(const es_batch_command *cmd, int argc, char **argv);

@@ -86,7 +86,7 @@ int es_cmd_colorize(int argc, char **argv) {
   state_t s = {0};
   studio_colorize_defaults(&s.opt);
   studio_hint_defaults(&s.hopt);
-  es_batch_command cmd = {"colorized", option, prepare, run, &s, NULL};
+  es_batch_command cmd = {"colorized", option, prepare, run, &s, NULL, NULL, NULL};
   int rc = es_run_batch(&cmd, argc, argv);
   studio_model_free(s.model);
   studio_hints_free(&s.hints);

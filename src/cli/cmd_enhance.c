@@ -17,6 +17,6 @@ static studio_status run(void *state, studio_ctx *ctx, const studio_image *in, s
 int es_cmd_enhance(int argc, char **argv) {
   studio_enhance_options opt;
   studio_enhance_defaults(&opt);
-  es_batch_command cmd = {"enhanced", option, NULL, run, &opt, NULL};
+  es_batch_command cmd = {"enhanced", option, NULL, run, &opt, NULL, NULL, NULL};
   return es_run_batch(&cmd, argc, argv);
 }

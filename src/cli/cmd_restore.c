@@ -34,6 +34,6 @@ int es_cmd_restore(int argc, char **argv) {
   state_t s = {.report = 0};
   studio_restore_defaults(&s.opt);
   static const char *const flags[] = {"report", NULL};
-  es_batch_command cmd = {"restored", option, NULL, run, &s, flags};
+  es_batch_command cmd = {"restored", option, NULL, run, &s, flags, NULL, NULL};
   return es_run_batch(&cmd, argc, argv);
 }

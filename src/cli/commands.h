@@ -5,6 +5,7 @@
 int es_cmd_info(int argc, char **argv);
 int es_cmd_enhance(int argc, char **argv);
 int es_cmd_restore(int argc, char **argv);
+int es_cmd_repair(int argc, char **argv);
 int es_cmd_colorize(int argc, char **argv);
 int es_cmd_convert(int argc, char **argv);
 #endif

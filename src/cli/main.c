@@ -4,6 +4,7 @@
  *   studio-cli enhance IN OUT [options]          brighten a dark photo
  *   studio-cli enhance IN... -o DIR [options]    ... a batch, as DIR/NAME-enhanced.EXT
  *   studio-cli restore IN OUT [options]          bring a faded colour print's colours back (or IN... -o DIR)
+ *   studio-cli repair IN OUT [--mask M]          heal dust and scratches, found or given (or IN... -o DIR)
  *   studio-cli colorize IN OUT --model FILE      colour a black-and-white photo (or IN... -o DIR)
  *   studio-cli colorize IN OUT --hints H.json    ... from colour hints (with or without a model)
  *   studio-cli convert IN.caffemodel OUT         the colorization model in our own file format
@@ -22,6 +23,7 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "info") == 0) return es_cmd_info(argc - 2, argv + 2);
   if (strcmp(cmd, "enhance") == 0) return es_cmd_enhance(argc - 2, argv + 2);
   if (strcmp(cmd, "restore") == 0) return es_cmd_restore(argc - 2, argv + 2);
+  if (strcmp(cmd, "repair") == 0) return es_cmd_repair(argc - 2, argv + 2);
   if (strcmp(cmd, "colorize") == 0) return es_cmd_colorize(argc - 2, argv + 2);
   if (strcmp(cmd, "convert") == 0) return es_cmd_convert(argc - 2, argv + 2);
   fprintf(stderr, "studio: unknown command '%s'\n", cmd);

@@ -1,0 +1,172 @@
+/* detect.c - likely defects found on the luminance (see repair.h).
+ *
+ * A thin dark defect is what a closing (max then min over a square) removes: the black
+ * top-hat, closing - Y, is its contrast against its surroundings; a bright one is the white
+ * top-hat, Y - opening. Each is taken at two square sides (lines up to ~3 px and up to ~8
+ * px wide) and measured in units of the photo's own response there: per block, the median
+ * plus a number of robust sigmas (1.4826 MAD) of the same top-hat, interpolated between
+ * blocks, and never under a floor. Pixels over the threshold seed components that grow over
+ * half of it (hysteresis); a component is kept when it is thin and long (a scratch, a hair,
+ * a crack: mean width 2 area / perimeter small, length area / width at least a few widths)
+ * or small (a speck), and when its surroundings carry no edge much stronger than itself
+ * (a dark line along a natural edge is the photo's). */
+#include "repair.h"
+#include "../core/parallel.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+  const float *src;
+  float *dst;
+  int w, h, r, max, vertical;
+} morph_job;
+
+static void morph_rows(void *arg, size_t start, size_t count) {
+  const morph_job *j = arg;
+  for (size_t y = start; y < start + count; y++)
+    for (int x = 0; x < j->w; x++) {
+      float v = j->max ? -1e30f : 1e30f;
+      for (int d = -j->r; d <= j->r; d++) {
+        int xx = x, yy = (int)y;
+        if (j->vertical) yy += d; else xx += d;
+        if (xx < 0 || xx >= j->w || yy < 0 || yy >= j->h) continue;
+        const float s = j->src[(size_t)yy * j->w + xx];
+        v = j->max ? (s > v ? s : v) : (s < v ? s : v);
+      }
+      j->dst[y * j->w + x] = v;
+    }
+}
+
+/* dst = max (or min) of src over a (2r+1)^2 square; tmp: scratch. */
+static void morph(pthreadpool_t pool, const float *src, float *dst, float *tmp, int w, int h, int r, int max) {
+  morph_job a = {src, tmp, w, h, r, max, 0}, b = {tmp, dst, w, h, r, max, 1};
+  es_parallel_tiles(pool, (size_t)h, 16, morph_rows, &a);
+  es_parallel_tiles(pool, (size_t)h, 16, morph_rows, &b);
+}
+
+/* Per-block threshold of a response: median + k robust sigmas, at least the floor; then
+ * bilinear between block centres into thr (w x h). */
+static void block_threshold(const float *resp, int w, int h, float k, float *thr) {
+  const int B = ES_DETECT_BLOCK, bw = (w + B - 1) / B, bh = (h + B - 1) / B;
+  float *bt = malloc(sizeof(float) * (size_t)bw * bh);
+  if (!bt) { for (size_t i = 0; i < (size_t)w * h; i++) thr[i] = 1e30f; return; }
+  for (int by = 0; by < bh; by++)
+    for (int bx = 0; bx < bw; bx++) {
+      int hist[256] = {0}, n = 0;
+      for (int y = by * B; y < (by + 1) * B && y < h; y++)
+        for (int x = bx * B; x < (bx + 1) * B && x < w; x++) {
+          int v = (int)resp[(size_t)y * w + x];
+          hist[v < 0 ? 0 : v > 255 ? 255 : v]++; n++;
+        }
+      int med = 0;
+      for (int c = 0; med < 256; med++) if ((c += hist[med]) * 2 >= n) break;
+      int dev[256] = {0};
+      for (int v = 0; v < 256; v++) dev[abs(v - med)] += hist[v];
+      int mad = 0;
+      for (int c = 0; mad < 256; mad++) if ((c += dev[mad]) * 2 >= n) break;
+      const float s = 1.4826f * ((float)mad + 0.5f), t = (float)med + k * s;
+      bt[by * bw + bx] = t > ES_DETECT_FLOOR ? t : ES_DETECT_FLOOR;
+    }
+  for (int y = 0; y < h; y++) {
+    float fy = ((float)y + 0.5f) / B - 0.5f;
+    if (fy < 0) fy = 0;
+    if (fy > bh - 1) fy = (float)(bh - 1);
+    const int y0 = (int)fy, y1 = y0 + 1 < bh ? y0 + 1 : y0;
+    const float wy = fy - (float)y0;
+    for (int x = 0; x < w; x++) {
+      float fx = ((float)x + 0.5f) / B - 0.5f;
+      if (fx < 0) fx = 0;
+      if (fx > bw - 1) fx = (float)(bw - 1);
+      const int x0 = (int)fx, x1 = x0 + 1 < bw ? x0 + 1 : x0;
+      const float wx = fx - (float)x0;
+      thr[(size_t)y * w + x] = (1 - wy) * ((1 - wx) * bt[y0 * bw + x0] + wx * bt[y0 * bw + x1]) + wy * ((1 - wx) * bt[y1 * bw + x0] + wx * bt[y1 * bw + x1]);
+    }
+  }
+  free(bt);
+}
+
+/* Components of pixels whose score (response over threshold) is >= 0.5, kept when one
+ * reaches 1 and the shape tests pass; bg is the image without the defects (for the edge
+ * test), contrast the top-hat. Marks kept pixels in mask. */
+static int components(const float *score, const float *contrast, const float *bg, int w, int h, uint8_t *mask) {
+  const size_t n = (size_t)w * h;
+  int *stack = malloc(sizeof(int) * n), *pix = malloc(sizeof(int) * n);
+  uint8_t *seen = calloc(n, 1);
+  if (!stack || !pix || !seen) { free(stack); free(pix); free(seen); return -1; }
+  for (size_t s = 0; s < n; s++) {
+    if (seen[s] || score[s] < 0.5f) continue;
+    int sp = 0, np = 0, peak = 0, perim = 0;
+    double csum = 0, gsum = 0;
+    stack[sp++] = (int)s; seen[s] = 1;
+    while (sp) {
+      const int i = stack[--sp], x = i % w, y = i / w;
+      pix[np++] = i;
+      peak |= score[i] >= 1.f;
+      csum += contrast[i];
+      /* the background's gradient here (central differences, clamped at the borders) */
+      const int l = x > 0 ? i - 1 : i, r = x + 1 < w ? i + 1 : i, u = y > 0 ? i - w : i, d = y + 1 < h ? i + w : i;
+      const float gx = 0.5f * (bg[r] - bg[l]), gy = 0.5f * (bg[d] - bg[u]);
+      gsum += sqrtf(gx * gx + gy * gy);
+      for (int dy = -1; dy <= 1; dy++)
+        for (int dx = -1; dx <= 1; dx++) {
+          if (!dx && !dy) continue;
+          const int xx = x + dx, yy = y + dy;
+          const int in = xx >= 0 && xx < w && yy >= 0 && yy < h;
+          const int j = yy * w + xx;
+          if (!in || score[j] < 0.5f) { perim += (dx == 0 || dy == 0); continue; }
+          if (!seen[j]) { seen[j] = 1; stack[sp++] = j; }
+        }
+    }
+    if (!peak) continue;
+    const float area = (float)np, width = 2.f * area / (float)(perim > 0 ? perim : 1), length = area / width;
+    const float mc = (float)(csum / np), mg = (float)(gsum / np);
+    const int line = width <= ES_DETECT_MAX_WIDTH && length >= ES_DETECT_ELONG * width;
+    const int speck = np <= ES_DETECT_SPECK;
+    const int edge = mg > ES_DETECT_EDGE * mc / ES_DETECT_LARGE; /* the background changes by more than the defect's contrast over ~its scale */
+    if ((line || speck) && !edge)
+      for (int k = 0; k < np; k++) mask[pix[k]] = 1;
+  }
+  free(stack); free(pix); free(seen);
+  return 0;
+}
+
+int es_repair_detect(pthreadpool_t pool, const float *lum, int w, int h, float sensitivity, int grow, uint8_t *mask) {
+  const size_t n = (size_t)w * h;
+  float *tmp = malloc(sizeof(float) * n), *a = malloc(sizeof(float) * n), *b = malloc(sizeof(float) * n);
+  float *bg = malloc(sizeof(float) * n), *thr = malloc(sizeof(float) * n), *score = malloc(sizeof(float) * n), *con = malloc(sizeof(float) * n);
+  int rc = -1;
+  if (!tmp || !a || !b || !bg || !thr || !score || !con) goto done;
+  memset(mask, 0, n);
+  const float k = ES_DETECT_K0 * powf(ES_DETECT_K1 / ES_DETECT_K0, sensitivity);
+  static const int sides[2] = {ES_DETECT_SMALL, ES_DETECT_LARGE};
+  for (int dark = 0; dark < 2; dark++) {
+    for (size_t i = 0; i < n; i++) score[i] = 0.f, con[i] = 0.f;
+    for (int s = 0; s < 2; s++) {
+      const int r = sides[s] / 2;
+      /* dark: closing (max then min); bright: opening (min then max) */
+      morph(pool, lum, a, tmp, w, h, r, dark);
+      morph(pool, a, b, tmp, w, h, r, !dark);
+      for (size_t i = 0; i < n; i++) a[i] = dark ? b[i] - lum[i] : lum[i] - b[i];
+      if (s == 1) memcpy(bg, b, sizeof(float) * n);
+      block_threshold(a, w, h, k, thr);
+      for (size_t i = 0; i < n; i++) {
+        const float q = a[i] / thr[i];
+        if (q > score[i]) score[i] = q;
+        if (a[i] > con[i]) con[i] = a[i];
+      }
+    }
+    if (components(score, con, bg, w, h, mask)) goto done;
+  }
+  /* grow: a square of side 2 grow + 1 around each defect pixel */
+  if (grow > 0) {
+    for (size_t i = 0; i < n; i++) a[i] = mask[i];
+    morph(pool, a, b, tmp, w, h, grow, 1);
+    for (size_t i = 0; i < n; i++) mask[i] = b[i] > 0.f;
+  }
+  rc = 0;
+done:
+  free(tmp); free(a); free(b); free(bg); free(thr); free(score); free(con);
+  return rc;
+}

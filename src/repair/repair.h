@@ -1,0 +1,47 @@
+/* repair.h - the dust-and-scratch repairer's stages (not public): a window's masked pixels
+ * filled by fast marching with coherence transport (fill.c), defects found on the luminance
+ * (detect.c); repair.c alone decides tiles, threads and progress.
+ *
+ * The fill (Bornemann & Maerz 2007, "coherence transport"): pixels are filled in the order
+ * of their distance from the hole's edge (fast marching, as Telea 2004), each as a weighted
+ * mean of the known or already filled pixels within `radius`; the weight of a neighbour at
+ * offset d is 1/|d| times exp(-mu^2 coh / (2 radius^2) (c_perp . d)^2), c the direction
+ * of the isophotes around the pixel (the structure tensor of the known pixels' gradients),
+ * coh its coherence: along an edge or a line the fill continues it instead of blurring it,
+ * in flat or random texture it is Telea's isotropic mean. */
+#ifndef STUDIO_REPAIR_H
+#define STUDIO_REPAIR_H
+
+#include <stdint.h>
+#include <pthreadpool.h>
+#include "../api/studio.h"
+
+/* ---- tunables: range, default, why ---- */
+#define ES_REPAIR_TILE 128      /* 32..512, 128: the heal's tile side; only tiles holding mask pixels are worked */
+#define ES_REPAIR_MARGIN 24     /* 8..64, 24: context read around a tile (radius + the tensor's reach, and half of a wide hole) */
+#define ES_REPAIR_MU 25.f       /* 5..50, 25: how sharply the fill follows the isophotes (Bornemann & Maerz's mu) */
+#define ES_REPAIR_RHO 4         /* 2..8, 4: the structure tensor's Gaussian sigma, pixels */
+#define ES_REPAIR_ROUND 8       /* tiles per parallel round: progress and cancellation between rounds */
+
+/* Detection */
+#define ES_DETECT_SMALL 5       /* the two closings' square sides: lines up to ~3 px wide... */
+#define ES_DETECT_LARGE 11      /* ...and up to ~8 px; a structure wider than this is the photo's own */
+#define ES_DETECT_BLOCK 32      /* 16..64, 32: blocks for the local median and MAD of the top-hat response */
+#define ES_DETECT_FLOOR 10.f    /* 4..30, 10: no defect stands out by fewer levels than this */
+#define ES_DETECT_K0 14.f       /* threshold in robust sigmas at sensitivity 0... */
+#define ES_DETECT_K1 4.f        /* ...and at 1 (geometric between) */
+#define ES_DETECT_MAX_WIDTH 6.f /* a line's mean width (2 area / perimeter), px */
+#define ES_DETECT_ELONG 4.f     /* a line's length over its width, at least */
+#define ES_DETECT_SPECK 40      /* a speck's area at most, px (a 7 px disc) */
+#define ES_DETECT_EDGE 3.f      /* a component whose surroundings' gradient (closed image) exceeds this many times its contrast per px is an edge's, not a defect */
+
+/* Fill the masked pixels of a window in place: px is w x h x ch floats (ch 1 or 3), mask
+ * w x h (non-zero: to fill; every other pixel is known). radius in pixels; mu 0 gives
+ * Telea's isotropic weights. Scratch memory is allocated here; returns 0, or -1 out of memory. */
+int es_repair_fill(float *px, int w, int h, int ch, const uint8_t *mask, int radius, float mu);
+
+/* Detection on a luminance plane (w x h, 0..255): writes mask (w x h, 255 = defect). The
+ * image's pool runs the per-row stages. Returns 0, or -1 out of memory. */
+int es_repair_detect(pthreadpool_t pool, const float *lum, int w, int h, float sensitivity, int grow, uint8_t *mask);
+
+#endif
