@@ -19,8 +19,8 @@
 /* ---- tunables: range, default, why ---- */
 #define ES_REPAIR_TILE 128      /* 32..512, 128: the heal's tile side; only tiles holding mask pixels are worked */
 #define ES_REPAIR_MARGIN 24     /* 8..64, 24: context read around a tile (radius + the tensor's reach, and half of a wide hole) */
-#define ES_REPAIR_MU 25.f       /* 5..50, 25: how sharply the fill follows the isophotes (Bornemann & Maerz's mu) */
-#define ES_REPAIR_RHO 4         /* 2..8, 4: the structure tensor's Gaussian sigma, pixels */
+#define ES_REPAIR_MU 18.f       /* 5..50, 18: how sharply the fill follows the isophotes (Bornemann & Maerz's mu) */
+#define ES_REPAIR_RHO 3         /* 2..8, 3: the structure tensor's Gaussian sigma, pixels */
 #define ES_REPAIR_ROUND 8       /* tiles per parallel round: progress and cancellation between rounds */
 
 /* Detection */
