@@ -13,9 +13,11 @@
 #include "repair.h"
 #include "../core/parallel.h"
 
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
 
 typedef struct {
   const float *src;
@@ -66,8 +68,11 @@ static void block_threshold(const float *resp, int w, int h, float k, float *thr
       for (int v = 0; v < 256; v++) dev[abs(v - med)] += hist[v];
       int mad = 0;
       for (int c = 0; mad < 256; mad++) if ((c += dev[mad]) * 2 >= n) break;
-      const float s = 1.4826f * ((float)mad + 0.5f), t = (float)med + k * s;
-      bt[by * bw + bx] = t > ES_DETECT_FLOOR ? t : ES_DETECT_FLOOR;
+      int p90 = 0;
+      for (int c = 0; p90 < 256; p90++) if ((c += hist[p90]) * 10 >= 9 * n) break;
+      const float s = 1.4826f * ((float)mad + 0.5f), t = (float)med + k * s, tex = ES_DETECT_TEXTURE * (float)p90;
+      const float m = t > tex ? t : tex;
+      bt[by * bw + bx] = m > ES_DETECT_FLOOR ? m : ES_DETECT_FLOOR;
     }
   for (int y = 0; y < h; y++) {
     float fy = ((float)y + 0.5f) / B - 0.5f;
@@ -94,15 +99,30 @@ static int components(const float *score, const float *contrast, const float *bg
   const size_t n = (size_t)w * h;
   int *stack = malloc(sizeof(int) * n), *pix = malloc(sizeof(int) * n);
   uint8_t *seen = calloc(n, 1);
-  if (!stack || !pix || !seen) { free(stack); free(pix); free(seen); return -1; }
+  unsigned *sat = malloc(sizeof(unsigned) * (size_t)(w + 1) * (h + 1)); /* summed area of the candidates */
+  if (!stack || !pix || !seen || !sat) { free(stack); free(pix); free(seen); free(sat); return -1; }
+  for (int x = 0; x <= w; x++) sat[x] = 0;
+  for (int y = 0; y < h; y++) {
+    unsigned row = 0;
+    sat[(size_t)(y + 1) * (w + 1)] = 0;
+    for (int x = 0; x < w; x++) {
+      row += score[(size_t)y * w + x] >= 0.5f;
+      sat[(size_t)(y + 1) * (w + 1) + x + 1] = sat[(size_t)y * (w + 1) + x + 1] + row;
+    }
+  }
   for (size_t s = 0; s < n; s++) {
     if (seen[s] || score[s] < 0.5f) continue;
-    int sp = 0, np = 0, peak = 0, perim = 0;
+    int sp = 0, np = 0, peak = 0, perim = 0, bx0 = w, by0 = h, bx1 = 0, by1 = 0, border = 0;
     double csum = 0, gsum = 0;
     stack[sp++] = (int)s; seen[s] = 1;
     while (sp) {
       const int i = stack[--sp], x = i % w, y = i / w;
       pix[np++] = i;
+      if (x < bx0) bx0 = x;
+      if (x > bx1) bx1 = x;
+      if (y < by0) by0 = y;
+      if (y > by1) by1 = y;
+      border += x < ES_DETECT_BORDER || y < ES_DETECT_BORDER || x >= w - ES_DETECT_BORDER || y >= h - ES_DETECT_BORDER;
       peak |= score[i] >= 1.f;
       csum += contrast[i];
       /* the background's gradient here (central differences, clamped at the borders) */
@@ -125,10 +145,16 @@ static int components(const float *score, const float *contrast, const float *bg
     const int line = width <= ES_DETECT_MAX_WIDTH && length >= ES_DETECT_ELONG * width;
     const int speck = np <= ES_DETECT_SPECK;
     const int edge = mg > ES_DETECT_EDGE * mc / ES_DETECT_LARGE; /* the background changes by more than the defect's contrast over ~its scale */
-    if ((line || speck) && !edge)
+    /* others: candidates of other components around it (a texture of thin lines: shutters, twigs, grass) */
+    const int R = ES_DETECT_AROUND, X0 = bx0 - R > 0 ? bx0 - R : 0, Y0 = by0 - R > 0 ? by0 - R : 0;
+    const int X1 = bx1 + R + 1 < w ? bx1 + R + 1 : w, Y1 = by1 + R + 1 < h ? by1 + R + 1 : h;
+    const unsigned around = sat[(size_t)Y1 * (w + 1) + X1] - sat[(size_t)Y0 * (w + 1) + X1] - sat[(size_t)Y1 * (w + 1) + X0] + sat[(size_t)Y0 * (w + 1) + X0];
+    const int crowded = (float)(around - (unsigned)np) > ES_DETECT_CROWD * (float)np;
+    const int frame = border * 2 > np; /* a scan's dark or light frame along the photo's edge */
+    if ((line || speck) && !edge && !crowded && !frame)
       for (int k = 0; k < np; k++) mask[pix[k]] = 1;
   }
-  free(stack); free(pix); free(seen);
+  free(stack); free(pix); free(seen); free(sat);
   return 0;
 }
 

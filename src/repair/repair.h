@@ -26,14 +26,18 @@
 /* Detection */
 #define ES_DETECT_SMALL 5       /* the two closings' square sides: lines up to ~3 px wide... */
 #define ES_DETECT_LARGE 11      /* ...and up to ~8 px; a structure wider than this is the photo's own */
-#define ES_DETECT_BLOCK 32      /* 16..64, 32: blocks for the local median and MAD of the top-hat response */
-#define ES_DETECT_FLOOR 10.f    /* 4..30, 10: no defect stands out by fewer levels than this */
-#define ES_DETECT_K0 14.f       /* threshold in robust sigmas at sensitivity 0... */
+#define ES_DETECT_BLOCK 64      /* 16..128, 64: blocks for the local statistics of the top-hat response (a scratch covers < 10% of one) */
+#define ES_DETECT_TEXTURE 1.5f  /* 1..3, 1.5: the threshold is at least this times the block's 90th percentile (textures of thin lines) */
+#define ES_DETECT_AROUND 8      /* px: the neighbourhood of a component searched for others */
+#define ES_DETECT_CROWD 0.3f     /* a component with more than this times its area of other candidates around it is texture */
+#define ES_DETECT_BORDER 3      /* px: a component mostly this close to the photo's edge is its frame */
+#define ES_DETECT_FLOOR 40.f    /* 4..80, 40: no defect stands out by fewer levels than this */
+#define ES_DETECT_K0 40.f       /* threshold in robust sigmas at sensitivity 0... */
 #define ES_DETECT_K1 4.f        /* ...and at 1 (geometric between) */
 #define ES_DETECT_MAX_WIDTH 6.f /* a line's mean width (2 area / perimeter), px */
 #define ES_DETECT_ELONG 4.f     /* a line's length over its width, at least */
-#define ES_DETECT_SPECK 40      /* a speck's area at most, px (a 7 px disc) */
-#define ES_DETECT_EDGE 3.f      /* a component whose surroundings' gradient (closed image) exceeds this many times its contrast per px is an edge's, not a defect */
+#define ES_DETECT_SPECK 20      /* a speck's area at most, px (a 5 px disc) */
+#define ES_DETECT_EDGE 1.5f      /* a component whose surroundings' gradient (closed image) exceeds this many times its contrast per px is an edge's, not a defect */
 
 /* Fill the masked pixels of a window in place: px is w x h x ch floats (ch 1 or 3), mask
  * w x h (non-zero: to fill; every other pixel is known). radius in pixels; mu 0 gives
