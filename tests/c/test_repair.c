@@ -1,0 +1,152 @@
+/* test_repair.c - dust and scratches (issue 26): a known mask healed on a synthetic textured
+ * photo (small error inside the mask, every pixel outside it unchanged byte for byte); drawn
+ * scratches and specks found on a synthetic photo, next to nothing on its clean version; bad
+ * masks and options refused with reasons; cancellation; grey and alpha. */
+#include "check.h"
+#include "fixtures.h"
+#include "api/studio.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { W = 320, H = 224 };
+static studio_ctx *ctx;
+
+/* Smooth shading, soft stripes and a little grain: texture the fill must continue. */
+static studio_image photo(int channels) {
+  studio_image img;
+  studio_image_alloc(ctx, W, H, channels, &img);
+  fx_seed(26);
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++) {
+      const double base = 110 + 50 * sin(x * 0.021) * cos(y * 0.017) + 25 * sin((x + 0.6 * y) * 0.11);
+      uint8_t *p = img.pixels + (size_t)y * img.stride + (size_t)x * channels;
+      for (int k = 0; k < channels; k++) p[k] = k == 3 || (channels == 2 && k == 1) ? (uint8_t)((x + y) % 251) : fx_u8(base + 12 * k + fx_gauss());
+    }
+  return img;
+}
+
+/* Scratches (dark and bright lines 1-3 px, straight and slanted) and specks into mask, drawn on img. */
+static void damage(studio_image *img, studio_image *mask) {
+  studio_image_alloc(ctx, W, H, 1, mask);
+  const int cc = img->channels >= 3 ? 3 : 1;
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++) {
+      const double d1 = fabs(y - (0.35 * x + 30)), d2 = fabs(x - (200 + 0.1 * y)), d3 = fabs(y - 170 - 6 * sin(x * 0.05));
+      int v = 0;
+      if (d1 < 1.0) v = 1;               /* dark, 2 px */
+      else if (d2 < 1.5 && y > 20) v = 2; /* bright, 3 px */
+      else if (d3 < 0.6 && x > 40 && x < 280) v = 1; /* dark, wavy, 1 px */
+      for (int s = 0; s < 12; s++) {     /* specks */
+        const int sx = 23 + s * 25, sy = 60 + (s * 37) % 90;
+        if ((x - sx) * (x - sx) + (y - sy) * (y - sy) <= 2) v = s % 2 ? 2 : 1;
+      }
+      if (!v) continue;
+      mask->pixels[(size_t)y * mask->stride + x] = 255;
+      uint8_t *p = img->pixels + (size_t)y * img->stride + (size_t)x * img->channels;
+      for (int k = 0; k < cc; k++) p[k] = v == 1 ? 12 : 245;
+    }
+}
+
+static void heal_known_mask(void) {
+  studio_image clean = photo(3), bad = photo(3), mask, out = {0};
+  damage(&bad, &mask);
+  CHECKF(studio_repair_heal(ctx, &bad, &mask, NULL, &out) == STUDIO_OK, "heal: %s", studio_error(ctx));
+  double err = 0, before = 0;
+  size_t n = 0, changed_outside = 0;
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++)
+      for (int k = 0; k < 3; k++) {
+        const size_t i = (size_t)y * out.stride + (size_t)x * 3 + k;
+        if (mask.pixels[(size_t)y * mask.stride + x]) { err += fabs((double)out.pixels[i] - clean.pixels[i]); before += fabs((double)bad.pixels[i] - clean.pixels[i]); n++; }
+        else changed_outside += out.pixels[i] != bad.pixels[i];
+      }
+  CHECKF(changed_outside == 0, "%zu samples outside the mask changed", changed_outside);
+  CHECKF(err / n < 6.0, "heal: mean error inside the mask %.2f levels (damaged %.1f)", err / n, before / n);
+  printf("  heal: mean error inside the mask %.2f levels (damaged %.1f), %zu samples\n", err / n, before / n, n);
+  studio_image_free(&out);
+  /* detection on the same photo: the damage found, the clean photo left */
+  studio_image found = {0};
+  CHECKF(studio_repair_detect(ctx, &bad, NULL, &found) == STUDIO_OK, "detect: %s", studio_error(ctx));
+  size_t truth = 0, hit = 0, flagged_clean = 0;
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++)
+      if (mask.pixels[(size_t)y * mask.stride + x]) { truth++; hit += found.pixels[(size_t)y * found.stride + x] != 0; }
+  studio_image_free(&found);
+  CHECK(studio_repair_detect(ctx, &clean, NULL, &found) == STUDIO_OK);
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++) flagged_clean += found.pixels[(size_t)y * found.stride + x] != 0;
+  CHECKF(hit >= 0.9 * truth, "detect: recall %.3f", (double)hit / truth);
+  CHECKF(flagged_clean <= W * H / 2000, "detect: %zu pixels flagged on the clean photo", flagged_clean);
+  printf("  detect: recall %.3f, clean photo %.3f%% flagged\n", (double)hit / truth, 100.0 * flagged_clean / (W * H));
+  studio_image_free(&found);
+  /* detect + heal in one call: the mask used comes back */
+  studio_image used = {0};
+  CHECK(studio_repair(ctx, &bad, NULL, NULL, &out, &used) == STUDIO_OK && used.channels == 1 && used.width == W);
+  studio_image_free(&out); studio_image_free(&used);
+  studio_image_free(&clean); studio_image_free(&bad); studio_image_free(&mask);
+}
+
+static void bad_masks_and_options(void) {
+  studio_image img = photo(3), small, two, out = {0};
+  studio_image_alloc(ctx, W / 2, H, 1, &small);
+  studio_image_alloc(ctx, W, H, 2, &two);
+  CHECK(studio_repair_heal(ctx, &img, &small, NULL, &out) == STUDIO_E_ARGUMENT && strstr(studio_error(ctx), "the mask is 160x224, the photo 320x224") && !out.pixels);
+  CHECK(studio_repair(ctx, &img, NULL, &two, &out, NULL) == STUDIO_E_ARGUMENT && strstr(studio_error(ctx), "the mask has 2 channels"));
+  studio_repair_options o;
+  studio_repair_defaults(&o);
+  CHECK(o.sensitivity == 0.5f && o.radius == 5 && o.grow == 1);
+  CHECK(studio_repair_set(ctx, &o, "sensitivity", "1.5") == STUDIO_E_ARGUMENT && strstr(studio_error(ctx), "repair option sensitivity must be in 0..1, not 1.5"));
+  CHECK(studio_repair_set(ctx, &o, "radius", "2.5") == STUDIO_E_ARGUMENT && strstr(studio_error(ctx), "radius needs a whole number"));
+  CHECK(studio_repair_set(ctx, &o, "radius", "20") == STUDIO_E_ARGUMENT && strstr(studio_error(ctx), "radius must be in 2..12"));
+  CHECK(studio_repair_set(ctx, &o, "grow", "auto") == STUDIO_E_ARGUMENT && strstr(studio_error(ctx), "grow needs a number, not 'auto'"));
+  CHECK(studio_repair_set(ctx, &o, "strength", "1") == STUDIO_E_ARGUMENT && strstr(studio_error(ctx), "unknown repair option 'strength' (sensitivity, radius, grow)"));
+  CHECK(o.sensitivity == 0.5f && o.radius == 5 && o.grow == 1);
+  CHECK(studio_repair_set(ctx, &o, "sensitivity", "0.8") == STUDIO_OK && o.sensitivity == 0.8f);
+  o.radius = 1;
+  CHECK(studio_repair_detect(ctx, &img, &o, &out) == STUDIO_E_ARGUMENT && strstr(studio_error(ctx), "radius must be in 2..12") && !out.pixels);
+  studio_image_free(&img); studio_image_free(&small); studio_image_free(&two);
+}
+
+static int cancel(void *user, const char *stage, float f) { (void)stage; (void)f; return ++*(int *)user >= 2; }
+
+static void cancellation(void) {
+  int calls = 0;
+  studio_ctx *c = studio_create(&(studio_config){.progress = cancel, .progress_user = &calls});
+  studio_image img = photo(3), mask, out = {0};
+  damage(&img, &mask);
+  CHECK(studio_repair_heal(c, &img, &mask, NULL, &out) == STUDIO_E_CANCELLED && !out.pixels);
+  calls = 0;
+  CHECK(studio_repair(c, &img, NULL, NULL, &out, NULL) == STUDIO_E_CANCELLED && !out.pixels);
+  studio_image_free(&img); studio_image_free(&mask);
+  studio_destroy(c);
+}
+
+static void grey_and_alpha(void) {
+  const int chans[3] = {1, 2, 4};
+  for (int t = 0; t < 3; t++) {
+    studio_image img = photo(chans[t]), mask, out = {0};
+    damage(&img, &mask);
+    CHECKF(studio_repair_heal(ctx, &img, &mask, NULL, &out) == STUDIO_OK && out.channels == chans[t], "%d channels: %s", chans[t], studio_error(ctx));
+    size_t alpha_kept = 1, healed = 0;
+    for (int y = 0; y < H; y++)
+      for (int x = 0; x < W; x++) {
+        const size_t i = (size_t)y * out.stride + (size_t)x * chans[t];
+        if (chans[t] % 2 == 0) alpha_kept &= out.pixels[i + chans[t] - 1] == img.pixels[i + chans[t] - 1];
+        if (mask.pixels[(size_t)y * mask.stride + x]) healed += out.pixels[i] > 40 && out.pixels[i] < 230;
+      }
+    CHECKF(alpha_kept && healed > 0, "%d channels: alpha kept %zu, %zu pixels healed", chans[t], alpha_kept, healed);
+    studio_image_free(&out); studio_image_free(&img); studio_image_free(&mask);
+  }
+}
+
+int main(void) {
+  ctx = studio_create(NULL);
+  heal_known_mask();
+  bad_masks_and_options();
+  cancellation();
+  grey_and_alpha();
+  studio_destroy(ctx);
+  return check_summary("repair");
+}
