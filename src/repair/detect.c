@@ -48,6 +48,16 @@ static void morph(pthreadpool_t pool, const float *src, float *dst, float *tmp, 
   es_parallel_tiles(pool, (size_t)h, 16, morph_rows, &b);
 }
 
+/* Pixel p between the centres of blocks *i0 and *i1 (of n, side B, clamped at the ends): the weight of *i1. */
+static float cell(int p, int B, int n, int *i0, int *i1) {
+  float f = ((float)p + 0.5f) / (float)B - 0.5f;
+  if (f < 0) f = 0;
+  if (f > (float)(n - 1)) f = (float)(n - 1);
+  *i0 = (int)f;
+  *i1 = *i0 + 1 < n ? *i0 + 1 : *i0;
+  return f - (float)*i0;
+}
+
 /* Per-block threshold of a response: median + k robust sigmas, at least the floor; then
  * bilinear between block centres into thr (w x h). */
 static void block_threshold(const float *resp, int w, int h, float k, float *thr) {
@@ -75,17 +85,11 @@ static void block_threshold(const float *resp, int w, int h, float k, float *thr
       bt[by * bw + bx] = m > ES_DETECT_FLOOR ? m : ES_DETECT_FLOOR;
     }
   for (int y = 0; y < h; y++) {
-    float fy = ((float)y + 0.5f) / B - 0.5f;
-    if (fy < 0) fy = 0;
-    if (fy > bh - 1) fy = (float)(bh - 1);
-    const int y0 = (int)fy, y1 = y0 + 1 < bh ? y0 + 1 : y0;
-    const float wy = fy - (float)y0;
+    int y0, y1;
+    const float wy = cell(y, B, bh, &y0, &y1);
     for (int x = 0; x < w; x++) {
-      float fx = ((float)x + 0.5f) / B - 0.5f;
-      if (fx < 0) fx = 0;
-      if (fx > bw - 1) fx = (float)(bw - 1);
-      const int x0 = (int)fx, x1 = x0 + 1 < bw ? x0 + 1 : x0;
-      const float wx = fx - (float)x0;
+      int x0, x1;
+      const float wx = cell(x, B, bw, &x0, &x1);
       thr[(size_t)y * w + x] = (1 - wy) * ((1 - wx) * bt[y0 * bw + x0] + wx * bt[y0 * bw + x1]) + wy * ((1 - wx) * bt[y1 * bw + x0] + wx * bt[y1 * bw + x1]);
     }
   }
