@@ -140,10 +140,12 @@ static void calibration_images(void) {
   }
 }
 
-/* Winograd transforming the weights at each run (the product) against the former way, the
- * transformed weights stored and packed once: the same U, the same sums in the same order
- * but for the product's operands swapped, so the logits agree to float rounding (seen: equal
- * bit for bit natively; WASM passes the same bound). Auto's F(4x4) and F(2x2) everywhere, 224 and 256. */
+/* Winograd transforming the weights at each run, a block of output channels at a time,
+ * against the former way, the transformed weights stored and packed once: the same U, V the
+ * products' left operand both ways and each sum along the input channels in the same order,
+ * so the logits are equal bit for bit (seen natively and in both WASM builds; the bound below
+ * allows float rounding should XNNPACK ever pick another kernel for one of them). Auto's
+ * F(4x4) and F(2x2) everywhere, 224 and 256. */
 static void winograd_on_the_fly(studio_ctx *ctx, const char *path) {
   size_t len;
   uint8_t *data = check_read(path, &len);
