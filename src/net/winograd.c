@@ -1,6 +1,7 @@
 /* winograd.c - see winograd.h. */
 #include "winograd.h"
 #include "../core/parallel.h"
+#include "../model/caffe.h" /* es_half_to_float */
 
 #include <math.h>
 #include <stdint.h>
@@ -121,6 +122,7 @@ struct es_winograd {
    * output-transformed while it is still in cache. */
   xnn_operator_t gemm;
   const float *kernel;   /* OIHW, the caller's (on the fly only) */
+  const uint16_t *kernel_f16; /* or the same in half precision */
   float *own;            /* kernel, when it had to be widened here */
   size_t gemm_ws;        /* XNNPACK's workspace (a block of U packed), on the fly */
   int reshaped, reshaped_kb; /* the row count and block width the products were last sized for */
@@ -163,21 +165,27 @@ static int32_t *lay_tiles(const es_winograd_spec *s, int *count) {
  * each position's row of U is written in runs. kernel: OIHW, Caffe's order. */
 typedef struct {
   const transform *t;
-  const float *kernel;
+  const float *kernel;      /* OIHW f32 */
+  const uint16_t *half;     /* or f16 (the other NULL) */
   float *u;
   int in, out;
 } weights_job;
 
 #define KB 64
-/* U for `len` (<= KB) pairs along one row of the layout: the kernels at `g0`, `gstep` floats
- * apart, into `len` consecutive floats at `u0` of each position's block. The arithmetic per
- * pair is the same whichever way the row runs, so both layouts hold the same values. */
-static void transform_run(const weights_job *j, const float *g0, size_t gstep, float *u0, int len) {
+/* U for `len` (<= KB) pairs along one row of the layout: the kernels from element `g0` of the
+ * kernel on, `gstep` apart, into `len` consecutive floats at `u0` of each position's block.
+ * The arithmetic per pair is the same whichever way the row runs, so both layouts hold the
+ * same values; f16 weights are widened here, as they are read into the block. */
+static void transform_run(const weights_job *j, size_t g0, size_t gstep, float *u0, int len) {
   const int n = j->t->n;
   const size_t pos = (size_t)j->in * j->out;
   float g[9][KB], tg[MAXN][3][KB];
-  for (int k = 0; k < len; k++)
-    for (int tap = 0; tap < 9; tap++) g[tap][k] = g0[k * gstep + tap];
+  if (j->kernel)
+    for (int k = 0; k < len; k++)
+      for (int tap = 0; tap < 9; tap++) g[tap][k] = j->kernel[g0 + k * gstep + tap];
+  else
+    for (int k = 0; k < len; k++)
+      for (int tap = 0; tap < 9; tap++) g[tap][k] = es_half_to_float(j->half[g0 + k * gstep + tap]);
   const float *x[MAXN];
   float *y[MAXN];
   for (int q = 0; q < 3; q++) { /* tg = G g, column q */
@@ -196,14 +204,14 @@ static void transform_weights(void *arg, size_t start, size_t count) { /* [p][c]
   const weights_job *j = arg;
   for (size_t c = start; c < start + count; c++)
     for (int k0 = 0; k0 < j->out; k0 += KB)
-      transform_run(j, j->kernel + ((size_t)k0 * j->in + c) * 9, (size_t)j->in * 9, j->u + c * j->out + k0, j->out - k0 < KB ? j->out - k0 : KB);
+      transform_run(j, ((size_t)k0 * j->in + c) * 9, (size_t)j->in * 9, j->u + c * j->out + k0, j->out - k0 < KB ? j->out - k0 : KB);
 }
 
 static void transform_weights_t(void *arg, size_t start, size_t count) { /* [p][k][c], jobs by output channel */
   const weights_job *j = arg;
   for (size_t k = start; k < start + count; k++)
     for (int c0 = 0; c0 < j->in; c0 += KB)
-      transform_run(j, j->kernel + (k * j->in + c0) * 9, 9, j->u + k * j->in + c0, j->in - c0 < KB ? j->in - c0 : KB);
+      transform_run(j, (k * j->in + c0) * 9, 9, j->u + k * j->in + c0, j->in - c0 < KB ? j->in - c0 : KB);
 }
 
 /* Output channels per block on the fly: a block of U (n^2 x kb x in floats) of about 2.5 MB
@@ -218,7 +226,8 @@ static int block_width(const es_winograd_spec *s, size_t n2) {
   return kb >= (size_t)s->out ? s->out : (int)kb;
 }
 
-studio_status es_winograd_create(studio_ctx *ctx, const es_winograd_spec *spec, const float *kernel, const float *bias, es_winograd **out) {
+studio_status es_winograd_create(studio_ctx *ctx, const es_winograd_spec *spec, const float *kernel, const uint16_t *kernel_f16, const float *bias,
+                                 es_winograd **out) {
   *out = NULL;
   if (!es_winograd_tile_ok(spec->m) || spec->dilation < 1 || spec->in < 1 || spec->out < 1 || spec->h < 1 || spec->w < 1)
     return es_fail(ctx, STUDIO_E_ARGUMENT, "Winograd: unsupported layer (tile %d, dilation %d)", spec->m, spec->dilation);
@@ -241,13 +250,14 @@ studio_status es_winograd_create(studio_ctx *ctx, const es_winograd_spec *spec, 
     if (spec->stored) {
       float *u = malloc(sizeof(float) * n2 * spec->in * spec->out);
       if (u) {
-        weights_job wj = {wg->t, kernel, u, spec->in, spec->out};
+        weights_job wj = {wg->t, kernel, kernel_f16, u, spec->in, spec->out};
         es_parallel_tiles(ctx->pool, (size_t)spec->in, 8, transform_weights, &wj);
         xs = xnn_create_batch_matrix_multiply_nc_f32_const_weights(n2, spec->in, spec->out, u, 0, &wg->gemm);
       }
       free(u);
     } else {
       wg->kernel = kernel;
+      wg->kernel_f16 = kernel_f16;
       wg->kb = block_width(spec, n2);
       size_t align = 0;
       xs = xnn_create_batch_matrix_multiply_nc_f32(XNN_FLAG_TRANSPOSE_B, &wg->gemm);
@@ -271,6 +281,7 @@ void es_winograd_adopt_kernel(es_winograd *wg, float *kernel) {
   if (wg->s.stored) { free(kernel); return; }
   wg->own = kernel;
   wg->kernel = kernel;
+  wg->kernel_f16 = NULL;
 }
 
 size_t es_winograd_bytes(const es_winograd *wg) {
@@ -388,7 +399,8 @@ studio_status es_winograd_run(studio_ctx *ctx, es_winograd *wg, const float *in,
         wg->reshaped_kb = kb;
       }
       if (!wg->s.stored) { /* this block of U, [position][kb][in] */
-        weights_job wj = {wg->t, wg->kernel + (size_t)k0 * wg->s.in * 9, u, wg->s.in, kb};
+        const size_t at = (size_t)k0 * wg->s.in * 9;
+        weights_job wj = {wg->t, wg->kernel ? wg->kernel + at : NULL, wg->kernel ? NULL : wg->kernel_f16 + at, u, wg->s.in, kb};
         es_parallel_tiles(ctx->pool, (size_t)kb, 2, transform_weights_t, &wj);
       }
       if (xs == xnn_status_success)

@@ -44,10 +44,12 @@ extern int es_winograd_keep_transforms;
 
 int es_winograd_tile_ok(int m);
 
-/* kernel: OIHW (out x in x 3 x 3, Caffe's order) f32, bias: out floats (copied). Stored:
- * both may be freed after; otherwise the kernel is read at every run and must outlive wg
- * (the model's weights), or be handed over with es_winograd_adopt_kernel. */
-studio_status es_winograd_create(studio_ctx *ctx, const es_winograd_spec *spec, const float *kernel, const float *bias, es_winograd **out);
+/* kernel: OIHW (out x in x 3 x 3, Caffe's order) in f32, or kernel_f16 in IEEE half (one of
+ * the two NULL; half is widened exactly as it is read), bias: out floats (copied). Stored: both
+ * may be freed after; otherwise the kernel is read at every run and must outlive wg (the
+ * model's weights), or be handed over with es_winograd_adopt_kernel. */
+studio_status es_winograd_create(studio_ctx *ctx, const es_winograd_spec *spec, const float *kernel, const uint16_t *kernel_f16, const float *bias,
+                                 es_winograd **out);
 /* wg owns (and frees) kernel from now on: a malloc'd copy, as passed to create. */
 void es_winograd_adopt_kernel(es_winograd *wg, float *kernel);
 void es_winograd_destroy(es_winograd *wg);

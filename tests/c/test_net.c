@@ -290,6 +290,9 @@ int main(void) {
         printf("int8 checked against f32 on the %d check images: |delta ab| 99th percentile %.3f, max %.3f (bound %.1f)\n", ES_CALIBRATION_IMAGES, r.p99, r.max, r.bound);
       }
       CHECK(es_model_read(ctx, file, flen, &back, &got) == STUDIO_OK && (int)got == p);
+      if (p == 1) /* f16 convolution weights stay half (widened as the network reads them), biases f32 */
+        CHECKF(back.layers && es_caffe_find(&back, "conv5_1")->blobs[0].h && !es_caffe_find(&back, "conv5_1")->blobs[0].data && es_caffe_find(&back, "conv5_1")->blobs[1].data,
+               "f16 weights are not carved");
       CHECKF(es_eccv16_net_create(ctx, &back, 224, p == 2, ES_CONV_AUTO, &qn) == STUDIO_OK, "%s", studio_error(ctx));
       if (qn && es_eccv16_net_run(ctx, qn, l50, lg) == STUDIO_OK) {
         es_ab_readout(lg, 56 * 56, 2.606f, bins, 1.f, abq, NULL);
