@@ -26,12 +26,12 @@ typedef struct {
  * branches or subnormal float arithmetic, so loops over weights vectorise. */
 static inline float es_half_to_float(uint16_t h) {
   const uint32_t em = h & 0x7FFFu;
-  uint32_t bits = em >= 0x7C00u ? (em << 13) | 0x7F800000u : (em << 13) + (112u << 23);
-  float f;
-  memcpy(&f, &bits, 4);
-  if (em < 0x400u) f = (float)em * 0x1p-24f; /* zero and subnormals: m * 2^-24, exact */
-  memcpy(&bits, &f, 4);
+  const float sub = (float)(int32_t)em * 0x1p-24f; /* zero and subnormals: m * 2^-24, exact */
+  uint32_t bits;
+  memcpy(&bits, &sub, 4);
+  bits = em < 0x400u ? bits : em >= 0x7C00u ? (em << 13) | 0x7F800000u : (em << 13) + (112u << 23);
   bits |= (uint32_t)(h & 0x8000u) << 16;
+  float f;
   memcpy(&f, &bits, 4);
   return f;
 }

@@ -179,13 +179,18 @@ typedef struct {
 static void transform_run(const weights_job *j, size_t g0, size_t gstep, float *u0, int len) {
   const int n = j->t->n;
   const size_t pos = (size_t)j->in * j->out;
-  float g[9][KB], tg[MAXN][3][KB];
-  if (j->kernel)
+  float g[9][KB], tg[MAXN][3][KB], wide[9 * KB];
+  const float *src = j->kernel ? j->kernel + g0 : wide;
+  if (!j->kernel && gstep == 9) { /* one contiguous run of halves: widened in a loop that vectorises */
+    const uint16_t *h = j->half + g0;
+    for (int i = 0; i < 9 * len; i++) wide[i] = es_half_to_float(h[i]);
+  } else if (!j->kernel) {
     for (int k = 0; k < len; k++)
-      for (int tap = 0; tap < 9; tap++) g[tap][k] = j->kernel[g0 + k * gstep + tap];
-  else
-    for (int k = 0; k < len; k++)
-      for (int tap = 0; tap < 9; tap++) g[tap][k] = es_half_to_float(j->half[g0 + k * gstep + tap]);
+      for (int tap = 0; tap < 9; tap++) wide[9 * k + tap] = es_half_to_float(j->half[g0 + k * gstep + tap]);
+    gstep = 9;
+  }
+  for (int k = 0; k < len; k++)
+    for (int tap = 0; tap < 9; tap++) g[tap][k] = src[k * gstep + tap];
   const float *x[MAXN];
   float *y[MAXN];
   for (int q = 0; q < 3; q++) { /* tg = G g, column q */
