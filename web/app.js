@@ -86,7 +86,7 @@ async function start() {
   engineUp(true); // a pending mode's batch starts now, and takes the photos as they open
   model = new ModelPanel({
     studio: () => studio, status: $('#model-status'), bar: $('#model-bar'), fileInput: $('#model-file'),
-    forget: $('#forget-model'), onChange: () => { updateControls(); hints.refresh(); },
+    int8: $('#model-int8'), forget: $('#forget-model'), onChange: () => { updateControls(); hints.refresh(); },
   });
   await model.find();
   updateControls();

@@ -329,8 +329,15 @@ class Core {
     const M = this.M;
     this.endHintSessions();
     if (this.model) { M._es_wasm_model_free(this.model); this.model = 0; }
-    const m = this.withBytes(bytes, (p, n) => (pts ? this.withBytes(pts, (q, k) => M._es_wasm_model_load(this.ctx, p, n, q, k))
-      : M._es_wasm_model_load(this.ctx, p, n, 0, 0)));
+    // the module takes the copy over: a converted file's weights are used where they lie
+    const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+    const p = addr(M._malloc(Math.max(u8.length, 1)));
+    if (!p) throw new StudioError('nomem', `out of memory for a ${u8.length}-byte model`);
+    M.HEAPU8.set(u8, p);
+    let handed = false;
+    const load = (q, k) => { handed = true; return M._es_wasm_model_load(this.ctx, p, u8.length, q, k); };
+    let m;
+    try { m = pts ? this.withBytes(pts, load) : load(0, 0); } finally { if (!handed) M._free(p); }
     if (!m) this.fail();
     this.model = m;
     return true;

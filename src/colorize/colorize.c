@@ -56,21 +56,24 @@ void studio_model_free(studio_model *m) {
   free(m);
 }
 
-studio_status studio_model_load(studio_ctx *ctx, const uint8_t *data, size_t len, const uint8_t *pts, size_t pts_len, studio_model **out) {
-  if (!ctx || !out || (!data && len)) return ctx ? es_fail(ctx, STUDIO_E_ARGUMENT, "studio_model_load: NULL argument") : STUDIO_E_ARGUMENT;
+/* owned: `data` is a malloc'd buffer handed over (kept as the model's file, or freed once a
+ * caffemodel is parsed, and freed on failure); otherwise a converted file is copied. */
+static studio_status model_load(studio_ctx *ctx, const uint8_t *data, size_t len, uint8_t *owned, const uint8_t *pts, size_t pts_len, studio_model **out) {
   *out = NULL;
   studio_model *m = calloc(1, sizeof *m);
-  if (!m) return es_fail(ctx, STUDIO_E_NOMEM, "out of memory");
+  if (!m) { free(owned); return es_fail(ctx, STUDIO_E_NOMEM, "out of memory"); }
   studio_status s;
   if (es_model_is_file(data, len)) {
     es_precision p;
-    m->file = malloc(len ? len : 1);
+    m->file = owned ? owned : malloc(len ? len : 1);
+    owned = NULL;
     if (!m->file) { studio_model_free(m); return es_fail(ctx, STUDIO_E_NOMEM, "out of memory"); }
-    memcpy(m->file, data, len);
+    if (m->file != data) memcpy(m->file, data, len);
     s = es_model_read(ctx, m->file, len, &m->caffe, &p);
     m->int8 = p == ES_PRECISION_INT8;
   } else {
     s = es_caffe_read(ctx, data, len, &m->caffe);
+    free(owned); /* the weights were copied out */
   }
   if (!s) s = es_eccv16_check(ctx, &m->caffe);
   if (!s) s = es_eccv16_complete(ctx, &m->caffe, pts, pts_len);
@@ -80,6 +83,16 @@ studio_status studio_model_load(studio_ctx *ctx, const uint8_t *data, size_t len
   es_eccv16_bins(&m->caffe, m->bins);
   *out = m;
   return es_ok(ctx);
+}
+
+studio_status studio_model_load(studio_ctx *ctx, const uint8_t *data, size_t len, const uint8_t *pts, size_t pts_len, studio_model **out) {
+  if (!ctx || !out || (!data && len)) return ctx ? es_fail(ctx, STUDIO_E_ARGUMENT, "studio_model_load: NULL argument") : STUDIO_E_ARGUMENT;
+  return model_load(ctx, data, len, NULL, pts, pts_len, out);
+}
+
+studio_status es_model_load_owned(studio_ctx *ctx, uint8_t *data, size_t len, const uint8_t *pts, size_t pts_len, studio_model **out) {
+  if (!ctx || !out || (!data && len)) { free(data); return ctx ? es_fail(ctx, STUDIO_E_ARGUMENT, "studio_model_load: NULL argument") : STUDIO_E_ARGUMENT; }
+  return model_load(ctx, data, len, data, pts, pts_len, out);
 }
 
 /* ---- the output, row by row on the pool: the input's own L joined with ab enlarged from

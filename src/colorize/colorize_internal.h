@@ -5,6 +5,11 @@
 #define STUDIO_COLORIZE_INTERNAL_H
 #include "../api/studio.h"
 
+/* studio_model_load on a malloc'd buffer handed over: a converted file is used where it lies
+ * (no second copy of the weights while loading, which would stay the WASM heap's high-water
+ * mark), a caffemodel freed once parsed; freed on failure too. */
+studio_status es_model_load_owned(studio_ctx *ctx, uint8_t *data, size_t len, const uint8_t *pts, size_t pts_len, studio_model **out);
+
 /* A low-resolution ab field and how to enlarge it. */
 typedef struct {
   const float *ab;     /* w x h x 2, or NULL: none (zero) */

@@ -7,6 +7,8 @@
 
 #include "../api/context.h"
 
+#include <string.h>
+
 #define ES_CAFFE_MAX_BLOBS 4
 
 typedef struct {
@@ -17,7 +19,22 @@ typedef struct {
   int borrowed;      /* data (or q) points into a file buffer the caller keeps (not freed here) */
   const int8_t *q;   /* int8 weights carved from a model file: value = q[k] * scales[channel] */
   const float *scales; /* one per output channel (axis 0; axis 1 for a deconvolution) */
+  const uint16_t *h; /* f16 convolution weights carved from a model file (no data): es_half_to_float */
 } es_blob;
+
+/* IEEE half to float, exactly (subnormals, infinities and NaN payloads kept), without
+ * branches or subnormal float arithmetic, so loops over weights vectorise. */
+static inline float es_half_to_float(uint16_t h) {
+  const uint32_t em = h & 0x7FFFu;
+  const float sub = (float)(int32_t)em * 0x1p-24f; /* zero and subnormals: m * 2^-24, exact */
+  uint32_t bits;
+  memcpy(&bits, &sub, 4);
+  bits = em < 0x400u ? bits : em >= 0x7C00u ? (em << 13) | 0x7F800000u : (em << 13) + (112u << 23);
+  bits |= (uint32_t)(h & 0x8000u) << 16;
+  float f;
+  memcpy(&f, &bits, 4);
+  return f;
+}
 
 typedef struct {
   char name[64];

@@ -40,18 +40,6 @@ static uint16_t to_half(float f) {
   return (uint16_t)half;
 }
 
-static float from_half(uint16_t h) {
-  uint32_t sign = (uint32_t)(h & 0x8000) << 16, e = (h >> 10) & 0x1F, m = h & 0x3FF, x;
-  if (e == 0) {
-    if (!m) x = sign;
-    else { int s = -1; do { s++; m <<= 1; } while (!(m & 0x400)); x = sign | (uint32_t)(127 - 15 - s) << 23 | (m & 0x3FF) << 13; }
-  } else if (e == 31) x = sign | 0x7F800000 | m << 13;
-  else x = sign | (e + 127 - 15) << 23 | m << 13;
-  float f;
-  memcpy(&f, &x, 4);
-  return f;
-}
-
 int es_model_is_file(const uint8_t *d, size_t len) { return len >= 8 && memcmp(d, ES_MODEL_MAGIC, 8) == 0; }
 
 /* Big convolution weights are stored at the reduced precision; everything else (biases,
@@ -170,6 +158,11 @@ studio_status es_model_read(studio_ctx *ctx, const uint8_t *d, size_t len, es_ca
     const uint8_t *src = d + off;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     if (dt == DT_F32 && ((uintptr_t)src & 3) == 0) { bl->data = (float *)(uintptr_t)src; bl->borrowed = 1; continue; } /* carved, no copy */
+    if (dt == DT_F16 && reduced(l, (int)b) && ((uintptr_t)src & 1) == 0) { /* carved: widened as the network reads it */
+      bl->h = (const uint16_t *)(const void *)src;
+      bl->borrowed = 1;
+      continue;
+    }
     if (dt == DT_I8 && ((uintptr_t)src & 3) == 0) { /* carved: the network takes int8 as it is */
       bl->scales = (const float *)(const void *)src;
       bl->q = (const int8_t *)(src + 4 * ch);
@@ -180,7 +173,7 @@ studio_status es_model_read(studio_ctx *ctx, const uint8_t *d, size_t len, es_ca
     bl->data = malloc(sizeof(float) * (bl->count ? bl->count : 1));
     if (!bl->data) { es_caffe_free(net); return es_fail(ctx, STUDIO_E_NOMEM, "out of memory"); }
     if (dt == DT_F32) for (size_t k = 0; k < bl->count; k++) { uint32_t u = get32(src + 4 * k); memcpy(&bl->data[k], &u, 4); }
-    else if (dt == DT_F16) for (size_t k = 0; k < bl->count; k++) bl->data[k] = from_half((uint16_t)(src[2 * k] | src[2 * k + 1] << 8));
+    else if (dt == DT_F16) for (size_t k = 0; k < bl->count; k++) bl->data[k] = es_half_to_float((uint16_t)(src[2 * k] | src[2 * k + 1] << 8));
     else {
       const int8_t *q = (const int8_t *)(src + 4 * ch);
       int axis = channel_axis(l);

@@ -69,9 +69,11 @@ static size_t caffe_index(const es_eccv16_layer *e, int phase, int k, int o, int
                    : (((size_t)i * e->out + o) * 4 + 3 - phase / 2 - 2 * y) * 4 + 3 - phase % 2 - 2 * x;
 }
 
-/* Element `at` of output channel o of a weight blob in f32: an int8 blob (from an int8 model
- * file) is widened with its per-output-channel scale. */
-static inline float weight(const es_blob *b, size_t at, int o) { return b->data ? b->data[at] : b->q[at] * b->scales[o]; }
+/* Element `at` of output channel o of a weight blob in f32: an f16 blob widened, an int8 blob
+ * (from an int8 model file) with its per-output-channel scale. */
+static inline float weight(const es_blob *b, size_t at, int o) {
+  return b->data ? b->data[at] : b->h ? es_half_to_float(b->h[at]) : b->q[at] * b->scales[o];
+}
 
 /* The kernel of convolution `phase` as XNNPACK wants it (OHWI), in f32. */
 static float *weights_f32(const es_eccv16_layer *e, const es_blob *b, int phase) {
@@ -89,7 +91,7 @@ static float *weights_f32(const es_eccv16_layer *e, const es_blob *b, int phase)
 }
 
 /* The same kernel in int8 with one scale per output channel: an int8 blob's values as they
- * are; f32 weights quantized here (symmetric, the channel's largest magnitude -> 127). */
+ * are; f32 (or f16) weights quantized here (symmetric, the channel's largest magnitude -> 127). */
 static int8_t *weights_int8(const es_eccv16_layer *e, const es_blob *b, int phase, float *scales) {
   const int k = phase < 0 ? e->k : 2;
   const size_t per = (size_t)k * k * e->in;
@@ -107,11 +109,11 @@ static int8_t *weights_int8(const es_eccv16_layer *e, const es_blob *b, int phas
     float mx = 0.f;
     for (int y = 0; y < k; y++)
       for (int x = 0; x < k; x++)
-        for (int i = 0; i < e->in; i++) mx = fmaxf(mx, fabsf(b->data[caffe_index(e, phase, k, o, y, x, i)]));
+        for (int i = 0; i < e->in; i++) mx = fmaxf(mx, fabsf(weight(b, caffe_index(e, phase, k, o, y, x, i), o)));
     scales[o] = mx > 0.f ? mx / 127.f : 1.f;
     for (int y = 0, j = 0; y < k; y++)
       for (int x = 0; x < k; x++)
-        for (int i = 0; i < e->in; i++) row[j++] = (int8_t)lrintf(b->data[caffe_index(e, phase, k, o, y, x, i)] / scales[o]);
+        for (int i = 0; i < e->in; i++) row[j++] = (int8_t)lrintf(weight(b, caffe_index(e, phase, k, o, y, x, i), o) / scales[o]);
   }
   return q;
 }
@@ -146,13 +148,14 @@ static studio_status make_conv(studio_ctx *ctx, es_eccv16_net *n, step_t *st, co
     }
     if (xs == xnn_status_success) xs = xnn_reshape_convolution2d_nhwc_qd8_f32_qc8w(*op, 1, h, w_in, &ws, &wa, oh, ow, ctx->pool);
   } else if (tile) {
-    /* Winograd reads the blob in Caffe's order as stored; int8 weights are widened first */
+    /* Winograd reads the blob in Caffe's order as stored, f32 or f16 (widened as it transforms
+     * them); int8 weights are widened first */
     const size_t per = (size_t)e->in * 9, all = per * e->out;
-    float *wide = w->data ? NULL : malloc(sizeof(float) * all);
+    float *wide = w->data || w->h ? NULL : malloc(sizeof(float) * all);
     for (size_t i = 0; wide && i < all; i++) wide[i] = weight(w, i, (int)(i / per));
     const es_winograd_spec spec = {e->in, e->out, h, w_in, e->dilation, tile, lo, es_winograd_keep_transforms};
-    studio_status s = w->data || wide ? es_winograd_create(ctx, &spec, w->data ? w->data : wide, bias, &st->wg)
-                                      : es_fail(ctx, STUDIO_E_NOMEM, "out of memory building layer %s", e->name);
+    studio_status s = w->data || w->h || wide ? es_winograd_create(ctx, &spec, w->data ? w->data : wide, w->h, bias, &st->wg)
+                                              : es_fail(ctx, STUDIO_E_NOMEM, "out of memory building layer %s", e->name);
     if (s) { free(wide); return s; }
     if (wide) es_winograd_adopt_kernel(st->wg, wide);
     *oh = (size_t)h; *ow = (size_t)w_in;

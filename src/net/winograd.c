@@ -1,6 +1,7 @@
 /* winograd.c - see winograd.h. */
 #include "winograd.h"
 #include "../core/parallel.h"
+#include "../model/caffe.h" /* es_half_to_float */
 
 #include <math.h>
 #include <stdint.h>
@@ -20,51 +21,80 @@
  * shared sums first: half the arithmetic of the matrices); G transforms the weights. */
 typedef void (*pass_fn)(const float *const *x, float *const *y, int cb);
 
+/* The passes' inputs and outputs never overlap (tiles, scratch and image are apart). Neither
+ * compiler takes restrict on locals as proof, and their run-time overlap checks give up at
+ * this many pointers, so without this every pass ran scalar (gcc 12 and Emscripten's clang). */
+#if defined(__clang__)
+#define PASS_LOOP _Pragma("clang loop vectorize(assume_safety)")
+#elif defined(__GNUC__)
+#define PASS_LOOP _Pragma("GCC ivdep")
+#else
+#define PASS_LOOP
+#endif
+
 static void bt2(const float *const *x, float *const *y, int cb) { /* B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1] */
+  const float *restrict x0 = x[0], *restrict x1 = x[1], *restrict x2 = x[2], *restrict x3 = x[3];
+  float *restrict y0 = y[0], *restrict y1 = y[1], *restrict y2 = y[2], *restrict y3 = y[3];
+  PASS_LOOP
   for (int c = 0; c < cb; c++) {
-    const float d0 = x[0][c], d1 = x[1][c], d2 = x[2][c], d3 = x[3][c];
-    y[0][c] = d0 - d2; y[1][c] = d1 + d2; y[2][c] = d2 - d1; y[3][c] = d1 - d3;
+    const float d0 = x0[c], d1 = x1[c], d2 = x2[c], d3 = x3[c];
+    y0[c] = d0 - d2; y1[c] = d1 + d2; y2[c] = d2 - d1; y3[c] = d1 - d3;
   }
 }
 static void at2(const float *const *x, float *const *y, int cb) { /* A^T = [1 1 1 0; 0 1 -1 -1] */
+  const float *restrict x0 = x[0], *restrict x1 = x[1], *restrict x2 = x[2], *restrict x3 = x[3];
+  float *restrict y0 = y[0], *restrict y1 = y[1];
+  PASS_LOOP
   for (int c = 0; c < cb; c++) {
-    const float m1 = x[1][c], m2 = x[2][c];
-    y[0][c] = x[0][c] + m1 + m2; y[1][c] = m1 - m2 - x[3][c];
+    const float m1 = x1[c], m2 = x2[c];
+    y0[c] = x0[c] + m1 + m2; y1[c] = m1 - m2 - x3[c];
   }
 }
 /* B^T rows: [4 0 -5 0 1 0], [0 -4 -4 1 1 0], [0 4 -4 -1 1 0], [0 -2 -1 2 1 0], [0 2 -1 -2 1 0], [0 4 0 -5 0 1] */
 static void bt4(const float *const *x, float *const *y, int cb) {
+  const float *restrict x0 = x[0], *restrict x1 = x[1], *restrict x2 = x[2], *restrict x3 = x[3], *restrict x4 = x[4], *restrict x5 = x[5];
+  float *restrict y0 = y[0], *restrict y1 = y[1], *restrict y2 = y[2], *restrict y3 = y[3], *restrict y4 = y[4], *restrict y5 = y[5];
+  PASS_LOOP
   for (int c = 0; c < cb; c++) {
-    const float d0 = x[0][c], d1 = x[1][c], d2 = x[2][c], d3 = x[3][c], d4 = x[4][c], d5 = x[5][c];
+    const float d0 = x0[c], d1 = x1[c], d2 = x2[c], d3 = x3[c], d4 = x4[c], d5 = x5[c];
     const float a = d4 - 4.f * d2, b = d3 - 4.f * d1, e = d4 - d2, f = 2.f * (d3 - d1);
-    y[0][c] = 4.f * d0 - 5.f * d2 + d4;
-    y[1][c] = a + b; y[2][c] = a - b;
-    y[3][c] = e + f; y[4][c] = e - f;
-    y[5][c] = 4.f * d1 - 5.f * d3 + d5;
+    y0[c] = 4.f * d0 - 5.f * d2 + d4;
+    y1[c] = a + b; y2[c] = a - b;
+    y3[c] = e + f; y4[c] = e - f;
+    y5[c] = 4.f * d1 - 5.f * d3 + d5;
   }
 }
 /* A^T rows: [1 1 1 1 1 0], [0 1 -1 2 -2 0], [0 1 1 4 4 0], [0 1 -1 8 -8 1] */
 static void at4(const float *const *x, float *const *y, int cb) {
+  const float *restrict x0 = x[0], *restrict x1 = x[1], *restrict x2 = x[2], *restrict x3 = x[3], *restrict x4 = x[4], *restrict x5 = x[5];
+  float *restrict y0 = y[0], *restrict y1 = y[1], *restrict y2 = y[2], *restrict y3 = y[3];
+  PASS_LOOP
   for (int c = 0; c < cb; c++) {
-    const float s12 = x[1][c] + x[2][c], d12 = x[1][c] - x[2][c], s34 = x[3][c] + x[4][c], d34 = x[3][c] - x[4][c];
-    y[0][c] = x[0][c] + s12 + s34; y[1][c] = d12 + 2.f * d34;
-    y[2][c] = s12 + 4.f * s34; y[3][c] = d12 + 8.f * d34 + x[5][c];
+    const float s12 = x1[c] + x2[c], d12 = x1[c] - x2[c], s34 = x3[c] + x4[c], d34 = x3[c] - x4[c];
+    y0[c] = x0[c] + s12 + s34; y1[c] = d12 + 2.f * d34;
+    y2[c] = s12 + 4.f * s34; y3[c] = d12 + 8.f * d34 + x5[c];
   }
 }
 
 /* G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1], its shared sums first (as B^T and A^T) */
 static void g2(const float *const *x, float *const *y, int cb) {
+  const float *restrict x0 = x[0], *restrict x1 = x[1], *restrict x2 = x[2];
+  float *restrict y0 = y[0], *restrict y1 = y[1], *restrict y2 = y[2], *restrict y3 = y[3];
+  PASS_LOOP
   for (int c = 0; c < cb; c++) {
-    const float s = .5f * (x[0][c] + x[2][c]), h = .5f * x[1][c];
-    y[0][c] = x[0][c]; y[1][c] = s + h; y[2][c] = s - h; y[3][c] = x[2][c];
+    const float s = .5f * (x0[c] + x2[c]), h = .5f * x1[c];
+    y0[c] = x0[c]; y1[c] = s + h; y2[c] = s - h; y3[c] = x2[c];
   }
 }
 /* G = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6; 1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1] */
 static void g4(const float *const *x, float *const *y, int cb) {
+  const float *restrict x0 = x[0], *restrict x1 = x[1], *restrict x2 = x[2];
+  float *restrict y0 = y[0], *restrict y1 = y[1], *restrict y2 = y[2], *restrict y3 = y[3], *restrict y4 = y[4], *restrict y5 = y[5];
+  PASS_LOOP
   for (int c = 0; c < cb; c++) {
-    const float a = x[0][c], b = x[1][c], d = x[2][c];
+    const float a = x0[c], b = x1[c], d = x2[c];
     const float s = (-1.f / 6) * (a + d), h = (1.f / 6) * b, t = (1.f / 24) * a + (1.f / 6) * d, u = (1.f / 12) * b;
-    y[0][c] = .25f * a; y[1][c] = s - h; y[2][c] = s + h; y[3][c] = t + u; y[4][c] = t - u; y[5][c] = d;
+    y0[c] = .25f * a; y1[c] = s - h; y2[c] = s + h; y3[c] = t + u; y4[c] = t - u; y5[c] = d;
   }
 }
 
@@ -82,16 +112,20 @@ struct es_winograd {
   es_winograd_spec s;
   const transform *t;
   int ntiles, chunk;     /* tiles in all; per chunk (the products' row count) */
+  int kb;                /* output channels per block: all of them when stored */
   int32_t *origin;       /* ntiles x (y, x): each tile's first output pixel */
   float *bias;           /* out */
-  /* stored (es_winograd_keep_transforms): U packed inside the operator, products
-   * [position][tile][out]. Otherwise U is made in the scratch before each run from `kernel`
-   * and is the products' left operand: [position][out][tile] = U^T [position][out][in] x V^T. */
+  /* Products [position][tile][output channel of the block] = V [position][tile][in] x U.
+   * Stored (es_winograd_keep_transforms): U transformed once and packed inside the operator,
+   * one block of all `out` channels. Otherwise U is made from `kernel` at each run, kb output
+   * channels at a time ([position][kb][in], XNNPACK packs it), each block multiplied and
+   * output-transformed while it is still in cache. */
   xnn_operator_t gemm;
   const float *kernel;   /* OIHW, the caller's (on the fly only) */
+  const uint16_t *kernel_f16; /* or the same in half precision */
   float *own;            /* kernel, when it had to be widened here */
-  size_t gemm_ws;        /* XNNPACK's workspace (V packed), on the fly */
-  int reshaped;          /* the row count the products were last sized for */
+  size_t gemm_ws;        /* XNNPACK's workspace (a block of U packed), on the fly */
+  int reshaped, reshaped_kb; /* the row count and block width the products were last sized for */
 };
 
 /* Natively memory is plentiful and the stored operator 2.5-3x faster over the network (the
@@ -131,21 +165,32 @@ static int32_t *lay_tiles(const es_winograd_spec *s, int *count) {
  * each position's row of U is written in runs. kernel: OIHW, Caffe's order. */
 typedef struct {
   const transform *t;
-  const float *kernel;
+  const float *kernel;      /* OIHW f32 */
+  const uint16_t *half;     /* or f16 (the other NULL) */
   float *u;
   int in, out;
 } weights_job;
 
 #define KB 64
-/* U for `len` (<= KB) pairs along one row of the layout: the kernels at `g0`, `gstep` floats
- * apart, into `len` consecutive floats at `u0` of each position's block. The arithmetic per
- * pair is the same whichever way the row runs, so both layouts hold the same values. */
-static void transform_run(const weights_job *j, const float *g0, size_t gstep, float *u0, int len) {
+/* U for `len` (<= KB) pairs along one row of the layout: the kernels from element `g0` of the
+ * kernel on, `gstep` apart, into `len` consecutive floats at `u0` of each position's block.
+ * The arithmetic per pair is the same whichever way the row runs, so both layouts hold the
+ * same values; f16 weights are widened here, as they are read into the block. */
+static void transform_run(const weights_job *j, size_t g0, size_t gstep, float *u0, int len) {
   const int n = j->t->n;
   const size_t pos = (size_t)j->in * j->out;
-  float g[9][KB], tg[MAXN][3][KB];
+  float g[9][KB], tg[MAXN][3][KB], wide[9 * KB];
+  const float *src = j->kernel ? j->kernel + g0 : wide;
+  if (!j->kernel && gstep == 9) { /* one contiguous run of halves: widened in a loop that vectorises */
+    const uint16_t *h = j->half + g0;
+    for (int i = 0; i < 9 * len; i++) wide[i] = es_half_to_float(h[i]);
+  } else if (!j->kernel) {
+    for (int k = 0; k < len; k++)
+      for (int tap = 0; tap < 9; tap++) wide[9 * k + tap] = es_half_to_float(j->half[g0 + k * gstep + tap]);
+    gstep = 9;
+  }
   for (int k = 0; k < len; k++)
-    for (int tap = 0; tap < 9; tap++) g[tap][k] = g0[k * gstep + tap];
+    for (int tap = 0; tap < 9; tap++) g[tap][k] = src[k * gstep + tap];
   const float *x[MAXN];
   float *y[MAXN];
   for (int q = 0; q < 3; q++) { /* tg = G g, column q */
@@ -164,17 +209,30 @@ static void transform_weights(void *arg, size_t start, size_t count) { /* [p][c]
   const weights_job *j = arg;
   for (size_t c = start; c < start + count; c++)
     for (int k0 = 0; k0 < j->out; k0 += KB)
-      transform_run(j, j->kernel + ((size_t)k0 * j->in + c) * 9, (size_t)j->in * 9, j->u + c * j->out + k0, j->out - k0 < KB ? j->out - k0 : KB);
+      transform_run(j, ((size_t)k0 * j->in + c) * 9, (size_t)j->in * 9, j->u + c * j->out + k0, j->out - k0 < KB ? j->out - k0 : KB);
 }
 
 static void transform_weights_t(void *arg, size_t start, size_t count) { /* [p][k][c], jobs by output channel */
   const weights_job *j = arg;
   for (size_t k = start; k < start + count; k++)
     for (int c0 = 0; c0 < j->in; c0 += KB)
-      transform_run(j, j->kernel + (k * j->in + c0) * 9, 9, j->u + k * j->in + c0, j->in - c0 < KB ? j->in - c0 : KB);
+      transform_run(j, (k * j->in + c0) * 9, 9, j->u + k * j->in + c0, j->in - c0 < KB ? j->in - c0 : KB);
 }
 
-studio_status es_winograd_create(studio_ctx *ctx, const es_winograd_spec *spec, const float *kernel, const float *bias, es_winograd **out) {
+/* Output channels per block on the fly: a block of U (n^2 x kb x in floats) of about 2.5 MB
+ * (32 channels at 512 inputs, 64 at 256), so it and XNNPACK's packed copy stay in the last
+ * level cache between the transform and the product. Measured (bench_colorize, 224, one
+ * thread, natively and in WASM): 16 channels re-read V too often (1.5-2x the product's time),
+ * 128 or more spilled U to memory again; 32-64 ran the products as fast as stored U. */
+#define U_BLOCK_BYTES ((size_t)5 << 19)
+static int block_width(const es_winograd_spec *s, size_t n2) {
+  size_t kb = U_BLOCK_BYTES / (n2 * s->in * sizeof(float));
+  kb = kb < 16 ? 16 : kb / 16 * 16;
+  return kb >= (size_t)s->out ? s->out : (int)kb;
+}
+
+studio_status es_winograd_create(studio_ctx *ctx, const es_winograd_spec *spec, const float *kernel, const uint16_t *kernel_f16, const float *bias,
+                                 es_winograd **out) {
   *out = NULL;
   if (!es_winograd_tile_ok(spec->m) || spec->dilation < 1 || spec->in < 1 || spec->out < 1 || spec->h < 1 || spec->w < 1)
     return es_fail(ctx, STUDIO_E_ARGUMENT, "Winograd: unsupported layer (tile %d, dilation %d)", spec->m, spec->dilation);
@@ -182,6 +240,7 @@ studio_status es_winograd_create(studio_ctx *ctx, const es_winograd_spec *spec, 
   if (!wg) return es_fail(ctx, STUDIO_E_NOMEM, "out of memory");
   wg->s = *spec;
   wg->t = spec->m == 2 ? &F2 : &F4;
+  wg->kb = spec->out;
   const size_t n2 = (size_t)wg->t->n * wg->t->n;
   wg->origin = lay_tiles(spec, &wg->ntiles);
   /* chunks of equal size, each within the scratch budget */
@@ -196,19 +255,22 @@ studio_status es_winograd_create(studio_ctx *ctx, const es_winograd_spec *spec, 
     if (spec->stored) {
       float *u = malloc(sizeof(float) * n2 * spec->in * spec->out);
       if (u) {
-        weights_job wj = {wg->t, kernel, u, spec->in, spec->out};
+        weights_job wj = {wg->t, kernel, kernel_f16, u, spec->in, spec->out};
         es_parallel_tiles(ctx->pool, (size_t)spec->in, 8, transform_weights, &wj);
         xs = xnn_create_batch_matrix_multiply_nc_f32_const_weights(n2, spec->in, spec->out, u, 0, &wg->gemm);
       }
       free(u);
     } else {
       wg->kernel = kernel;
+      wg->kernel_f16 = kernel_f16;
+      wg->kb = block_width(spec, n2);
       size_t align = 0;
       xs = xnn_create_batch_matrix_multiply_nc_f32(XNN_FLAG_TRANSPOSE_B, &wg->gemm);
       if (xs == xnn_status_success)
-        xs = xnn_reshape_batch_matrix_multiply_nc_f32(wg->gemm, 1, &n2, &n2, spec->out, spec->in, wg->chunk, &wg->gemm_ws, &align, ctx->pool);
+        xs = xnn_reshape_batch_matrix_multiply_nc_f32(wg->gemm, 1, &n2, &n2, wg->chunk, spec->in, wg->kb, &wg->gemm_ws, &align, ctx->pool);
       if (xs == xnn_status_success && align > 64) xs = xnn_status_unsupported_parameter;
       wg->reshaped = xs == xnn_status_success ? wg->chunk : 0;
+      wg->reshaped_kb = wg->kb;
     }
   }
   if (xs != xnn_status_success) {
@@ -224,6 +286,7 @@ void es_winograd_adopt_kernel(es_winograd *wg, float *kernel) {
   if (wg->s.stored) { free(kernel); return; }
   wg->own = kernel;
   wg->kernel = kernel;
+  wg->kernel_f16 = NULL;
 }
 
 size_t es_winograd_bytes(const es_winograd *wg) {
@@ -233,11 +296,11 @@ size_t es_winograd_bytes(const es_winograd *wg) {
 
 static size_t up64(size_t b) { return (b + 63) / 64 * 64; }
 
-/* the transformed input (n^2 x chunk x in) and the products (n^2 x chunk x out); on the fly,
- * after them U (n^2 x out x in) and XNNPACK's workspace */
+/* the transformed input (n^2 x chunk x in) and the products (n^2 x chunk x kb); on the fly,
+ * after them a block of U (n^2 x kb x in) and XNNPACK's workspace (that block packed) */
 size_t es_winograd_scratch(const es_winograd *wg) {
-  const size_t n2 = (size_t)wg->t->n * wg->t->n, vp = up64(sizeof(float) * n2 * wg->chunk * (wg->s.in + wg->s.out));
-  return wg->s.stored ? vp : vp + up64(sizeof(float) * n2 * wg->s.in * wg->s.out) + up64(wg->gemm_ws);
+  const size_t n2 = (size_t)wg->t->n * wg->t->n, vp = up64(sizeof(float) * n2 * wg->chunk * (wg->s.in + wg->kb));
+  return wg->s.stored ? vp : vp + up64(sizeof(float) * n2 * wg->s.in * wg->kb) + up64(wg->gemm_ws);
 }
 
 typedef struct {
@@ -245,6 +308,7 @@ typedef struct {
   const float *in;
   float *out;
   int first, count; /* the chunk's tiles */
+  int k0, kb;       /* output: the block of output channels the products hold */
 } chunk_job;
 
 static const float zeros[CB]; /* the padding around the image */
@@ -282,33 +346,25 @@ static void input_tiles(void *arg, size_t start, size_t count) {
   }
 }
 
-/* Y = A^T M A + bias, clamped below, for tiles [start, start + count) of the chunk; the
- * pixels of a tile outside the image (edge tiles) are not written. */
+/* Y = A^T M A + bias, clamped below, for tiles [start, start + count) of the chunk and the
+ * block's output channels; the pixels of a tile outside the image (edge tiles) are not written. */
 static void output_tiles(void *arg, size_t start, size_t count) {
   const chunk_job *j = arg;
   const es_winograd *wg = j->wg;
   const transform *t = wg->t;
-  const int n = t->n, m = t->m, K = wg->s.out, H = wg->s.h, W = wg->s.w, d = wg->s.dilation;
-  const size_t pos_step = (size_t)j->count * K;
+  const int n = t->n, m = t->m, K = wg->s.out, H = wg->s.h, W = wg->s.w, d = wg->s.dilation, KB_ = j->kb;
+  const size_t pos_step = (size_t)j->count * KB_;
   const float lo = wg->s.lo;
   float tmp[4][MAXN][CB], row[4][CB];
-  float gathered[MAXN * MAXN][CB];
   for (size_t tl = start; tl < start + count; tl++) {
     const int32_t *o = wg->origin + 2 * ((size_t)j->first + tl);
-    /* stored: position p of this tile at mt + p * pos_step, along k; on the fly [p][k][tile] */
-    const float *mt = j->in + tl * K;
-    for (int k0 = 0; k0 < K; k0 += CB) {
-      const int kb = K - k0 < CB ? K - k0 : CB;
+    const float *mt = j->in + tl * KB_; /* position p of this tile at mt + p * pos_step, along k */
+    for (int k0 = 0; k0 < KB_; k0 += CB) {
+      const int kb = KB_ - k0 < CB ? KB_ - k0 : CB;
       const float *x[MAXN];
       float *y[MAXN];
-      if (!wg->s.stored) {
-        for (int p = 0; p < n * n; p++) {
-          const float *src = j->in + (size_t)p * pos_step + (size_t)k0 * j->count + tl;
-          for (int k = 0; k < kb; k++) gathered[p][k] = src[(size_t)k * j->count];
-        }
-      }
       for (int q = 0; q < n; q++) { /* tmp = A^T M, one column at a time */
-        for (int r = 0; r < n; r++) x[r] = wg->s.stored ? mt + ((size_t)r * n + q) * pos_step + k0 : gathered[r * n + q];
+        for (int r = 0; r < n; r++) x[r] = mt + ((size_t)r * n + q) * pos_step + k0;
         for (int a = 0; a < m; a++) y[a] = tmp[a][q];
         t->at(x, y, kb);
       }
@@ -321,8 +377,8 @@ static void output_tiles(void *arg, size_t start, size_t count) {
         for (int b = 0; b < m; b++) {
           const int ox = o[1] + d * b;
           if (ox >= W) break;
-          float *dst = j->out + ((size_t)oy * W + ox) * K + k0;
-          const float *bias = wg->bias + k0;
+          float *dst = j->out + ((size_t)oy * W + ox) * K + j->k0 + k0;
+          const float *bias = wg->bias + j->k0 + k0;
           for (int k = 0; k < kb; k++) { const float v = row[b][k] + bias[k]; dst[k] = v < lo ? lo : v; }
         }
       }
@@ -333,28 +389,32 @@ static void output_tiles(void *arg, size_t start, size_t count) {
 studio_status es_winograd_run(studio_ctx *ctx, es_winograd *wg, const float *in, float *out, float *scratch) {
   const size_t n2 = (size_t)wg->t->n * wg->t->n;
   float *v = scratch, *prod = scratch + n2 * wg->chunk * wg->s.in;
-  float *u = (float *)((char *)scratch + up64(sizeof(float) * n2 * wg->chunk * (wg->s.in + wg->s.out)));
-  void *ws = (char *)u + up64(sizeof(float) * n2 * wg->s.in * wg->s.out);
-  if (!wg->s.stored) { /* U for this run, [position][out][in]: the products' left operand */
-    weights_job wj = {wg->t, wg->kernel, u, wg->s.in, wg->s.out};
-    es_parallel_tiles(ctx->pool, (size_t)wg->s.out, 4, transform_weights_t, &wj);
-  }
+  float *u = (float *)((char *)scratch + up64(sizeof(float) * n2 * wg->chunk * (wg->s.in + wg->kb)));
+  void *ws = (char *)u + up64(sizeof(float) * n2 * wg->s.in * wg->kb);
   for (int first = 0; first < wg->ntiles; first += wg->chunk) {
     const int count = wg->ntiles - first < wg->chunk ? wg->ntiles - first : wg->chunk;
-    enum xnn_status xs = xnn_status_success;
-    if (count != wg->reshaped) {
-      xs = wg->s.stored ? xnn_reshape_batch_matrix_multiply_nc_f32(wg->gemm, 1, &n2, &n2, count, wg->s.in, wg->s.out, NULL, NULL, ctx->pool)
-                        : xnn_reshape_batch_matrix_multiply_nc_f32(wg->gemm, 1, &n2, &n2, wg->s.out, wg->s.in, count, NULL, NULL, ctx->pool);
-      wg->reshaped = xs == xnn_status_success ? count : 0;
-    }
-    chunk_job ji = {wg, in, v, first, count};
+    chunk_job ji = {wg, in, v, first, count, 0, 0};
     es_parallel_tiles(ctx->pool, count, 1, input_tiles, &ji);
-    if (xs == xnn_status_success)
-      xs = wg->s.stored ? xnn_setup_batch_matrix_multiply_nc_f32(wg->gemm, NULL, v, NULL, prod) : xnn_setup_batch_matrix_multiply_nc_f32(wg->gemm, ws, u, v, prod);
-    if (xs == xnn_status_success) xs = xnn_run_operator(wg->gemm, ctx->pool);
-    if (xs != xnn_status_success) return es_fail(ctx, STUDIO_E_INTERNAL, "XNNPACK failed in a Winograd product (status %d)", (int)xs);
-    chunk_job jo = {wg, prod, out, first, count};
-    es_parallel_tiles(ctx->pool, count, 1, output_tiles, &jo);
+    for (int k0 = 0; k0 < wg->s.out; k0 += wg->kb) {
+      const int kb = wg->s.out - k0 < wg->kb ? wg->s.out - k0 : wg->kb;
+      enum xnn_status xs = xnn_status_success;
+      if (count != wg->reshaped || kb != wg->reshaped_kb) {
+        xs = xnn_reshape_batch_matrix_multiply_nc_f32(wg->gemm, 1, &n2, &n2, count, wg->s.in, kb, NULL, NULL, ctx->pool);
+        wg->reshaped = xs == xnn_status_success ? count : 0;
+        wg->reshaped_kb = kb;
+      }
+      if (!wg->s.stored) { /* this block of U, [position][kb][in] */
+        const size_t at = (size_t)k0 * wg->s.in * 9;
+        weights_job wj = {wg->t, wg->kernel ? wg->kernel + at : NULL, wg->kernel ? NULL : wg->kernel_f16 + at, u, wg->s.in, kb};
+        es_parallel_tiles(ctx->pool, (size_t)kb, 2, transform_weights_t, &wj);
+      }
+      if (xs == xnn_status_success)
+        xs = wg->s.stored ? xnn_setup_batch_matrix_multiply_nc_f32(wg->gemm, NULL, v, NULL, prod) : xnn_setup_batch_matrix_multiply_nc_f32(wg->gemm, ws, v, u, prod);
+      if (xs == xnn_status_success) xs = xnn_run_operator(wg->gemm, ctx->pool);
+      if (xs != xnn_status_success) return es_fail(ctx, STUDIO_E_INTERNAL, "XNNPACK failed in a Winograd product (status %d)", (int)xs);
+      chunk_job jo = {wg, prod, out, first, count, k0, kb};
+      es_parallel_tiles(ctx->pool, count, 1, output_tiles, &jo);
+    }
   }
   return STUDIO_OK;
 }

@@ -13,11 +13,13 @@
  * scratch, whatever the image size), each step threaded on the context's pool.
  *
  * U is (m+2)^2/9 times the size of the weights (4x for F(4x4)), so it is not kept: each run
- * first transforms the layer's weights into the shared scratch (about 160 flops per channel
- * pair, a few percent of the layer), as the products' left operand M^T = U^T V^T (U^T read as
- * it is, V packed by XNNPACK: it is the smaller). `stored` keeps the former way, U transformed
- * once and packed inside the operator as the right operand (4x the weights' memory; for the
- * benchmark's comparison and the tests' equality check).
+ * transforms the layer's weights a block of output channels at a time (about 2.5 MB of U) and
+ * multiplies and output-transforms that block at once, so U never leaves the cache (the
+ * scratch holds one block, not the layer's U). The products are the same as stored U's, bit
+ * for bit: V is the left operand either way and XNNPACK sums each product along the input
+ * channels in the same order. `stored` keeps the former way, U transformed once and packed
+ * inside the operator (4x the weights' memory; the native default, the benchmark's comparison
+ * and the tests' equality check).
  * (Not public.) */
 #ifndef STUDIO_WINOGRAD_H
 #define STUDIO_WINOGRAD_H
@@ -42,10 +44,12 @@ extern int es_winograd_keep_transforms;
 
 int es_winograd_tile_ok(int m);
 
-/* kernel: OIHW (out x in x 3 x 3, Caffe's order) f32, bias: out floats (copied). Stored:
- * both may be freed after; otherwise the kernel is read at every run and must outlive wg
- * (the model's weights), or be handed over with es_winograd_adopt_kernel. */
-studio_status es_winograd_create(studio_ctx *ctx, const es_winograd_spec *spec, const float *kernel, const float *bias, es_winograd **out);
+/* kernel: OIHW (out x in x 3 x 3, Caffe's order) in f32, or kernel_f16 in IEEE half (one of
+ * the two NULL; half is widened exactly as it is read), bias: out floats (copied). Stored: both
+ * may be freed after; otherwise the kernel is read at every run and must outlive wg (the
+ * model's weights), or be handed over with es_winograd_adopt_kernel. */
+studio_status es_winograd_create(studio_ctx *ctx, const es_winograd_spec *spec, const float *kernel, const uint16_t *kernel_f16, const float *bias,
+                                 es_winograd **out);
 /* wg owns (and frees) kernel from now on: a malloc'd copy, as passed to create. */
 void es_winograd_adopt_kernel(es_winograd *wg, float *kernel);
 void es_winograd_destroy(es_winograd *wg);

@@ -5,6 +5,7 @@
  * Build: emcmake cmake -S . -B build/wasm-st -DES_THIRD_PARTY=<prefix> && cmake --build build/wasm-st
  */
 #include "../api/studio.h"
+#include "../colorize/colorize_internal.h" /* es_model_load_owned */
 #include "../image/formats.h" /* es_check_size */
 
 #include <emscripten.h>
@@ -133,10 +134,12 @@ EMSCRIPTEN_KEEPALIVE studio_image *es_wasm_restore(studio_ctx *ctx, studio_image
   return boxed(out);
 }
 
-/* Colorization: one model per module instance, loaded from the bytes of a caffemodel. */
-EMSCRIPTEN_KEEPALIVE studio_model *es_wasm_model_load(studio_ctx *ctx, const uint8_t *data, size_t len, const uint8_t *pts, size_t pts_len) {
+/* Colorization: one model per module instance, loaded from the bytes of a caffemodel or a
+ * converted file in a malloc'd buffer the model takes over (a converted file's weights are
+ * used where they lie, so loading never holds two copies; a caffemodel's is freed once read). */
+EMSCRIPTEN_KEEPALIVE studio_model *es_wasm_model_load(studio_ctx *ctx, uint8_t *data, size_t len, const uint8_t *pts, size_t pts_len) {
   studio_model *m;
-  return studio_model_load(ctx, data, len, pts, pts_len, &m) ? NULL : m;
+  return es_model_load_owned(ctx, data, len, pts, pts_len, &m) ? NULL : m;
 }
 EMSCRIPTEN_KEEPALIVE void es_wasm_model_free(studio_model *m) { studio_model_free(m); }
 EMSCRIPTEN_KEEPALIVE studio_image *es_wasm_colorize(studio_ctx *ctx, studio_model *m, studio_image *img, float vibrance, float saturation, int size,

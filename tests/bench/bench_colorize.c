@@ -8,6 +8,7 @@
  * --layers first adds where the network's time goes, layer by layer (medians). */
 #include "api/studio.h"
 #include "cli/readfile.h"
+#include "colorize/colorize_internal.h"
 #include "model/caffe.h"
 #include "model/eccv16.h"
 #include "model/modelfile.h"
@@ -80,9 +81,10 @@ int main(int argc, char **argv) {
     uint8_t *img_data = es_read_file(image, &ilen, why, sizeof why);
     studio_model *m;
     studio_image img, out;
-    if (!img_data || studio_decode(ctx, img_data, ilen, &img) || studio_model_load(ctx, data, len, NULL, 0, &m)) { fprintf(stderr, "%s\n", studio_error(ctx)); return 1; }
+    /* as the page does: the model takes the file's buffer over (no second copy) */
+    if (!img_data || studio_decode(ctx, img_data, ilen, &img) || es_model_load_owned(ctx, data, len, NULL, 0, &m)) { fprintf(stderr, "%s\n", studio_error(ctx)); return 1; }
     free(img_data);
-    free(data); data = NULL; /* the model keeps what it needs */
+    data = NULL;
     studio_colorize_options o;
     studio_colorize_defaults(&o);
     o.conv = conv < ES_CONV_F2 ? (int)conv : STUDIO_CONV_WINOGRAD;

@@ -367,9 +367,14 @@ for (const storage of ['OPFS', 'IndexedDB']) test(`a model from disk: checked, c
   await page.getByLabel('Load colorization model').setInputFiles([broken]);
   await page.waitForFunction(() => /weights should be/.test(document.querySelector('#model-status').textContent), null, { timeout: 120000 });
   assert.match(await status(), /synthetic-3-broken-conv5_2\.caffemodel: .*layer 'conv5_2' weights should be 512x512x3x3/);
+  // the default conversion is f16, run in f32 (exact to its file)
   await page.getByLabel('Load colorization model').setInputFiles([model]);
   await page.waitForFunction(() => /ready/.test(document.querySelector('#model-status').textContent), null, { timeout: 180000 });
-  // int8 was checked against f32 on the core's check images, and the panel says so, then and later
+  assert.match(await status(), /synthetic-1\.caffemodel, f16, run in f32, kept in this browser/);
+  // int8 when asked for: checked against f32 on the core's check images, and the panel says so, then and later
+  await page.getByLabel(/Convert to int8/).check();
+  await page.getByLabel('Load colorization model').setInputFiles([model]);
+  await page.waitForFunction(() => /ready.*int8/.test(document.querySelector('#model-status').textContent), null, { timeout: 180000 });
   assert.match(await status(), /synthetic-1\.caffemodel, int8, checked: colours within [01]\.\d\d a\*b\* units of f32 on the check images, kept in this browser/);
   if (storage === 'OPFS') await shot(page, 'model-int8-checked');
   await page.reload();

@@ -140,10 +140,12 @@ static void calibration_images(void) {
   }
 }
 
-/* Winograd transforming the weights at each run (the product) against the former way, the
- * transformed weights stored and packed once: the same U, the same sums in the same order
- * but for the product's operands swapped, so the logits agree to float rounding (seen: equal
- * bit for bit natively; WASM passes the same bound). Auto's F(4x4) and F(2x2) everywhere, 224 and 256. */
+/* Winograd transforming the weights at each run, a block of output channels at a time,
+ * against the former way, the transformed weights stored and packed once: the same U, V the
+ * products' left operand both ways and each sum along the input channels in the same order,
+ * so the logits are equal bit for bit (seen natively and in both WASM builds; the bound below
+ * allows float rounding should XNNPACK ever pick another kernel for one of them). Auto's
+ * F(4x4) and F(2x2) everywhere, 224 and 256. */
 static void winograd_on_the_fly(studio_ctx *ctx, const char *path) {
   size_t len;
   uint8_t *data = check_read(path, &len);
@@ -288,6 +290,9 @@ int main(void) {
         printf("int8 checked against f32 on the %d check images: |delta ab| 99th percentile %.3f, max %.3f (bound %.1f)\n", ES_CALIBRATION_IMAGES, r.p99, r.max, r.bound);
       }
       CHECK(es_model_read(ctx, file, flen, &back, &got) == STUDIO_OK && (int)got == p);
+      if (p == 1) /* f16 convolution weights stay half (widened as the network reads them), biases f32 */
+        CHECKF(back.layers && es_caffe_find(&back, "conv5_1")->blobs[0].h && !es_caffe_find(&back, "conv5_1")->blobs[0].data && es_caffe_find(&back, "conv5_1")->blobs[1].data,
+               "f16 weights are not carved");
       CHECKF(es_eccv16_net_create(ctx, &back, 224, p == 2, ES_CONV_AUTO, &qn) == STUDIO_OK, "%s", studio_error(ctx));
       if (qn && es_eccv16_net_run(ctx, qn, l50, lg) == STUDIO_OK) {
         es_ab_readout(lg, 56 * 56, 2.606f, bins, 1.f, abq, NULL);

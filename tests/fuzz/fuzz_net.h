@@ -14,6 +14,7 @@ static inline float fuzz_touch_net(const es_caffe_net *net) {
     for (int b = 0; b < l->nblobs; b++) {
       const es_blob *bl = &l->blobs[b];
       if (bl->data) for (size_t k = 0; k < bl->count; k++) sum += bl->data[k];
+      if (bl->h) for (size_t k = 0; k < bl->count; k++) sum += es_half_to_float(bl->h[k]);
       if (bl->q) {
         size_t ch = (size_t)bl->dims[strcmp(l->type, "Deconvolution") == 0 ? 1 : 0];
         for (size_t c = 0; c < ch; c++) sum += bl->scales[c];
