@@ -1,11 +1,11 @@
-"""peer_cache.py - the evaluations' peers (lowlight, fade) run in a process pool, one OpenCV
+"""peer_cache.py - the evaluations' peers (lowlight, fade, repair) run in a process pool, one OpenCV
 thread each, through a cache: OUT/peer-cache/PEER/KEY.png with KEY.json (the seconds the call
 took), KEY hashing the input's bytes and the peers' source (source_key), so a re-run after a
 change to ours only runs ours. A peer is a module-level function from an 8-bit BGR image to an
 8-bit BGR image of the same size (module-level so that the pool can send it to a worker); with
 `masks` given to run(), a function of the image and its mask (8-bit greyscale), the mask's bytes
 then part of the key. A peer that returns None failed on that input (it says why): nothing is
-cached and per_set leaves that input out.
+cached and per_set leaves that input out."""
 import hashlib
 import json
 import os
