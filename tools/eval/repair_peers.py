@@ -44,6 +44,8 @@ import tempfile
 import cv2
 import numpy as np
 
+from fade_peers import gmic_version  # noqa: F401  (the peers' cache key, as fade's)
+
 RADIUS = 3
 TOPHAT_SIZE, TOPHAT_T = 5, 100
 MEDIAN_SIZE, MEDIAN_T = 5, 60
@@ -62,14 +64,6 @@ def telea(bgr, mask):
 
 def ns(bgr, mask):
     return keep_outside(bgr, mask, cv2.inpaint(bgr, (mask > 0).astype(np.uint8), RADIUS, cv2.INPAINT_NS))
-
-
-def gmic_version():
-    """G'MIC's version number (294 for 2.9.4; '' without gmic): part of the peers' cache key."""
-    if not shutil.which("gmic"):
-        return ""
-    p = subprocess.run(["gmic", "-v", "-1", "echo_stdout", "$_version"], capture_output=True, text=True)
-    return p.stdout.strip()
 
 
 def gmic_heal(command, bgr, mask):
