@@ -42,9 +42,6 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 sys.dont_write_bytecode = True
 
-import argparse  # noqa: E402
-import multiprocessing  # noqa: E402
-import shlex  # noqa: E402
 import shutil  # noqa: E402
 
 import cv2  # noqa: E402
@@ -58,10 +55,10 @@ import cli_batch  # noqa: E402
 import contact_sheet  # noqa: E402
 import fade_peers  # noqa: E402
 import fade_protocol  # noqa: E402
-import machine  # noqa: E402
+import harness  # noqa: E402
 import peer_cache  # noqa: E402
-from datasets import BUILD, SHARED, limited, list_images, stem  # noqa: E402
-from results import Stages, column, median_time, write_csv  # noqa: E402
+from datasets import SHARED, limited, list_images, stem  # noqa: E402
+from results import column, median_time, write_csv  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REAL = ("a", "f")                            # old_photos/faded/{a,f}.png
@@ -239,51 +236,22 @@ def write_sheets(args, sets, runs, peers, best):
 
 # ---------------------------------------------------------------- main
 
-def parse_args():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("clean", nargs="?", default=os.path.join(SHARED, "datasets", "kodak"))
-    ap.add_argument("--held-out", action="store_true", help="also the held-out set (--held-out-dir)")
-    ap.add_argument("--held-out-dir", default=os.path.join(SHARED, "datasets", "cbsd68"))
-    ap.add_argument("--out", default=os.path.join(BUILD, "eval", "fade"))
-    ap.add_argument("--ours-cli", dest="cli", default=os.path.join(BUILD, "native", "studio-cli"))
-    ap.add_argument("--ours-args", default="", help="options passed to `restore` after ours' defaults, e.g. '--strength 1'")
-    ap.add_argument("--seed", type=int, default=2025)
-    ap.add_argument("--limit", type=int, default=0, help="only the first N images of each set (plus the sheet's 4)")
-    ap.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="processes for the peers (2)")
-    args = ap.parse_args()
-    args.ours_args = shlex.split(args.ours_args)
-    for folder in [args.clean] + ([args.held_out_dir] if args.held_out else []):
-        if not os.path.isdir(folder):
-            sys.exit(f"eval: {folder} not found (ES_SHARED={SHARED})")
-    return args
+def add_ours(runs, ours):
+    for name in runs:
+        if name in ours:
+            runs[name]["ours"] = ours[name]
+    if "real" in runs and "real-full" in ours:
+        runs["real"]["ours-full"] = ours["real-full"]
 
 
 def main():
-    args = parse_args()
-    os.makedirs(args.out, exist_ok=True)
-    stages = Stages()
-    print(f"machine: {machine.cpu()}")
-    print(f"dev set {os.path.abspath(args.clean)}" + (f", held-out {os.path.abspath(args.held_out_dir)}" if args.held_out else "")
-          + f", seed {args.seed}; ours: {args.cli} restore {' '.join(args.ours_args) or '(defaults)'}; "
-          f"peers in {args.jobs} process(es), 1 thread each")
+    args = harness.parse(harness.parser(__doc__, "fade", "options passed to `restore` after ours' defaults, e.g. '--strength 1'",
+                                        "only the first N images of each set (plus the sheet's 4)"))
+    harness.header(args, "restore")
     peers = peers_available()
-    with multiprocessing.Pool(args.jobs, initializer=peer_cache.worker_init) as pool:
-        with stages("fade"):
-            sets = make_sets(args, pool)
-        with stages("ours (CLI)"):
-            ours = run_ours(args, sets)
-        with stages("peers") as st:
-            runs, n_tasks, n_cached = run_peers(args, sets, pool, peers)
-            st.label = f"peers ({n_tasks} runs, {n_cached} cached)"
-        for name in runs:
-            if name in ours:
-                runs[name]["ours"] = ours[name]
-        if "real" in runs and "real-full" in ours:
-            runs["real"]["ours-full"] = ours["real-full"]
-        with stages("scores"):
-            scores = score(sets, runs, pool)
+    sets, ours, runs, scores, stages = harness.run(
+        args, "fade", make_sets, run_ours, lambda a, sets, pool: run_peers(a, sets, pool, peers), add_ours, score)
     methods = ["input", *peers] + (["ours"] if ours else [])
-    print("\n" + ", ".join(f"{name}: {len(s['inputs'])} images" for name, s in sets.items()))
     print_table(scores, runs, methods, peers)
     for name in scores:
         write_csv(os.path.join(args.out, f"{name}.csv"), sets[name], scores[name], runs[name])

@@ -9,6 +9,8 @@ ES_PEER_PACKAGES=(python3-pil python3-opencv python3-numpy)
 # G'MIC (Colors > Color Balance), a peer of `tools/studio eval fade` only: the tests and the
 # benchmarks do not install it.
 ES_FADE_PEER_PACKAGES=(gmic)
+# G'MIC's inpaint_pde and inpaint_matchpatch, peers of `tools/studio eval repair` only.
+ES_REPAIR_PEER_PACKAGES=(gmic)
 
 # Pillow and OpenCV answers for the tests, remade when the scripts that write them or what
 # ../shared offers change. What needs no dataset (the Lab grid, colour and resize on a photo
