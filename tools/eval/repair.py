@@ -17,11 +17,11 @@ Methods (peers: tools/eval/repair_peers.py, in a pool of --jobs processes, cache
 OUT/peer-cache by tools/eval/peer_cache.py):
   healing with the true mask  telea, ns (OpenCV, radius 3), gmic-pde, gmic-patch (G'MIC 2.9's
                    inpaint_pde and inpaint_matchpatch, when `gmic` runs here), and ours-mask =
-                   `CLI repair IN -o DIR --mask MASK --threads 1 --format png`, one call per image
-                   (a mask file belongs to one photo);
+                   `CLI repair IN... -o DIR --mask MASKDIR --threads 1 --format png`, one batch
+                   per set (MASKDIR/NAME-mask.png is each photo's mask);
   detection        tophat (white and black top-hat with a threshold), dust-scratches (the pixels
-                   its median filter replaced), ours (the mask `CLI repair IN -o DIR --save-mask
-                   DIR/NAME-mask.png` healed, one call per image, --ours-args added);
+                   its median filter replaced), ours (the mask `CLI repair IN... -o DIR --save-mask
+                   DIR` healed, written as DIR/NAME-mask.png; one batch per set, --ours-args added);
   end to end       input (no correction), dust-scratches (Photoshop's median with a threshold),
                    tophat-telea (Telea on the top-hat mask), ours (detect + heal, the same call).
 A CLI without a `repair` command (or no CLI) skips ours with a line saying so; any program that
@@ -156,29 +156,21 @@ def run_ours(args, sets):
             r = runs[name] = {}
             out = os.path.join(args.out, name)
             if "masks" in s:  # healing the true mask (the hole: its mask)
-                r["ours-mask"] = merge(cli_batch.run(args.cli, "repair", "repaired", [f], os.path.join(out, "ours-mask"),
-                                                     ["--mask", s["masks"][f]]) for f in s["inputs"])
+                # one batch: --mask DIR reads DIR/NAME-mask.png for each photo (beside the inputs)
+                assert all(s["masks"][f] == cli_batch.output_path(os.path.dirname(f), f, "mask") for f in s["inputs"])
+                r["ours-mask"] = cli_batch.run(args.cli, "repair", "repaired", s["inputs"], os.path.join(out, "ours-mask"),
+                                               ["--mask", os.path.dirname(s["inputs"][0])])
             if s["kind"] == "hole":
                 continue
             d = os.path.join(out, "ours")
-            r["ours"] = merge(cli_batch.run(args.cli, "repair", "repaired", [f], d,
-                                            [*args.ours_args, "--save-mask", cli_batch.output_path(d, f, "mask")])
-                              for f in s["inputs"])
+            # one batch: --save-mask DIR writes DIR/NAME-mask.png, the mask each photo was healed with
+            r["ours"] = cli_batch.run(args.cli, "repair", "repaired", s["inputs"], d, [*args.ours_args, "--save-mask", d])
             masks = {f: cli_batch.output_path(d, f, "mask") for f in r["ours"][0]}
             r["ours-detect"] = ({f: m for f, m in masks.items() if os.path.exists(m)}, r["ours"][1])
     except cli_batch.UnknownCommand as e:
         print(f"SKIP ours: {e} (the repairer is not in this build yet)")
         return {}
     return runs
-
-
-def merge(results):
-    """The ({input: output}, {input: s}) of several one-image calls as one."""
-    outs, times = {}, {}
-    for o, t in results:
-        outs.update(o)
-        times.update(t)
-    return outs, times
 
 
 def peers_available():
