@@ -35,12 +35,7 @@ peer on fade dev | ours).
 import os
 import sys
 
-# one BLAS thread per process (skimage's colour conversions), set before numpy loads: the
-# peers and the scores run in --jobs processes on a small machine; no __pycache__ in the
-# source tree (set before our own modules are imported)
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-os.environ.setdefault("OMP_NUM_THREADS", "1")
-sys.dont_write_bytecode = True
+import one_thread  # noqa: F401  (before numpy: one BLAS thread per process)
 
 import shutil  # noqa: E402
 

@@ -22,9 +22,7 @@ hints drawn | ours | Levin | original, first 4 images at N = 10).
 """
 import os
 
-# one BLAS thread per process: the peer's solves run in --jobs processes on a shared machine
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-os.environ.setdefault("OMP_NUM_THREADS", "1")
+import one_thread  # noqa: F401  (before numpy: one BLAS thread per process)
 
 import argparse
 import csv

@@ -49,9 +49,7 @@ contact-backlit.png in the real sets. DIR is needed only by uneven, mild, unifor
 """
 import os
 
-# one BLAS thread per process: the peers run in --jobs processes on a small machine
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-os.environ.setdefault("OMP_NUM_THREADS", "1")
+import one_thread  # noqa: F401  (before numpy: one BLAS thread per process)
 
 import argparse
 import multiprocessing

@@ -48,11 +48,7 @@ around each hole: original | hole | telea | ns | gmic-pde | gmic-patch | ours).
 import os
 import sys
 
-# one BLAS thread per process, set before numpy loads; no __pycache__ in the source tree
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-os.environ.setdefault("OMP_NUM_THREADS", "1")
-sys.dont_write_bytecode = True
-
+import one_thread  # noqa: F401  (before numpy: one BLAS thread per process)
 
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
