@@ -15,6 +15,7 @@
 
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,30 +23,95 @@
 typedef struct {
   const float *src;
   float *dst;
-  int w, h, r, max, vertical;
+  int w, h, r, max;
+  atomic_int *failed; /* set when a tile's scratch line could not be allocated */
 } morph_job;
 
-static void morph_rows(void *arg, size_t start, size_t count) {
-  const morph_job *j = arg;
-  for (size_t y = start; y < start + count; y++)
-    for (int x = 0; x < j->w; x++) {
-      float v = j->max ? -1e30f : 1e30f;
-      for (int d = -j->r; d <= j->r; d++) {
-        int xx = x, yy = (int)y;
-        if (j->vertical) yy += d; else xx += d;
-        if (xx < 0 || xx >= j->w || yy < 0 || yy >= j->h) continue;
-        const float s = j->src[(size_t)yy * j->w + xx];
-        v = j->max ? (s > v ? s : v) : (s < v ? s : v);
-      }
-      j->dst[y * j->w + x] = v;
+/* One line of n samples (stride apart) through a 2r+1 window's max or min, van Herk /
+ * Gil-Werman: running maxima forward (g) and backward (hh) within blocks of 2r+1, the
+ * window's result max(hh[x], g[x + 2r]): three comparisons a sample whatever r.
+ * Outside the image counts as absent (padded with the operation's identity). */
+static void vhgw_line(const float *src, float *dst, int n, int r, int max, float *p, float *g, float *hh) {
+  const int k = 2 * r + 1, N = n + 2 * r;
+  const float id = max ? -1e30f : 1e30f;
+  for (int i = 0; i < r; i++) p[i] = p[n + r + i] = id;
+  memcpy(p + r, src, sizeof(float) * (size_t)n);
+  for (int b0 = 0; b0 < N; b0 += k) {
+    const int b1 = b0 + k < N ? b0 + k : N;
+    g[b0] = p[b0];
+    hh[b1 - 1] = p[b1 - 1];
+    if (max) {
+      for (int i = b0 + 1; i < b1; i++) g[i] = p[i] > g[i - 1] ? p[i] : g[i - 1];
+      for (int i = b1 - 2; i >= b0; i--) hh[i] = p[i] > hh[i + 1] ? p[i] : hh[i + 1];
+    } else {
+      for (int i = b0 + 1; i < b1; i++) g[i] = p[i] < g[i - 1] ? p[i] : g[i - 1];
+      for (int i = b1 - 2; i >= b0; i--) hh[i] = p[i] < hh[i + 1] ? p[i] : hh[i + 1];
     }
+  }
+  if (max) for (int x = 0; x < n; x++) dst[x] = hh[x] > g[x + 2 * r] ? hh[x] : g[x + 2 * r];
+  else for (int x = 0; x < n; x++) dst[x] = hh[x] < g[x + 2 * r] ? hh[x] : g[x + 2 * r];
 }
 
-/* dst = max (or min) of src over a (2r+1)^2 square; tmp: scratch. */
-static void morph(pthreadpool_t pool, const float *src, float *dst, float *tmp, int w, int h, int r, int max) {
-  morph_job a = {src, tmp, w, h, r, max, 0}, b = {tmp, dst, w, h, r, max, 1};
-  es_parallel_tiles(pool, (size_t)h, 16, morph_rows, &a);
-  es_parallel_tiles(pool, (size_t)h, 16, morph_rows, &b);
+#define MORPH_STRIP 64 /* columns a vertical job works side by side (rows of the strip are contiguous) */
+
+static void morph_lines(void *arg, size_t start, size_t count) {
+  const morph_job *j = arg;
+  const int n = j->w;
+  float *buf = malloc(sizeof(float) * 3 * (size_t)(n + 2 * j->r));
+  if (!buf) { atomic_store(j->failed, 1); return; }
+  float *p = buf, *g = buf + n + 2 * j->r, *hh = g + n + 2 * j->r;
+  for (size_t l = start; l < start + count; l++) vhgw_line(j->src + l * j->w, j->dst + l * j->w, n, j->r, j->max, p, g, hh);
+  free(buf);
+}
+
+/* The vertical pass over strips of MORPH_STRIP columns, van Herk / Gil-Werman as
+ * vhgw_line with whole rows of the strip at a time. */
+static void morph_columns(void *arg, size_t start, size_t count) {
+  const morph_job *j = arg;
+  const int r = j->r, k = 2 * r + 1, N = j->h + 2 * r;
+  float *g = malloc(sizeof(float) * 2 * (size_t)N * MORPH_STRIP);
+  if (!g) { atomic_store(j->failed, 1); return; }
+  float *hh = g + (size_t)N * MORPH_STRIP;
+  const float id = j->max ? -1e30f : 1e30f;
+  for (size_t s0 = start * MORPH_STRIP; s0 < (start + count) * MORPH_STRIP && s0 < (size_t)j->w; s0 += MORPH_STRIP) {
+    const int sw = s0 + MORPH_STRIP <= (size_t)j->w ? MORPH_STRIP : j->w - (int)s0;
+#define ROW(i) (i < r || i >= j->h + r ? NULL : j->src + (size_t)(i - r) * j->w + s0)
+#define OP(a, b) (j->max ? ((a) > (b) ? (a) : (b)) : ((a) < (b) ? (a) : (b)))
+    for (int i = 0; i < N; i++) {
+      const float *row = ROW(i);
+      float *gi = g + (size_t)i * MORPH_STRIP;
+      for (int c = 0; c < sw; c++) {
+        const float v = row ? row[c] : id;
+        gi[c] = i % k == 0 ? v : OP(v, gi[c - MORPH_STRIP]);
+      }
+    }
+    for (int i = N - 1; i >= 0; i--) {
+      const float *row = ROW(i);
+      float *hi = hh + (size_t)i * MORPH_STRIP;
+      for (int c = 0; c < sw; c++) {
+        const float v = row ? row[c] : id;
+        hi[c] = i % k == k - 1 || i == N - 1 ? v : OP(v, hi[c + MORPH_STRIP]);
+      }
+    }
+    for (int y = 0; y < j->h; y++) {
+      const float *a = hh + (size_t)y * MORPH_STRIP, *b = g + (size_t)(y + 2 * r) * MORPH_STRIP;
+      float *d = j->dst + (size_t)y * j->w + s0;
+      for (int c = 0; c < sw; c++) d[c] = OP(a[c], b[c]);
+    }
+#undef ROW
+#undef OP
+  }
+  free(g);
+}
+
+/* dst = max (or min) of src over a (2r+1)^2 square, separable; tmp: scratch. Returns 0, or
+ * -1 out of memory. */
+static int morph(pthreadpool_t pool, const float *src, float *dst, float *tmp, int w, int h, int r, int max) {
+  atomic_int failed = 0;
+  morph_job a = {src, tmp, w, h, r, max, &failed}, b = {tmp, dst, w, h, r, max, &failed};
+  es_parallel_tiles(pool, (size_t)h, 16, morph_lines, &a);
+  if (!atomic_load(&failed)) es_parallel_tiles(pool, ((size_t)w + MORPH_STRIP - 1) / MORPH_STRIP, 1, morph_columns, &b);
+  return atomic_load(&failed) ? -1 : 0;
 }
 
 /* Pixel p between the centres of blocks *i0 and *i1 (of n, side B, clamped at the ends): the weight of *i1. */
@@ -176,8 +242,7 @@ int es_repair_detect(pthreadpool_t pool, const float *lum, int w, int h, float s
     for (int s = 0; s < 2; s++) {
       const int r = sides[s] / 2;
       /* dark: closing (max then min); bright: opening (min then max) */
-      morph(pool, lum, a, tmp, w, h, r, dark);
-      morph(pool, a, b, tmp, w, h, r, !dark);
+      if (morph(pool, lum, a, tmp, w, h, r, dark) || morph(pool, a, b, tmp, w, h, r, !dark)) goto done;
       for (size_t i = 0; i < n; i++) a[i] = dark ? b[i] - lum[i] : lum[i] - b[i];
       if (s == 1) memcpy(bg, b, sizeof(float) * n);
       block_threshold(a, w, h, k, thr);
@@ -192,7 +257,7 @@ int es_repair_detect(pthreadpool_t pool, const float *lum, int w, int h, float s
   /* grow: a square of side 2 grow + 1 around each defect pixel */
   if (grow > 0) {
     for (size_t i = 0; i < n; i++) a[i] = mask[i];
-    morph(pool, a, b, tmp, w, h, grow, 1);
+    if (morph(pool, a, b, tmp, w, h, grow, 1)) goto done;
     for (size_t i = 0; i < n; i++) mask[i] = b[i] > 0.f;
   }
   rc = 0;
