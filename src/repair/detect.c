@@ -124,18 +124,23 @@ static float cell(int p, int B, int n, int *i0, int *i1) {
   return f - (float)*i0;
 }
 
-/* Per-block threshold of a response: median + k robust sigmas, at least the floor; then
- * bilinear between block centres into thr (w x h). */
-static void block_threshold(const float *resp, int w, int h, float k, float *thr) {
-  const int B = ES_DETECT_BLOCK, bw = (w + B - 1) / B, bh = (h + B - 1) / B;
-  float *bt = malloc(sizeof(float) * (size_t)bw * bh);
-  if (!bt) { for (size_t i = 0; i < (size_t)w * h; i++) thr[i] = 1e30f; return; }
-  for (int by = 0; by < bh; by++)
-    for (int bx = 0; bx < bw; bx++) {
+typedef struct {
+  const float *resp;
+  float *thr, *bt, k, *wx;
+  int w, h, bw, bh, *x0;
+} thr_job;
+
+/* One row of blocks: median + k robust sigmas of the response, at least 1.5x the 90th
+ * percentile and the floor. */
+static void block_rows(void *arg, size_t start, size_t count) {
+  const thr_job *j = arg;
+  const int B = ES_DETECT_BLOCK, w = j->w, h = j->h;
+  for (int by = (int)start; by < (int)(start + count); by++)
+    for (int bx = 0; bx < j->bw; bx++) {
       int hist[256] = {0}, n = 0;
       for (int y = by * B; y < (by + 1) * B && y < h; y++)
         for (int x = bx * B; x < (bx + 1) * B && x < w; x++) {
-          int v = (int)resp[(size_t)y * w + x];
+          int v = (int)j->resp[(size_t)y * w + x];
           hist[v < 0 ? 0 : v > 255 ? 255 : v]++; n++;
         }
       int med = 0;
@@ -146,20 +151,45 @@ static void block_threshold(const float *resp, int w, int h, float k, float *thr
       for (int c = 0; mad < 256; mad++) if ((c += dev[mad]) * 2 >= n) break;
       int p90 = 0;
       for (int c = 0; p90 < 256; p90++) if ((c += hist[p90]) * 10 >= 9 * n) break;
-      const float s = 1.4826f * ((float)mad + 0.5f), t = (float)med + k * s, tex = ES_DETECT_TEXTURE * (float)p90;
+      const float s = 1.4826f * ((float)mad + 0.5f), t = (float)med + j->k * s, tex = ES_DETECT_TEXTURE * (float)p90;
       const float m = t > tex ? t : tex;
-      bt[by * bw + bx] = m > ES_DETECT_FLOOR ? m : ES_DETECT_FLOOR;
+      j->bt[by * j->bw + bx] = m > ES_DETECT_FLOOR ? m : ES_DETECT_FLOOR;
     }
-  for (int y = 0; y < h; y++) {
+}
+
+/* Rows of the threshold plane, bilinear between block centres (the columns' cells in x0, wx). */
+static void thr_rows(void *arg, size_t start, size_t count) {
+  const thr_job *j = arg;
+  const int bw = j->bw;
+  for (int y = (int)start; y < (int)(start + count); y++) {
     int y0, y1;
-    const float wy = cell(y, B, bh, &y0, &y1);
-    for (int x = 0; x < w; x++) {
-      int x0, x1;
-      const float wx = cell(x, B, bw, &x0, &x1);
-      thr[(size_t)y * w + x] = (1 - wy) * ((1 - wx) * bt[y0 * bw + x0] + wx * bt[y0 * bw + x1]) + wy * ((1 - wx) * bt[y1 * bw + x0] + wx * bt[y1 * bw + x1]);
+    const float wy = cell(y, ES_DETECT_BLOCK, j->bh, &y0, &y1);
+    const float *r0 = j->bt + (size_t)y0 * bw, *r1 = j->bt + (size_t)y1 * bw;
+    float *out = j->thr + (size_t)y * j->w;
+    for (int x = 0; x < j->w; x++) {
+      const int x0 = j->x0[x], x1 = x0 + 1 < bw ? x0 + 1 : x0;
+      const float wx = j->wx[x];
+      out[x] = (1 - wy) * ((1 - wx) * r0[x0] + wx * r0[x1]) + wy * ((1 - wx) * r1[x0] + wx * r1[x1]);
     }
   }
-  free(bt);
+}
+
+/* Per-block threshold of a response: median + k robust sigmas, at least the floor; then
+ * bilinear between block centres into thr (w x h). Returns 0, or -1 out of memory. */
+static int block_threshold(pthreadpool_t pool, const float *resp, int w, int h, float k, float *thr) {
+  const int B = ES_DETECT_BLOCK, bw = (w + B - 1) / B, bh = (h + B - 1) / B;
+  float *bt = malloc(sizeof(float) * (size_t)bw * bh), *wx = malloc(sizeof(float) * (size_t)w);
+  int *x0 = malloc(sizeof(int) * (size_t)w);
+  if (!bt || !wx || !x0) { free(bt); free(wx); free(x0); return -1; }
+  for (int x = 0; x < w; x++) {
+    int i1;
+    wx[x] = cell(x, B, bw, &x0[x], &i1);
+  }
+  thr_job j = {resp, thr, bt, k, wx, w, h, bw, bh, x0};
+  es_parallel_tiles(pool, (size_t)bh, 1, block_rows, &j);
+  es_parallel_tiles(pool, (size_t)h, 64, thr_rows, &j);
+  free(bt); free(wx); free(x0);
+  return 0;
 }
 
 /* Components of pixels whose score (response over threshold) is >= 0.5, kept when one
@@ -245,7 +275,7 @@ int es_repair_detect(pthreadpool_t pool, const float *lum, int w, int h, float s
       if (morph(pool, lum, a, tmp, w, h, r, dark) || morph(pool, a, b, tmp, w, h, r, !dark)) goto done;
       for (size_t i = 0; i < n; i++) a[i] = dark ? b[i] - lum[i] : lum[i] - b[i];
       if (s == 1) memcpy(bg, b, sizeof(float) * n);
-      block_threshold(a, w, h, k, thr);
+      if (block_threshold(pool, a, w, h, k, thr)) goto done;
       for (size_t i = 0; i < n; i++) {
         const float q = a[i] / thr[i];
         if (q > score[i]) score[i] = q;
