@@ -1,5 +1,5 @@
 // early.js - a classic script at the end of <body>: it runs as soon as the page is parsed,
-// before app.js, whose module graph (seven files) can take seconds more on a slow network or
+// before app.js, whose seven imports can take seconds more on a slow network or
 // a busy machine. A browser lets the user act from the moment the page is parsed (WebKit's
 // WebDriver, too, returns from a navigation then), and a photo chosen, dropped or pasted
 // before app.js listens would be lost: the picker's change event goes unheard, and a drop
