@@ -112,11 +112,14 @@ window.addEventListener('drop', (e) => {
   drop.classList.remove('over');
   accept([...e.dataTransfer.files]);
 });
+// a pasted image has no name of its own (or the browser's 'image.png'): it gets the time
+const pasted = (files) => files.map((f) => (f.name && f.name !== 'image.png' ? f
+  : new File([f], `pasted-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.${f.type === 'image/jpeg' ? 'jpg' : 'png'}`, { type: f.type })));
 document.addEventListener('paste', (e) => {
   const files = [...(e.clipboardData?.files || [])];
   if (!files.length) return;
   e.preventDefault();
-  accept(files.map((f) => (f.name && f.name !== 'image.png' ? f : new File([f], `pasted-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.${f.type === 'image/jpeg' ? 'jpg' : 'png'}`, { type: f.type }))));
+  accept(pasted(files));
 });
 if ('launchQueue' in window) { // opened from the OS as the photo's app (manifest file_handlers)
   window.launchQueue.setConsumer(async (params) => accept(await Promise.all(params.files.map((h) => h.getFile()))));
@@ -612,4 +615,7 @@ $('#about-open').addEventListener('click', () => $('#about').showModal());
 $('#about-close').addEventListener('click', () => $('#about').close());
 setMode('enhance');
 updateControls();
+// photos given before this module ran (ui/early.js kept them), in the order they came; its
+// listeners go in this same task, so from here on every photo comes through the ones above
+for (const { kind, files } of window.studioEarly?.() || []) accept(kind === 'paste' ? pasted(files) : files);
 start();
