@@ -22,3 +22,19 @@ def limited(files, limit, keep=()):
     if not limit:
         return files
     return [f for i, f in enumerate(files) if i < limit or stem(f) in keep]
+
+
+def attach_facts(sets, facts):
+    """Each set's inputs' facts ({input: {...}}) from one {input: facts} of all of them."""
+    for s in sets.values():
+        s["facts"] = {f: facts[f] for f in s["inputs"] if f in facts}
+
+
+def real_set(subdir, names):
+    """The real scans $ES_SHARED/datasets/old_photos/SUBDIR/NAME.png as a set with no
+    reference (contact sheets only), or None when none is there; says which are missing."""
+    folder = os.path.join(SHARED, "datasets", "old_photos", subdir)
+    real = [os.path.join(folder, n + ".png") for n in names if os.path.exists(os.path.join(folder, n + ".png"))]
+    if len(real) < len(names):
+        print(f"SKIP some real scans: {', '.join(n + '.png' for n in names)} not all in {folder}")
+    return {"kind": "real", "inputs": real, "refs": dict.fromkeys(real), "facts": {}} if real else None

@@ -52,7 +52,7 @@ import fade_peers  # noqa: E402
 import fade_protocol  # noqa: E402
 import harness  # noqa: E402
 import peer_cache  # noqa: E402
-from datasets import SHARED, limited, list_images, stem  # noqa: E402
+from datasets import attach_facts, limited, list_images, real_set, stem  # noqa: E402
 from results import column, median_time, write_csv  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -85,15 +85,10 @@ def make_sets(args, pool):
         sets[f"fade-{name}"] = {"kind": "fade", "inputs": inputs, "refs": dict(zip(inputs, clean)), "facts": {}}
         sets[f"control-{name}"] = {"kind": "control", "inputs": clean, "refs": {c: c for c in clean}, "facts": {}}
         tasks += [(c, path, args.seed) for c, path in zip(clean, inputs)]
-    facts = dict(pool.imap_unordered(fade_task, tasks))
-    for s in sets.values():
-        s["facts"] = {f: facts[f] for f in s["inputs"] if f in facts}
-    real_dir = os.path.join(SHARED, "datasets", "old_photos", "faded")
-    real = [os.path.join(real_dir, n + ".png") for n in REAL if os.path.exists(os.path.join(real_dir, n + ".png"))]
-    if len(real) < len(REAL):
-        print(f"SKIP some real scans: {', '.join(n + '.png' for n in REAL)} not all in {real_dir}")
+    attach_facts(sets, dict(pool.imap_unordered(fade_task, tasks)))
+    real = real_set("faded", REAL)
     if real:
-        sets["real"] = {"kind": "real", "inputs": real, "refs": dict.fromkeys(real), "facts": {}}
+        sets["real"] = real
     return sets
 
 

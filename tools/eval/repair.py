@@ -64,7 +64,7 @@ import harness  # noqa: E402
 import peer_cache  # noqa: E402
 import repair_peers  # noqa: E402
 import repair_protocol as P  # noqa: E402
-from datasets import SHARED, limited, list_images, stem  # noqa: E402
+from datasets import attach_facts, limited, list_images, real_set, stem  # noqa: E402
 from results import column, median_time, write_csv  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -109,15 +109,10 @@ def make_sets(args, pool):
                                   "masks": {f: f[:-4] + "-mask.png" for f in inputs}, "facts": {}}
         sets[f"clean-{name}"] = {"kind": "clean", "inputs": clean, "refs": {c: c for c in clean}, "facts": {}}
         tasks += [(c, path, args.seed) for c, path in zip(clean, inputs)]
-    facts = dict(pool.imap_unordered(damage_task, tasks))
-    for s in sets.values():
-        s["facts"] = {f: facts[f] for f in s["inputs"] if f in facts}
-    real_dir = os.path.join(SHARED, "datasets", "old_photos", "scratched")
-    real = [os.path.join(real_dir, n + ".png") for n in REAL if os.path.exists(os.path.join(real_dir, n + ".png"))]
-    if len(real) < len(REAL):
-        print(f"SKIP some real scans: {', '.join(n + '.png' for n in REAL)} not all in {real_dir}")
+    attach_facts(sets, dict(pool.imap_unordered(damage_task, tasks)))
+    real = real_set("scratched", REAL)
     if real:
-        sets["real"] = {"kind": "real", "inputs": real, "refs": dict.fromkeys(real), "facts": {}}
+        sets["real"] = real
     out = os.path.join(args.out, "hole", "input")
     os.makedirs(out, exist_ok=True)
     hole = {"kind": "hole", "inputs": [], "refs": {}, "masks": {}, "facts": {}}
