@@ -103,7 +103,8 @@ export const launch = () => chromium.launch({
 
 // A fresh browser context on the page, watching requests and the console.
 // ready: false returns once the page has loaded, without waiting for the engine.
-export async function openPage(browser, url, { viewport = { width: 1440, height: 900 }, colorScheme = 'light', init, ready = true, touch = false } = {}) {
+// `waitUntil`: as page.goto's ('commit': the page is still loading, its scripts may not have run).
+export async function openPage(browser, url, { viewport = { width: 1440, height: 900 }, colorScheme = 'light', init, ready = true, touch = false, waitUntil = 'load' } = {}) {
   const context = await browser.newContext({ viewport, colorScheme, acceptDownloads: true, hasTouch: touch, isMobile: touch });
   if (init) await context.addInitScript(init); // runs before the page's own scripts
   const page = await context.newPage();
@@ -111,7 +112,7 @@ export async function openPage(browser, url, { viewport = { width: 1440, height:
   page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
   page.on('pageerror', (e) => problems.push(e.message));
   context.on('request', (r) => requests.push(r.url()));
-  await page.goto(url);
+  await page.goto(url, { waitUntil });
   if (ready) await page.waitForFunction(() => document.documentElement.dataset.build, null, { timeout: 60000 });
   const origin = new URL(url).origin;
   const check = () => {

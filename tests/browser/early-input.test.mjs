@@ -14,10 +14,16 @@ import { photoFile } from '../node/photos.mjs';
 // The launch queue exists only in an installed app opened from the OS; the page's consumer
 // is the same code either way, so the test stands in for the browser's queue and hands files
 // to whatever consumer the page set (also in browsers that have no launch queue of their own).
+// As the browser's, it keeps what comes before a consumer is set and hands it over then.
 const LAUNCH_QUEUE = () => {
-  const consumers = [];
-  Object.defineProperty(window, 'launchQueue', { configurable: true, value: { setConsumer: (f) => consumers.push(f) } });
-  window.testLaunch = (files) => Promise.all(consumers.map((f) => f({ files: files.map((file) => ({ kind: 'file', name: file.name, getFile: async () => file })) })));
+  const consumers = [], unheard = [];
+  const setConsumer = (f) => { consumers.push(f); for (const params of unheard.splice(0)) f(params); };
+  Object.defineProperty(window, 'launchQueue', { configurable: true, value: { setConsumer } });
+  window.testLaunch = (files) => {
+    const params = { files: files.map((file) => ({ kind: 'file', name: file.name, getFile: async () => file })) };
+    if (!consumers.length) { unheard.push(params); return Promise.resolve(); }
+    return Promise.all(consumers.map((f) => f(params)));
+  };
 };
 
 // Which photos reached "ready", in order (state changes are watched from the start).
@@ -32,14 +38,16 @@ const WATCH_OPENED = () => {
   }).observe(document.querySelector('#queue'), { attributes: true, subtree: true, attributeFilter: ['data-state'] });
 };
 
-async function setUp(t, viewport) {
+// The page through a proxy holding the engine's .wasm (or the paths `hold` matches), so
+// "before Ready" is certain; `waitUntil` as openPage's.
+async function setUp(t, viewport, { hold, waitUntil } = {}) {
   if (!fs.existsSync(CHROMIUM)) { t.skip(`${CHROMIUM} not installed`); return null; }
   const server = await serve();
-  const proxy = await holdingProxy(server.url);
+  const proxy = await holdingProxy(server.url, ...(hold ? [hold] : []));
   const browser = await launch();
   t.after(async () => { await browser.close(); proxy.stop(); server.stop(); });
-  const p = await openPage(browser, proxy.url, { viewport, ready: false, init: LAUNCH_QUEUE });
-  await p.page.evaluate(WATCH_OPENED);
+  const p = await openPage(browser, proxy.url, { viewport, ready: false, init: LAUNCH_QUEUE, waitUntil });
+  if (!hold) await p.page.evaluate(WATCH_OPENED);
   return { ...p, proxy };
 }
 
@@ -88,6 +96,28 @@ for (const [label, viewport] of [['desktop', { width: 1440, height: 900 }], ['ph
     check();
   });
 }
+
+// Photos given before app.js has run at all (its module graph still loading: its import
+// ui/pwa.js held): a user can pick, drop or paste from the moment the page is parsed, which on
+// a slow network or a busy machine comes seconds before app.js listens. web/ui/early.js keeps
+// them, and app.js opens them once it runs, in the order they came. (WebKitGTK's driver
+// returns from a navigation at that moment: CI lost photos there before early.js.)
+test('photos given by every way before the page\'s script has run are kept and open, in order, once it runs', async (t) => {
+  const s = await setUp(t, { width: 1440, height: 900 }, { hold: /\/ui\/pwa\.js$/, waitUntil: 'commit' });
+  if (!s) return;
+  const { page, proxy, check } = s;
+  await page.waitForFunction(() => document.readyState !== 'loading', null, { timeout: 30000 }); // parsed: early.js has run
+  for (const end = Date.now() + 30000; !proxy.held(); await new Promise((r) => setTimeout(r, 100))) assert.ok(Date.now() < end, 'ui/pwa.js was never asked for');
+  assert.equal(await page.evaluate(() => document.readyState), 'interactive', 'app.js has not run: DOMContentLoaded waits for it');
+  await page.evaluate(WATCH_OPENED);
+  await handOver(page);
+  assert.deepEqual(await queueStates(page), [], 'a queue before app.js runs');
+  proxy.release();
+  await page.waitForFunction(() => window.openedOrder.length === 4, null, { timeout: 60000 });
+  assert.deepEqual((await page.evaluate(() => window.openedOrder)).map((n) => n.replace(/^pasted-.*/, 'pasted')), ['picked.jpg', 'dropped.png', 'pasted', 'launched.jpg']);
+  assert.match(await page.getAttribute('#view', 'aria-label'), /picked\.jpg, the original/);
+  check();
+});
 
 test('the engine cannot start: every waiting photo says why, and so do photos given after; the mode clicked meanwhile is dropped, saying why', async (t) => {
   const s = await setUp(t, { width: 390, height: 844 });

@@ -77,16 +77,14 @@ for (const name of Object.keys(ENGINES)) describe(`${name} (${ENGINES[name].driv
   after(() => engine?.close());
 
   // A test of this engine on a server and a page of its own; `needs`: files it cannot run
-  // without; `hold`: the page goes through a proxy holding the engine's .wasm (or the paths
-  // `hold` matches, when it is a RegExp) until the body calls proxy.release() (its fourth
-  // argument), so the engine is certainly not ready before; `skip(name)`: why this engine
-  // cannot run it, or null.
-  const flow = (title, body, { needs = [], hold = false, skip = () => null } = {}) => test(`${name}: ${title}`, async (t) => {
-    if (skip(name)) { t.skip(skip(name)); return; }
+  // without; `hold`: the page goes through a proxy holding the engine's .wasm
+  // until the body calls proxy.release() (its fourth argument), so the engine is certainly
+  // not ready before.
+  const flow = (title, body, { needs = [], hold = false } = {}) => test(`${name}: ${title}`, async (t) => {
     const gone = [...absent, ...needs.filter((f) => !fs.existsSync(f))];
     if (gone.length) { t.skip(`missing: ${gone.join(', ')} (tools/studio test installs ${ENGINES[name].packages} and makes the rest)`); return; }
     const server = await serve();
-    const proxy = hold ? await holdingProxy(server.url, ...(hold instanceof RegExp ? [hold] : [])) : null;
+    const proxy = hold ? await holdingProxy(server.url) : null;
     let page;
     t.after(async () => { await page?.close(); proxy?.stop(); server.stop(); });
     page = await engine.open(proxy?.url ?? server.url, { viewport: VIEWPORT });
@@ -166,21 +164,6 @@ for (const name of Object.keys(ENGINES)) describe(`${name} (${ENGINES[name].driv
     assert.ok(Math.abs(after.db) < 0.5 * Math.abs(before.db) && after.dab < before.dab, `b* ${before.db} -> ${after.db}, dab ${before.dab} -> ${after.dab}`);
     await page.check();
   });
-
-  // Issue 24: photos given before app.js has run (its module graph still loading: one of its
-  // imports held here) are kept by web/ui/early.js and queued once it runs. Only WebKitGTK's
-  // driver returns from a navigation that early (readyState 'interactive'); the other two
-  // wait for the load event, so app.js has run before any photo can be given.
-  flow('photos given before the page\'s script has run (file input keys, a drop) are kept and queued once it runs', async (t, page, server, proxy) => {
-    for (const end = Date.now() + 30000; !proxy.held(); await sleep(100)) assert.ok(Date.now() < end, 'ui/pwa.js was never asked for');
-    assert.equal(await page.evaluate(() => document.readyState), 'interactive', 'app.js has not run: DOMContentLoaded waits for it');
-    await page.setFiles('#open', [await photoFile('early.jpg', { width: W, height: H })]);
-    assert.equal(await page.drop([await photoFile('early.png', { width: W, height: H, seed: 5 })]), 'event');
-    assert.equal(await page.evaluate(() => document.querySelectorAll('#queue li').length), 0, 'no queue before app.js runs');
-    proxy.release();
-    assert.deepEqual(await page.waitFor(queueIs, [2, ['ready']], { what: 'both early photos open' }), ['early.jpg', 'early.png']);
-    await page.check();
-  }, { hold: /\/ui\/pwa\.js$/, skip: (n) => (n === 'webkit' ? null : `${n}'s driver returns from a navigation after the load event, when app.js has run`) });
 
   // Issue 24: a mode clicked while the photo waits for the engine used to be dropped.
   flow('a mode clicked before the engine is ready shows it waits, and runs on the photos (one given after the click too) once the engine starts', async (t, page, server, proxy) => {
