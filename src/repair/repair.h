@@ -23,8 +23,9 @@
 #define ES_REPAIR_RHO 3         /* 2..8, 3: the structure tensor's Gaussian sigma, pixels */
 #define ES_REPAIR_ROUND 8       /* tiles per parallel round: progress and cancellation between rounds */
 
-/* Detection (tuned on Kodak with tools/eval/repair_protocol.py's damage; figures: dev F1 / false
- * area on the clean originals, default sensitivity; all from one run each, see src/repair/README.md) */
+/* Detection (tuned on Kodak with tools/eval/repair_protocol.py's damage; figures: dev F1 and false
+ * area on the clean originals at the default sensitivity, one run each, each measured at the step
+ * it was tuned in (the final figures: src/repair/README.md)) */
 #define ES_DETECT_RADIUS 3         /* 2..5, 3: the top-hat's square is 2r+1 = 7 px: defects up to ~5 px wide (a 4 px scratch, anti-aliased) */
 #define ES_DETECT_BLOCK 32         /* 16..128, 32: blocks for the local statistics of the top-hat (busy texture raises its own threshold) */
 #define ES_DETECT_TEXTURE 1.5f     /* 1..3, 1.5: the threshold is at least this times the block's 90th percentile of the top-hat (textures of thin lines) */
@@ -38,7 +39,7 @@
 #define ES_DETECT_LINK 2           /* 1..3, 2: a line's pixels join within this many px (fragments of a crack across a low-contrast stretch) */
 #define ES_DETECT_MAX_WIDTH 6.f    /* a line's mean width (2 area / perimeter), px */
 #define ES_DETECT_LENGTH 30.f      /* 15..60, 30: a line's extent (its box's diagonal), px, at least */
-#define ES_DETECT_SEEDS 50         /* 10..100, 50: a line's seed pixels, at least (30: F1 0.579, false area 0.45 %; 80: 0.557, 0.24 %; 10 finds more of the real scan b's short cracks, false area 0.6 %) */
+#define ES_DETECT_SEEDS 50         /* 10..100, 50: a line's seed pixels, at least (30: F1 0.579, false area 0.45 %; 20: 0.574, 0.54 %; 80: 0.557, 0.24 %; 10-20 find more of the real scan b's short cracks) */
 #define ES_DETECT_LINE_MEAN 0.7f   /* 0.6..0.8, 0.7: a line's mean line support, at least (0.65: F1 0.595, false area 0.36 %; 0.75: 0.545, 0.24 %) */
 #define ES_DETECT_CROWD 0.02f      /* a line with more than this fraction of its probes (8 directions, 4 and 8 px) on clutter (candidates of components that are not lines themselves) is texture */
 #define ES_DETECT_SPECK 30         /* a speck's area at most, px (a 6 px disc) */
@@ -48,8 +49,8 @@
 #define ES_DETECT_BORDER 8         /* px: a component mostly this close to the photo's edge is its frame (3: F1 0.588, false area 0.36 %, and the real scan c's frame line flagged) */
 #define ES_DETECT_EDGE 1.5f        /* a component whose background's gradient exceeds this times its contrast / 11 px is along an edge, not a defect */
 #define ES_DETECT_SAT_FLOOR 40   /* colour is judged by saturation, (max - min) / max of R, G, B, with max taken as at least this (dark pixels' noise) */
-#define ES_DETECT_TINT_MIN 12.f    /* colour: surroundings with a mean chroma (max - min of R, G, B) under this say nothing (grey, sepia-faded)... */
-#define ES_DETECT_TINT 1.f         /* ...over it, a candidate more coloured than this times its surroundings is the photo's: a defect does not take the photo's colour (dust and hair are grey, a crack shows the paper). 100 (off): F1 0.564, false area 0.64 %; 0.8: 0.571, 0.27 % */
+#define ES_DETECT_TINT_MIN 12.f    /* 0..40, 12: colour: surroundings with a mean saturation (x 255) under this say nothing (grey, faded; 6: F1 0.605, 0.24 %; 20: 0.609, 0.26 %)... */
+#define ES_DETECT_TINT 1.f         /* 0.8..1.5, 1: ...over it, a candidate more saturated than this times its surroundings is the photo's: a defect does not take the photo's colour (dust and hair are grey, a crack shows the paper). 0.8: F1 0.567, 0.19 %; 1.2: 0.604, 0.31 %; off: 0.58, 0.32 % */
 
 /* Fill the masked pixels of a window in place: px is w x h x ch floats (ch 1 or 3), mask
  * w x h (non-zero: to fill; every other pixel is known). radius in pixels; mu 0 gives
