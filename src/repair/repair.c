@@ -180,14 +180,21 @@ studio_status studio_repair_heal(studio_ctx *ctx, const studio_image *in, const 
 static studio_status detect(studio_ctx *ctx, const studio_image *in, const studio_repair_options *o, uint8_t **out) {
   const int w = in->width, h = in->height, c = in->channels;
   float *lum = malloc(sizeof(float) * (size_t)w * h);
-  uint8_t *m = malloc((size_t)w * h);
-  if (!lum || !m) { free(lum); free(m); return es_fail(ctx, STUDIO_E_NOMEM, "repair: out of memory"); }
+  uint8_t *m = malloc((size_t)w * h), *chroma = c >= 3 ? malloc((size_t)w * h) : NULL;
+  if (!lum || !m || (c >= 3 && !chroma)) { free(lum); free(m); free(chroma); return es_fail(ctx, STUDIO_E_NOMEM, "repair: out of memory"); }
   for (int y = 0; y < h; y++) {
     const uint8_t *p = in->pixels + (size_t)y * in->stride;
-    for (int x = 0; x < w; x++, p += c) lum[(size_t)y * w + x] = c >= 3 ? 0.299f * p[0] + 0.587f * p[1] + 0.114f * p[2] : p[0];
+    for (int x = 0; x < w; x++, p += c) {
+      lum[(size_t)y * w + x] = c >= 3 ? 0.299f * p[0] + 0.587f * p[1] + 0.114f * p[2] : p[0];
+      if (chroma) {
+        const int hi = p[0] > p[1] ? (p[0] > p[2] ? p[0] : p[2]) : (p[1] > p[2] ? p[1] : p[2]);
+        const int lo = p[0] < p[1] ? (p[0] < p[2] ? p[0] : p[2]) : (p[1] < p[2] ? p[1] : p[2]);
+        chroma[(size_t)y * w + x] = (uint8_t)(255 * (hi - lo) / (hi > ES_DETECT_SAT_FLOOR ? hi : ES_DETECT_SAT_FLOOR)); /* saturation */
+      }
+    }
   }
-  const int rc = es_repair_detect(ctx->pool, lum, w, h, o->sensitivity, o->grow, m);
-  free(lum);
+  const int rc = es_repair_detect(ctx->pool, lum, chroma, w, h, o->sensitivity, o->grow, m);
+  free(lum); free(chroma);
   if (rc) { free(m); return es_fail(ctx, STUDIO_E_NOMEM, "repair: out of memory"); }
   *out = m;
   return STUDIO_OK;
