@@ -5,6 +5,7 @@
 import { zip } from './zip.js';
 import { StudioError } from './core.js';
 import { sniff, formatFromName, NAMES, MIME } from './formats.js';
+import { repairOps } from './repair-session.js';
 
 // How a photo looks, from every 16th pixel: mean lightness 0..1 and mean chroma.
 function looks({ width, height, channels, data }) {
@@ -143,6 +144,7 @@ const RUN = {
   enhance: (core, input, options) => core.enhance(input, options),
   colorize: (core, input, options) => core.colorize(input, options),
   restore: (core, input, options) => core.restore(input, options),
+  repair: null, // the photo's kept mask healed (repair-session.js)
 };
 
 // The hint options that shape the solve (and the network's part of it).
@@ -158,6 +160,7 @@ export function sessionOps(getCore) {
   };
   const hintsOf = (p) => (p.hints ||= { list: [], nextId: 1, session: null, options: {} });
   let networkFor = null; // the photo whose network output the model holds (suggestions read it)
+  const repair = repairOps(getCore, photo, async (img) => (typeof createImageBitmap === 'function' ? bitmap(img) : img));
 
   // The core's session for the photo, begun (again) when there is none, the model changed
   // or an option that shapes the solve did; then the current hints solved.
@@ -286,12 +289,16 @@ export function sessionOps(getCore) {
       if (!image) throw new StudioError('argument', 'no result yet');
       return bitmap(image);
     },
-    /** Run a mode ('enhance', 'colorize' or 'restore') on the kept photo; the result is kept
-     *  and its look returned (restore: with fade, the analysis it used). */
+    /** Run a mode ('enhance', 'colorize', 'restore' or 'repair') on the kept photo; the result
+     *  is kept and its look returned (restore: with fade, the analysis it used; repair: the
+     *  photo's mask healed, detected first when it has none, and the damaged pixels' count). */
     run(key, mode, options = {}) {
       const core = getCore(), p = photo(key);
-      if (!RUN[mode]) throw new StudioError('argument', `unknown mode '${mode}': enhance, colorize or restore`);
-      if (mode === 'colorize' && p.hints?.list.length) {
+      if (!(mode in RUN)) throw new StudioError('argument', `unknown mode '${mode}': enhance, colorize, restore or repair`);
+      if (p.repair) p.repair.healed = null; // the result is about to be another one
+      if (mode === 'repair') {
+        p.result = repair.heal(p, options);
+      } else if (mode === 'colorize' && p.hints?.list.length) {
         solve(p, { ...p.hints.options, ...options });
         p.result = p.hints.session.render();
       } else {
@@ -300,8 +307,15 @@ export function sessionOps(getCore) {
       }
       p.mode = mode;
       const fade = p.result.fade;
-      return { width: p.result.width, height: p.result.height, look: looks(p.result), before: p.look, ...(fade ? { fade } : {}) };
+      return { width: p.result.width, height: p.result.height, look: looks(p.result), before: p.look, ...(fade ? { fade } : {}),
+        ...(mode === 'repair' ? { damaged: p.repair.damaged } : {}) };
     },
+    // Repair: the photo's mask, edited with a brush, and the part healed again (repair-session.js).
+    repairBegin: repair.repairBegin,
+    repairEdit: repair.repairEdit,
+    repairLoad: repair.repairLoad,
+    repairView: repair.repairView,
+    repairSaveMask: repair.repairSaveMask,
     /** The latest result encoded: PNG or JPEG bytes. */
     export(key, { format = 'png', quality = 90 } = {}) {
       const p = photo(key);
