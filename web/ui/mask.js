@@ -6,6 +6,8 @@
 // and the pixels (repair-session.js): it answers each list with the changed part of the
 // overlay, and, once the photo is healed, with the part of the result healed again, which are
 // drawn where they belong. One call in flight per photo; edits made meanwhile go as one list.
+// The parts healed again are drawn over the After picture as they came (a 12 MP picture is
+// never copied on this thread); past PATCHES of them the worker's whole result replaces them.
 
 import { Brush } from './brush.js';
 
@@ -14,6 +16,8 @@ const EMPTY = Object.freeze([]);
 const PREVIEW = { add: 'rgba(255, 0, 170, 0.67)', erase: 'rgba(255, 255, 255, 0.75)' };
 const plain = (e) => ({ id: e.id, kind: e.kind, width: e.width, path: e.path });
 const canvas = (w, h) => Object.assign(document.createElement('canvas'), { width: w, height: h });
+const PATCHES = 48;
+const covers = (a, b) => a.x <= b.x && a.y <= b.y && a.x + a.width >= b.x + b.width && a.y + a.height >= b.y + b.height;
 
 export class MaskMode extends Brush {
   /**
@@ -39,7 +43,7 @@ export class MaskMode extends Brush {
     let st = this.states.get(item.key);
     if (!st) {
       st = { item, list: EMPTY, sent: EMPTY, undo: [], redo: [], nextId: 1, file: null, based: false, detect: null, busy: null, overlay: null,
-        damaged: null, strokeAt: 0 };
+        damaged: null, strokeAt: 0, patches: [], patchedOn: null };
       this.states.set(item.key, st);
     }
     return st;
@@ -183,25 +187,43 @@ export class MaskMode extends Brush {
       a.overlay.image.close?.();
     }
     if (a.healed) {
-      const item = st.item;
+      const item = st.item, part = a.healed;
       if (shown && item.done?.mode === 'repair' && v.after && v.width === a.width && v.height === a.height) {
-        if (!(v.after instanceof HTMLCanvasElement)) { // a result that changes in place: a canvas the size of the photo
-          const c = canvas(a.width, a.height);
-          c.getContext('2d').drawImage(v.after, 0, 0);
-          v.show(v.before, c);
-        }
-        v.after.getContext('2d').drawImage(a.healed.image, a.healed.x, a.healed.y);
+        if (st.patchedOn !== v.after) this.dropPatches(st, v.after);
+        for (const q of st.patches.filter((q) => covers(part, q))) q.image.close?.();
+        st.patches = [...st.patches.filter((q) => !covers(part, q)), part];
+        if (st.patches.length > PATCHES) this.wholeResult(st);
+      } else {
+        part.image.close?.();
       }
-      a.healed.image.close?.();
       this.onHealed(item);
       if (t0) {
         this.el.status.dataset.strokeMs = String(Math.round(performance.now() - t0));
         this.el.status.dataset.healMs = String(a.ms);
         this.el.status.dataset.healed = `${a.healed.width}x${a.healed.height}`;
+        this.el.status.dataset.strokes = String(Number(this.el.status.dataset.strokes || 0) + 1); // strokes healed in place (the bench counts them)
       }
     }
     this.status(st);
     v.draw();
+  }
+
+  // The result's parts healed again, drawn over `on` (the After picture they belong to).
+  dropPatches(st, on = null) {
+    for (const q of st.patches) q.image.close?.();
+    st.patches = [];
+    st.patchedOn = on;
+  }
+
+  // Many parts on show: the worker's whole result in their place.
+  async wholeResult(st) {
+    try {
+      const bmp = await this.studio().view(st.item.key, 'result');
+      const v = this.viewer;
+      if (st.item !== this.photo() || st.item.done?.mode !== 'repair') { bmp.close?.(); return; }
+      this.dropPatches(st);
+      v.show(v.before, bmp);
+    } catch { /* the worker was replaced: the patches stay until the photo is shown again */ }
   }
 
   status(st) {
@@ -275,11 +297,18 @@ export class MaskMode extends Brush {
   draw(g, v) {
     const st = this.current();
     if (!st) return;
+    const cut = v.after ? (v.cssW * Number(v.split.value)) / 100 : v.cssW;
+    if (st.patches.length && st.patchedOn !== v.after) this.dropPatches(st); // another picture is on show now
+    if (st.patches.length) { // the result's parts healed again, right of the split
+      g.save();
+      g.beginPath(); g.rect(cut + 2, 0, v.cssW - cut - 2, v.cssH); g.clip(); // (the split's line stays on top)
+      for (const q of st.patches) g.drawImage(q.image, v.x + q.x * v.scale, v.y + q.y * v.scale, q.width * v.scale, q.height * v.scale);
+      g.restore();
+    }
     g.save();
     if (this.el.show.checked && st.overlay) {
       // over the original only: right of the split the healed result shows as it is
-      const cut = v.after ? (v.cssW * Number(v.split.value)) / 100 : v.cssW;
-      g.beginPath(); g.rect(0, 0, cut, v.cssH); g.clip();
+      g.beginPath(); g.rect(0, 0, v.after ? cut - 1 : cut, v.cssH); g.clip();
       g.drawImage(st.overlay, v.x, v.y, v.width * v.scale, v.height * v.scale);
     }
     g.restore();
