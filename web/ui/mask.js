@@ -133,7 +133,7 @@ export class MaskMode extends Brush {
   // ------------------------------------------------------------ the worker
 
   pump(st) {
-    st.busy ||= this.sync(st).finally(() => { st.busy = null; this.status(st); this.onChange(); });
+    st.busy ||= this.sync(st).finally(() => { st.busy = null; if (st.item === this.photo()) this.update(); this.onChange(); });
     this.status(st);
     return st.busy;
   }
