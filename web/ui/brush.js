@@ -5,7 +5,8 @@
 // stroke into a pinch, a right or middle drag and space + drag pan, the wheel zooms, a touch
 // on the fitted photo scrolls the page; no double-tap zoom while painting. Ctrl+Z and
 // Ctrl+Shift+Z (Cmd on macOS; Ctrl+Y too) undo and redo wherever the focus is but in text;
-// the size slider says its size. Subclasses give active, undo(), redo() and what a stroke does.
+// the size slider says its size. Subclasses give active, current() (the photo's state: its
+// list, undo and redo stacks), changed(st) and what a stroke does.
 
 export const TAP = 4; // CSS px a press may wander and still be a click, not a stroke
 
@@ -66,6 +67,37 @@ export class Brush {
   }
 
   cancel() { this.gesture = null; this.viewer.draw(); }
+
+  // Undo and redo: one move of the current photo's list (st.list) between its two stacks, in
+  // opposite directions; stepped(st) then says what else it changes, changed(st) sends it.
+  undo() { this.step('undo', 'redo'); }
+  redo() { this.step('redo', 'undo'); }
+  step(from, to) {
+    const st = this.current();
+    if (!st?.[from].length) return;
+    st[to].push(st.list);
+    st.list = st[from].pop();
+    this.stepped?.(st);
+    this.changed(st);
+  }
+  /** The current photo's work saved as NAME-suffix (type): bytes(key) once the worker has
+   *  every edit (flush); a failure said as `failed: why`. */
+  async saveWork(suffix, type, bytes, failed) {
+    const st = this.current();
+    if (!st) return;
+    try {
+      await this.flush(st.item);
+      this.save(await bytes(st.item.key), `${st.item.name.replace(/\.[^.]*$/, '') || 'photo'}-${suffix}`, type);
+    } catch (e) {
+      if (e.code !== 'cancelled') this.message(`${failed}: ${e.message}`);
+    }
+  }
+
+  /** Undo and Redo enabled when they have something to do. */
+  showHistory(st) {
+    this.el.undo.disabled = !st?.undo.length;
+    this.el.redo.disabled = !st?.redo.length;
+  }
 
   /** A path of photo pixels ([[x, y], ...]) drawn on the viewer's canvas g (CSS px), width
    *  CSS px wide, round ends. */

@@ -210,18 +210,8 @@ export class HintsMode extends Brush {
     if (this.active && st?.selected) this.replace(st, st.selected, f, `${what}:${st.selected}`);
   }
 
-  undo() { this.step('undo', 'redo'); }
-  redo() { this.step('redo', 'undo'); }
-
-  // Undo and redo are one move between the two stacks, in opposite directions.
-  step(from, to) {
-    const st = this.current();
-    if (!st?.[from].length) return;
-    st[to].push(st.list);
-    st.list = st[from].pop();
-    st.tag = null;
-    this.changed(st);
-  }
+  // (undo and redo: Brush.step) the next edit is a step of its own
+  stepped(st) { st.tag = null; }
 
   // ------------------------------------------------------------ the worker: previews
 
@@ -327,16 +317,9 @@ export class HintsMode extends Brush {
 
   // ------------------------------------------------------------ file: export, import
 
-  async exportFile() {
-    const st = this.current();
-    if (!st) return;
-    try {
-      await this.flush(st.item);
-      const text = await this.studio().hintsExport(st.item.key);
-      this.save(new TextEncoder().encode(text), `${st.item.name.replace(/\.[^.]*$/, '') || 'photo'}-hints.json`, 'application/json');
-    } catch (e) {
-      this.message(`Could not export the hints: ${e.message}`);
-    }
+  exportFile() {
+    return this.saveWork('hints.json', 'application/json', async (key) => new TextEncoder().encode(await this.studio().hintsExport(key)),
+      'Could not export the hints');
   }
 
   async importFile() {
@@ -480,8 +463,7 @@ export class HintsMode extends Brush {
   /** Enable what applies, list the hints, redraw the markers. */
   update() {
     const st = this.current(), el = this.el;
-    el.undo.disabled = !st?.undo.length;
-    el.redo.disabled = !st?.redo.length;
+    this.showHistory(st);
     el.remove.disabled = !st?.selected;
     el.clear.disabled = el.exportButton.disabled = !st?.list.length;
     el.importButton.classList.toggle('disabled', !st);

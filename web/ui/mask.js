@@ -118,17 +118,8 @@ export class MaskMode extends Brush {
     this.pump(st);
   }
 
-  undo() { this.step('undo', 'redo'); }
-  redo() { this.step('redo', 'undo'); }
-
-  step(from, to) {
-    const st = this.current();
-    if (!this.active || !st?.[from].length) return;
-    st[to].push(st.list);
-    st.list = st[from].pop();
-    st.strokeAt = performance.now();
-    this.changed(st);
-  }
+  // (undo and redo: Brush.step) timed as a stroke is
+  stepped(st) { st.strokeAt = performance.now(); }
 
   // ------------------------------------------------------------ the worker
 
@@ -238,16 +229,8 @@ export class MaskMode extends Brush {
 
   // ------------------------------------------------------------ file: save, open
 
-  async saveFile() {
-    const st = this.current();
-    if (!st) return;
-    try {
-      await this.flush(st.item);
-      const bytes = await this.studio().repairSaveMask(st.item.key);
-      this.save(bytes, `${st.item.name.replace(/\.[^.]*$/, '') || 'photo'}-mask.png`, 'image/png');
-    } catch (e) {
-      if (e.code !== 'cancelled') this.message(`Could not save the mask: ${e.message}`);
-    }
+  saveFile() {
+    return this.saveWork('mask.png', 'image/png', (key) => this.studio().repairSaveMask(key), 'Could not save the mask');
   }
 
   async openFile() {
@@ -325,8 +308,7 @@ export class MaskMode extends Brush {
 
   update() {
     const st = this.current(), el = this.el;
-    el.undo.disabled = !st?.undo.length;
-    el.redo.disabled = !st?.redo.length;
+    this.showHistory(st);
     el.saveButton.disabled = !st?.based;
     el.openButton.classList.toggle('disabled', !st);
     el.openInput.disabled = !st;
