@@ -109,8 +109,8 @@ export async function everything(): Promise<void> {
   console.log(repaired.mask.channels);
   const ranRepair: number | undefined = (await studio.run('photo-1', 'repair', { radius: 5 })).damaged;
   let mask: MaskState = await studio.repairBegin('photo-1', { sensitivity: 0.5, grow: 1 });
-  const stroke: MaskEdit = { id: 1, kind: 'add', width: 9, path: [[10, 10], [40, 12]] };
-  mask = await studio.repairEdit('photo-1', [stroke, { kind: 'erase', width: 3, path: [[12, 10]] }]);
+  const brushed: MaskEdit = { id: 1, kind: 'add', width: 9, path: [[10, 10], [40, 12]] };
+  mask = await studio.repairEdit('photo-1', [brushed, { kind: 'erase', width: 3, path: [[12, 10]] }]);
   mask = await studio.repairLoad('photo-1', await studio.repairSaveMask('photo-1'));
   mask = await studio.repairView('photo-1');
   console.log(ranRepair, mask.damaged, mask.overlay?.whole, mask.healed?.x, mask.edits.length);
