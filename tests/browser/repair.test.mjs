@@ -1,6 +1,6 @@
 // Repair's brush on the page, in Chromium (the flow every engine runs is in engines.test.mjs):
-// a photo with a scratch across its sky (photos.mjs 'scratched'); Repair marks what it finds;
-// the brush marks more and erases, undo and redo (the buttons and Ctrl+Z / Ctrl+Shift+Z);
+// a photo with a scratch across its sky (photos.mjs 'scratched'); Repair marks what it finds
+// (Sensitivity finds again); the brush marks more and erases, undo and redo (the buttons and Ctrl+Z / Ctrl+Shift+Z);
 // Heal; a stroke once healed heals in place (its time read from the page); the mask saved as a
 // greyscale PNG the photo's size and opened again; a mask of another size and a file that is
 // not an image refused with their reasons; the screen at desktop and phone widths
@@ -64,6 +64,13 @@ test('Repair: the damage marked, the brush marks and erases, undo and redo, Heal
   assert.ok(found > 500, `${found} px marked`);
   assert.match(await page.textContent('#mask-status'), /^[\d,]+ px marked \(\d+\.\d\d% of the photo\)\.$/);
   await shot(page, 'repair-desktop-found');
+  // Sensitivity finds again: at 100% at least as much, back at 50% the same mask
+  await page.fill('#repair-sensitivity', '100');
+  const keen = await settled(page);
+  assert.ok(keen >= found, `sensitivity 100%: ${keen} px, 50%: ${found} px`);
+  assert.equal(await page.textContent('output[for="repair-sensitivity"]'), '100%');
+  await page.fill('#repair-sensitivity', '50');
+  assert.equal(await settled(page), found, 'back at 50%');
 
   // the brush: a stroke marks more
   await page.fill('#mask-brush', '9');

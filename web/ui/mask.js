@@ -82,7 +82,9 @@ export class MaskMode extends Brush {
   /** The photo's mask is in the worker with every edit: Heal heals what is on screen. */
   async flush(item) {
     const st = this.state(item);
-    while (st.busy || !st.based || st.list !== st.sent) await this.pump(st);
+    // a pump that failed has said why (its message): then the worker's mask is what it is
+    for (let tries = 0; tries < 3 && (st.busy || !st.based || st.list !== st.sent); tries++) await this.pump(st);
+    if (!st.based) throw Object.assign(new Error(`its mask could not be made: ${st.error ?? 'the worker did not answer'}`), { code: 'argument' });
   }
 
   /** Heal can run: the photo's mask is known. */
@@ -156,6 +158,7 @@ export class MaskMode extends Brush {
       } catch (e) {
         if (e.code === 'cancelled') return; // the worker was replaced; lost() has reset this photo
         this.message(`${item.name}: ${e.message}`);
+        st.error = e.message;
         st.list = st.sent; // the refused edit is dropped
         this.update();
         return;
