@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadCore } from '../../web/core.js';
 import { createStudio } from '../../web/studio.js';
-import { NATIVE_CLI, run, scratchDir } from './helpers.mjs';
+import { NATIVE_CLI, ROOT, run, scratchDir } from './helpers.mjs';
 import { photoImage, png, scratch } from './photos.mjs';
 
 const SIZE = { width: 333, height: 217 };
@@ -185,4 +185,49 @@ test('the page\'s session: brush edits, undo, an edit healed again in place equa
   assert.deepEqual(await studio.repairSaveMask('p'), saved);
   const decoded = await studio.decode(saved);
   assert.deepEqual([decoded.width, decoded.height, decoded.channels], [width, height, 1]);
+});
+
+test('tools/studio --wasm repair: a batch with masks from a folder, the masks saved; the same lines and files as native', async () => {
+  const dir = scratchDir('repair-batch-'), file = (...f) => path.join(dir, ...f);
+  for (const [name, w, h, seed] of [['a', 240, 160, 1], ['b', 200, 150, 2], ['c', 240, 160, 3]]) {
+    fs.writeFileSync(file(`${name}.png`), png(photoImage({ kind: 'scratched', width: w, height: h, seed })));
+  }
+  fs.writeFileSync(file('broken.png'), 'not an image');
+  fs.mkdirSync(file('masks'));
+  fs.writeFileSync(file('masks', 'a-mask.png'), png({ width: 240, height: 160, channels: 1, data: scratch(240, 160).map((v) => v * 255) }));
+  fs.writeFileSync(file('masks', 'b-mask.png'), png(grey(10, 10, 255)));
+  fs.writeFileSync(file('masks', 'c-mask.png'), 'not a mask');
+  const studio = path.join(ROOT, 'tools', 'studio'), inputs = ['a.png', 'b.png', 'c.png', 'broken.png'].map((f) => file(f));
+  const lines = (r) => r.stderr.replace(/ \(\d+ ms\)/g, '').replace(/(wasm|native)-/g, '').trim().split('\n');
+  const got = {};
+  for (const how of ['wasm', 'native']) {
+    fs.mkdirSync(file(`${how}-saved`));
+    const args = [...(how === 'wasm' ? ['--wasm'] : []), 'repair', ...inputs, '-o', file(`${how}-out`), '--mask', file('masks'), '--save-mask', file(`${how}-saved`),
+      ...(how === 'native' ? ['--threads', '1'] : [])];
+    got[how] = await run(studio, args);
+    assert.equal(got[how].code, 1, `${how}: a failed file makes the batch exit 1`);
+  }
+  assert.deepEqual(lines(got.wasm), lines(got.native), 'the same lines');
+  const said = lines(got.native).join('\n');
+  assert.match(said, /b\.png: error: repair: the mask is 10x10, the photo 200x150: a mask must be the photo's size/);
+  assert.match(said, /c\.png: error: mask .*c-mask\.png is not an image we read: not a JPEG, PNG or BMP file/);
+  assert.match(said, /broken\.png: error: mask .*broken-mask\.png: cannot open: No such file or directory/);
+  assert.match(said, /1 of 4 repaired$/);
+  for (const f of ['out/a-repaired.png', 'saved/a-mask.png']) {
+    assert.deepEqual(fs.readFileSync(file(`wasm-${f}`)), fs.readFileSync(file(`native-${f}`)), f);
+  }
+  // detection: --detect and --save-mask, the same files; usage errors refused before any file
+  for (const how of ['wasm', 'native']) {
+    const r = await run(studio, [...(how === 'wasm' ? ['--wasm'] : []), 'repair', file('a.png'), file(`${how}-d.png`), '--detect', '0.7', '--save-mask', file(`${how}-d-mask.png`)]);
+    assert.equal(r.code, 0, r.stderr);
+    const both = await run(studio, [...(how === 'wasm' ? ['--wasm'] : []), 'repair', file('a.png'), file('x.png'), '--mask', file('masks', 'a-mask.png'), '--detect', '0.5']);
+    assert.equal(both.code, 1);
+    assert.match(both.stderr, /^studio: --mask heals exactly the mask given; --detect is for finding one: not both/m);
+    const bad = await run(studio, [...(how === 'wasm' ? ['--wasm'] : []), 'repair', file('a.png'), file('x.png'), '--grow', '7']);
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.match(bad.stderr, /^studio: repair option grow must be in 0\.\.3, not 7/m);
+    assert.ok(!fs.existsSync(file('x.png')));
+  }
+  assert.deepEqual(fs.readFileSync(file('wasm-d.png')), fs.readFileSync(file('native-d.png')));
+  assert.deepEqual(fs.readFileSync(file('wasm-d-mask.png')), fs.readFileSync(file('native-d-mask.png')));
 });
