@@ -450,7 +450,7 @@ for (const f of document.querySelectorAll('form.panel')) {
     const out = f.querySelector(`output[for="${e.target.id}"]`);
     if (out) out.value = sliderText(e.target);
     if (f.dataset.mode === 'restore') showAutoStrength();
-    if (f.dataset.mode === 'repair' && e.target.name !== 'radius') mask.refresh(); // found again with the new settings
+    if (e.target.name === 'sensitivity' || e.target.name === 'grow') mask.refresh(); // Repair's: the damage found again with them
     clearTimeout(rerunTimer);
     rerunTimer = setTimeout(rerun, 200);
     if (f.dataset.mode === 'colorize') hints.refresh();
