@@ -17,7 +17,7 @@ const OUT = path.resolve(args.includes('--out') ? args[args.indexOf('--out') + 1
 const NAME = 'enhancement-studio';
 
 // What a consumer imports, and what it loads at run time (never on import: see README).
-const MODULES = ['studio.js', 'studio.d.ts', 'studio-worker.js', 'core.js', 'shared.js', 'session.js', 'repair-session.js', 'formats.js', 'zip.js', 'builds.js'];
+const MODULES = ['studio.js', 'studio.d.ts', 'studio-worker.js', 'core.js', 'shared.js', 'session.js', 'formats.js', 'zip.js', 'builds.js'];
 const BUILD_FILES = ['studio-st.mjs', 'studio-st.wasm', 'studio-mt.mjs', 'studio-mt.wasm', 'studio-mt.worker.js', 'build.mjs', 'package.json'];
 const DOCS = { 'npm-readme.md': 'README.md', 'CHANGELOG.md': 'CHANGELOG.md' };
 // The third-party code compiled into the .wasm files: their licences travel with them.

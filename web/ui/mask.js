@@ -3,7 +3,7 @@
 // touch, pan, zoom and undo rules are the brushes', ui/brush.js), and the mask saved as a
 // greyscale PNG or opened from one. The page owns each photo's list of brush edits (so undo,
 // redo and a worker that forgot the photo are all "send this list"); the worker owns the mask
-// and the pixels (repair-session.js): it answers each list with the changed part of the
+// and the pixels (session.js, repairOps): it answers each list with the changed part of the
 // overlay, and, once the photo is healed, with the part of the result healed again, which are
 // drawn where they belong. One call in flight per photo; edits made meanwhile go as one list.
 // The parts healed again are drawn over the After picture as they came (a 12 MP picture is
@@ -67,7 +67,9 @@ export class MaskMode extends Brush {
   /** The selected photo changed (or was shown): its mask on screen, asked for if need be. */
   select(item) {
     this.gesture = null;
-    for (const st of this.states.values()) if (st.item !== item) st.overlay = null; // one overlay kept: the photo on show
+    for (const st of this.states.values()) { // one overlay kept, and its parts healed: the photo on show
+      if (st.item !== item) { st.overlay = null; this.dropPatches(st); }
+    }
     this.update();
     const st = this.active && this.current();
     if (st) this.pump(st);
