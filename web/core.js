@@ -389,6 +389,10 @@ class Core {
     });
   }
 
+  /** The heal's tiles: {tile, margin} px; a tile's healed pixels depend only on the photo and
+   *  the mask within margin of it (studio_repair_reach). */
+  repairReach() { return { tile: this.M._es_wasm_repair_reach(0), margin: this.M._es_wasm_repair_reach(1) }; }
+
   /** The mask (as repairHeal takes it) as an image, or the core's refusal of it for a photo
    *  of size {width, height}: another size, grey+alpha; bytes that are not an image. Heals
    *  nothing. */

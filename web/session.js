@@ -149,10 +149,9 @@ function hintsFile(p) {
 // carry the changed part of the mask's overlay, and of the result, as bitmaps the page draws
 // where they belong (pixels in Node, which has no bitmaps).
 
-// The core heals in TILE px tiles, each read with MARGIN px of context around it and writing
-// only its own mask pixels (src/repair/repair.h: ES_REPAIR_TILE, ES_REPAIR_MARGIN). A tile's
-// pixels so depend only on the photo and the mask within MARGIN of it.
-const TILE = 128, MARGIN = 24;
+// The core heals in tiles, each read with a margin of context around it and writing only its
+// own mask pixels: a tile's pixels depend only on the photo and the mask within the margin of
+// it (core.repairReach(), studio_repair_reach: the core says how far, the page does not guess).
 // The overlay: the mask in magenta, two thirds opaque, seen on any photo.
 const OVERLAY = [255, 0, 170, 170];
 // Above this share of the photo a region is healed as the whole photo (the same pixels).
@@ -269,7 +268,7 @@ function repairOps(getCore, photo, image) {
   // Heal again the tiles whose pixels a change of the mask within r can change; the part of
   // the result that changed.
   function healRegion(p, r) {
-    const core = getCore(), { width: W, height: H } = p.input;
+    const core = getCore(), { width: W, height: H } = p.input, { tile: TILE, margin: MARGIN } = core.repairReach();
     const span = (a, b, n) => [Math.max(0, Math.floor((a - MARGIN) / TILE)), Math.min(Math.ceil(n / TILE) - 1, Math.floor((b - 1 + MARGIN) / TILE))];
     const [tx0, tx1] = span(r.x0, r.x1, W), [ty0, ty1] = span(r.y0, r.y1, H);
     // the cut starts on the core's tile grid (so its tiles are the photo's) a tile before,

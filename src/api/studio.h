@@ -212,6 +212,12 @@ studio_status studio_repair_set(studio_ctx *ctx, studio_repair_options *opt, con
  * works. opt may be NULL. */
 studio_status studio_repair_heal(studio_ctx *ctx, const studio_image *in, const studio_image *mask, const studio_repair_options *opt,
                                  studio_image *out);
+/* Whether mask can be healed on a photo of width x height: STUDIO_OK, or the refusal the heal
+ * would give (its size, its channels), with the same sentence. */
+studio_status studio_repair_check_mask(studio_ctx *ctx, int width, int height, const studio_image *mask);
+/* The heal works in tiles of *tile px; a tile's healed pixels depend only on the photo and the
+ * mask within *margin px of it, so a region can be healed again alone (the page's brush). */
+void studio_repair_reach(int *tile, int *margin);
 /* Find likely defects (thin dark or bright lines, specks, hairs, cracks that stand out from
  * their surroundings beyond the photo's own texture): mask_out is 1 channel the photo's size,
  * 255 = defect (grown by opt->grow), 0 elsewhere. opt may be NULL. */

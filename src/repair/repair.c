@@ -49,13 +49,25 @@ static studio_status options(studio_ctx *ctx, const studio_repair_options *in, s
   return check(ctx, o);
 }
 
-/* The mask as one byte per pixel, 1 = damaged; *count the damaged pixels. */
-static studio_status read_mask(studio_ctx *ctx, const studio_image *img, const studio_image *m, uint8_t **out, size_t *count) {
-  if (!m->pixels || m->width != img->width || m->height != img->height)
+studio_status studio_repair_check_mask(studio_ctx *ctx, int width, int height, const studio_image *m) {
+  if (!m) return es_fail(ctx, STUDIO_E_ARGUMENT, "repair: NULL mask");
+  if (!m->pixels || m->width != width || m->height != height)
     return es_fail(ctx, STUDIO_E_ARGUMENT, "repair: the mask is %dx%d, the photo %dx%d: a mask must be the photo's size", m->width, m->height,
-                   img->width, img->height);
+                   width, height);
   if (m->channels != 1 && m->channels != 3 && m->channels != 4)
     return es_fail(ctx, STUDIO_E_ARGUMENT, "repair: the mask has %d channels: it must be grey (1), RGB (3) or RGBA (4)", m->channels);
+  return STUDIO_OK;
+}
+
+void studio_repair_reach(int *tile, int *margin) {
+  if (tile) *tile = ES_REPAIR_TILE;
+  if (margin) *margin = ES_REPAIR_MARGIN;
+}
+
+/* The mask as one byte per pixel, 1 = damaged; *count the damaged pixels. */
+static studio_status read_mask(studio_ctx *ctx, const studio_image *img, const studio_image *m, uint8_t **out, size_t *count) {
+  const studio_status s = studio_repair_check_mask(ctx, img->width, img->height, m);
+  if (s) return s;
   const int w = m->width, h = m->height, c = m->channels, cc = c == 1 ? 1 : 3;
   uint8_t *b = malloc((size_t)w * h);
   if (!b) return es_fail(ctx, STUDIO_E_NOMEM, "repair: out of memory");

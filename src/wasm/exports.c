@@ -157,21 +157,15 @@ EMSCRIPTEN_KEEPALIVE studio_image *es_wasm_repair(studio_ctx *ctx, studio_image 
   *used = pm;
   return po;
 }
-/* The core's own refusal of a mask for a width x height photo (another size, grey+alpha)
- * without healing a pixel: the core is asked to heal an all-clear view of the mask (one zero
- * row, stride 0) on a grey view of that size (one row, stride 0), so there is nothing to heal.
- * 0, or the status with the core's sentence. */
+/* A mask's refusal, if any, without healing anything: 0 or the status with the core's sentence. */
 EMSCRIPTEN_KEEPALIVE int es_wasm_repair_check(studio_ctx *ctx, int width, int height, studio_image *mask) {
-  const size_t row_bytes = (size_t)(width > mask->width ? width : mask->width) * 4 + 4;
-  uint8_t *zero = calloc(row_bytes, 1);
-  if (!zero) return (int)STUDIO_E_NOMEM;
-  studio_image clear = *mask, photo = {.width = width, .height = height, .channels = 1, .stride = 0, .pixels = zero}, out;
-  clear.pixels = zero;
-  clear.stride = 0;
-  const studio_status s = studio_repair_heal(ctx, &photo, &clear, NULL, &out);
-  if (s == STUDIO_OK) studio_image_free(&out);
-  free(zero);
-  return (int)s;
+  return (int)studio_repair_check_mask(ctx, width, height, mask);
+}
+/* The heal's tile and margin (studio_repair_reach), for the page's re-heal of a stroke's tiles. */
+EMSCRIPTEN_KEEPALIVE int es_wasm_repair_reach(int which) {
+  int tile, margin;
+  studio_repair_reach(&tile, &margin);
+  return which ? margin : tile;
 }
 
 /* Colorization: one model per module instance, loaded from the bytes of a caffemodel or a
