@@ -23,6 +23,17 @@
 #define ES_REPAIR_RHO 3         /* 2..8, 3: the structure tensor's Gaussian sigma, pixels */
 #define ES_REPAIR_ROUND 8       /* tiles per parallel round: progress and cancellation between rounds */
 
+/* Wide holes (patch.c): the mask's parts too wide for the smooth fill get texture */
+#define ES_REPAIR_WIDE 6        /* 3..12, 6: a hole is wide where a (2 x 6 + 1) px square fits in it, i.e. over 12 px across (the drawn damage is at most ~6 px wide: thin defects keep the fast-marching fill, which is better there) */
+#define ES_REPAIR_REACH 1.5f    /* 0.5..4, 1.5: the source window reaches this many times the hole's width beyond it on each side (a window ~4x the hole: local texture only, nothing foreign) */
+#define ES_PATCH_RADIUS 3       /* 2..5, 3: patches of 7 x 7 px */
+#define ES_PATCH_GRAD 2.f       /* 0..4, 2: the luminance gradient's weight beside the colour in a patch's distance (0 and 1: bits of shutter copied into the wall of kodim08's hole; 4: colour fringes along its edge) */
+#define ES_PATCH_LEVELS 6       /* the pyramid's levels at most */
+#define ES_PATCH_COARSE 4       /* 2..8, 4: halve while the hole's half-width stays at least this (px) at the coarser level */
+#define ES_PATCH_EM_COARSE 8    /* 2..20, 8: vote iterations at the coarsest level (the structure settles there)... */
+#define ES_PATCH_EM 3           /* 1..8, 3: ...and at each finer level */
+#define ES_PATCH_PM 2           /* 1..6, 2: PatchMatch sweeps per vote (twice that for the first) */
+
 /* Detection */
 #define ES_DETECT_SMALL 5       /* the two closings' square sides: lines up to ~3 px wide... */
 #define ES_DETECT_LARGE 11      /* ...and up to ~8 px; a structure wider than this is the photo's own */
@@ -43,6 +54,18 @@
  * w x h (non-zero: to fill; every other pixel is known). radius in pixels; mu 0 gives
  * Telea's isotropic weights. Scratch memory is allocated here; returns 0, or -1 out of memory. */
 int es_repair_fill(float *px, int w, int h, int ch, const uint8_t *mask, int radius, float mu);
+
+/* Fill the FILL pixels (mask 1) of a window in place with texture from its KNOWN pixels
+ * (mask 0) by multi-scale PatchMatch; mask 2 marks other damaged pixels, kept as they are
+ * (already filled) and never a source. px as es_repair_fill's, every masked pixel already
+ * filled by it (the start); depth: es_repair_depth of the FILL pixels; seed: the random
+ * stream (the same seed, the same output). Returns 0, 1 when the window holds no source
+ * patch (px unchanged), or -1 out of memory. */
+int es_repair_patch(float *px, int w, int h, int ch, const uint8_t *mask, int depth, uint64_t seed);
+
+/* The largest chessboard distance of a mask pixel (non-zero) from the nearest pixel outside
+ * the mask or the window: half the hole's width. -1 out of memory. */
+int es_repair_depth(const uint8_t *mask, int w, int h);
 
 /* Detection on a luminance plane (w x h, 0..255): writes mask (w x h, 255 = defect). The
  * image's pool runs the per-row stages. Returns 0, or -1 out of memory. */
