@@ -68,12 +68,13 @@ typedef struct {
   const uint8_t *f;
   int w, h, ch, radius;
   float mu, rho;
+  float gauss[4 * ES_REPAIR_RHO * ES_REPAIR_RHO + 1]; /* the tensor's weights by squared distance */
+  float root[12 * 12 + 1];                            /* square roots of squared distances (radius <= 12) */
 } fill_ctx;
 
 /* The isophotes around (x, y): the unit normal (nx, ny) to them and their coherence 0..1. */
 static void isophotes(const fill_ctx *c, int x, int y, float *nx, float *ny, float *coh) {
   const int r = (int)(2 * c->rho);
-  const float k = -0.5f / (c->rho * c->rho);
   double a = 0, b = 0, d = 0, sw = 0;
   for (int dy = -r; dy <= r; dy++) {
     const int yy = y + dy;
@@ -81,7 +82,7 @@ static void isophotes(const fill_ctx *c, int x, int y, float *nx, float *ny, flo
     for (int dx = -r; dx <= r; dx++) {
       const int xx = x + dx, i = yy * c->w + xx;
       if (xx < 0 || xx >= c->w || !c->gv[i] || dx * dx + dy * dy > r * r) continue;
-      const float g = expf(k * (float)(dx * dx + dy * dy)), u = c->gx[i], v = c->gy[i];
+      const float g = c->gauss[dx * dx + dy * dy], u = c->gx[i], v = c->gy[i];
       a += g * u * u; b += g * u * v; d += g * v * v; sw += g;
     }
   }
@@ -108,7 +109,7 @@ static void fill_pixel(const fill_ctx *c, int x, int y) {
     for (int dx = -r; dx <= r; dx++) {
       const int xx = x + dx, i = yy * c->w + xx, d2 = dx * dx + dy * dy;
       if (xx < 0 || xx >= c->w || d2 == 0 || d2 > r * r || c->f[i] == INSIDE) continue;
-      const float p = nx * (float)dx + ny * (float)dy, wgt = expf(k * p * p) / sqrtf((float)d2);
+      const float p = nx * (float)dx + ny * (float)dy, wgt = (k == 0.f ? 1.f : expf(k * p * p)) / c->root[d2];
       for (int ch = 0; ch < c->ch; ch++) acc[ch] += wgt * c->px[(size_t)i * c->ch + ch];
       sw += wgt;
     }
@@ -148,7 +149,9 @@ int es_repair_fill(float *px, int w, int h, int ch, const uint8_t *mask, int rad
         if (push(&hp, 0.f, i)) goto done;
       }
     }
-  const fill_ctx c = {px, gx, gy, gv, f, w, h, ch, radius, mu, (float)ES_REPAIR_RHO};
+  fill_ctx c = {px, gx, gy, gv, f, w, h, ch, radius, mu, (float)ES_REPAIR_RHO, {0}, {0}};
+  for (int d2 = 0; d2 <= 12 * 12; d2++) c.root[d2] = sqrtf((float)d2);
+  for (int d2 = 0; d2 <= 4 * ES_REPAIR_RHO * ES_REPAIR_RHO; d2++) c.gauss[d2] = expf(-0.5f / (c.rho * c.rho) * (float)d2);
   while (hp.n) {
     const node nd = pop(&hp);
     if (f[nd.i] == KNOWN || nd.t > t[nd.i]) continue; /* a stale entry */
