@@ -108,7 +108,12 @@ static float dist(const pm *p, int t, int s, float best) {
   float d = 0;
   for (int dy = dy0; dy <= dy1; dy++) {
     const float *a = p->f + ((size_t)(t + dy * w + dx0)) * nf, *b = p->f + ((size_t)(s + dy * w + dx0)) * nf;
-    for (int k = 0; k < n; k++) { const float e = a[k] - b[k]; d += e * e; }
+    float s4[4] = {0, 0, 0, 0}; /* four partial sums: the compiler vectorises them */
+    int k = 0;
+    for (; k + 4 <= n; k += 4)
+      for (int l = 0; l < 4; l++) { const float e = a[k + l] - b[k + l]; s4[l] += e * e; }
+    for (; k < n; k++) { const float e = a[k] - b[k]; s4[0] += e * e; }
+    d += (s4[0] + s4[1]) + (s4[2] + s4[3]);
     if (d >= best) return d;
   }
   return d;

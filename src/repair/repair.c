@@ -114,16 +114,29 @@ static void heal_tiles(void *arg, size_t start, size_t count) {
   for (size_t t = start; t < start + count; t++) {
     const int cx0 = (j->tiles[t] % j->tx) * T, cy0 = (j->tiles[t] / j->tx) * T;
     const int cx1 = cx0 + T < in->width ? cx0 + T : in->width, cy1 = cy0 + T < in->height ? cy0 + T : in->height;
-    const int x0 = cx0 > M ? cx0 - M : 0, y0 = cy0 > M ? cy0 - M : 0;
-    const int x1 = cx1 + M < in->width ? cx1 + M : in->width, y1 = cy1 + M < in->height ? cy1 + M : in->height;
+    int x0 = cx0 > M ? cx0 - M : 0, y0 = cy0 > M ? cy0 - M : 0;
+    int x1 = cx1 + M < in->width ? cx1 + M : in->width, y1 = cy1 + M < in->height ? cy1 + M : in->height;
+    /* only the mask's box in that window and the fill's reach around it (the same result:
+     * nothing farther is read) */
+    int bx0 = x1, by0 = y1, bx1 = x0, by1 = y0;
+    for (int y = y0; y < y1; y++) {
+      const uint8_t *m = j->mask + (size_t)y * in->width;
+      for (int x = x0; x < x1; x++)
+        if (m[x]) { if (x < bx0) bx0 = x; if (x >= bx1) bx1 = x + 1; if (y < by0) by0 = y; by1 = y + 1; }
+    }
+    const int C = j->radius + 2 * ES_REPAIR_RHO + 2;
+    if (bx0 - C > x0) x0 = bx0 - C;
+    if (by0 - C > y0) y0 = by0 - C;
+    if (bx1 + C < x1) x1 = bx1 + C;
+    if (by1 + C < y1) y1 = by1 + C;
     const int w = x1 - x0, h = y1 - y0;
     float *px;
     uint8_t *m;
     if (read_window(j, x0, y0, w, h, pc, &px, &m)) { j->failed = 1; return; }
     if (es_repair_fill(px, w, h, pc, m, j->radius, ES_REPAIR_MU)) j->failed = 1;
     else
-      for (int y = cy0; y < cy1; y++)
-        for (int x = cx0; x < cx1; x++) {
+      for (int y = cy0 > y0 ? cy0 : y0; y < cy1 && y < y1; y++)
+        for (int x = cx0 > x0 ? cx0 : x0; x < cx1 && x < x1; x++) {
           const size_t i = (size_t)(y - y0) * w + (x - x0);
           if (m[i] && !(j->wide && j->wide[(size_t)y * in->width + x])) write_pixel(j, x, y, px + i * pc, pc);
         }
