@@ -410,16 +410,26 @@ studio_status studio_repair_heal(studio_ctx *ctx, const studio_image *in, const 
   return s ? s : es_ok(ctx);
 }
 
+typedef struct { const studio_image *in; float *lum; } lum_job;
+
+static void lum_rows(void *arg, size_t start, size_t count) {
+  const lum_job *j = arg;
+  const int w = j->in->width, c = j->in->channels;
+  for (size_t y = start; y < start + count; y++) {
+    const uint8_t *p = j->in->pixels + y * j->in->stride;
+    float *l = j->lum + y * w;
+    for (int x = 0; x < w; x++, p += c) l[x] = c >= 3 ? 0.299f * p[0] + 0.587f * p[1] + 0.114f * p[2] : p[0];
+  }
+}
+
 /* Detection into a binary plane (1 = defect). */
 static studio_status detect(studio_ctx *ctx, const studio_image *in, const studio_repair_options *o, uint8_t **out) {
-  const int w = in->width, h = in->height, c = in->channels;
+  const int w = in->width, h = in->height;
   float *lum = malloc(sizeof(float) * (size_t)w * h);
   uint8_t *m = malloc((size_t)w * h);
   if (!lum || !m) { free(lum); free(m); return es_fail(ctx, STUDIO_E_NOMEM, "repair: out of memory"); }
-  for (int y = 0; y < h; y++) {
-    const uint8_t *p = in->pixels + (size_t)y * in->stride;
-    for (int x = 0; x < w; x++, p += c) lum[(size_t)y * w + x] = c >= 3 ? 0.299f * p[0] + 0.587f * p[1] + 0.114f * p[2] : p[0];
-  }
+  lum_job lj = {in, lum};
+  es_parallel_tiles(ctx->pool, (size_t)h, 64, lum_rows, &lj);
   const int rc = es_repair_detect(ctx->pool, lum, w, h, o->sensitivity, o->grow, m);
   free(lum);
   if (rc) { free(m); return es_fail(ctx, STUDIO_E_NOMEM, "repair: out of memory"); }
