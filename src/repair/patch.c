@@ -9,9 +9,12 @@
  * width around it): nothing is brought in from elsewhere in the photo. The coarsest level
  * starts from the window as given (the fast-marching fill); each finer level starts from the
  * vote of the coarser matches. At the finest level the last vote takes each pixel from its
- * best-matching patch alone, so the texture is not averaged away. Serial and seeded: the
- * same output whatever the thread count. */
+ * best-matching patch alone, so the texture is not averaged away. Threaded over the pool:
+ * features and votes by rows (a vote gathers, each pixel its own), PatchMatch by bands of
+ * BAND rows, each band with its own seeded random stream and reading the other bands'
+ * matches as they were at the sweep's start: the same output whatever the thread count. */
 #include "repair.h"
+#include "../core/parallel.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -19,6 +22,7 @@
 
 enum { KNOWN = 0, FILL = 1, OTHER = 2 };
 #define R ES_PATCH_RADIUS
+#define BAND 16 /* rows: PatchMatch's unit of parallel work, fixed so no result depends on the threads */
 
 typedef struct {
   int w, h;
@@ -36,8 +40,21 @@ typedef struct {
   int *tix;             /* pixel -> target index, -1 */
   int *nn;              /* per target: the source centre */
   float *d;             /* per target: its distance */
-  uint64_t rng;
+  int *nn0;             /* nn at the start of a sweep: what a band reads of its neighbours' */
+  float *wt;            /* per target: its weight in the vote */
+  int *band, nband;     /* band b's targets: [band[b], band[b + 1]) */
+  uint64_t rng, seed;
+  int sweep;
+  pthreadpool_t pool;
 } pm;
+
+/* splitmix64: a band's random stream from (seed, sweep, band); never 0 (xorshift's fixed point) */
+static uint64_t mix(uint64_t z) {
+  z += 0x9E3779B97F4A7C15ull;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return (z ^ (z >> 31)) | 1;
+}
 
 static uint32_t rnd(uint64_t *s) {
   *s ^= *s << 13; *s ^= *s >> 7; *s ^= *s << 17;
@@ -80,10 +97,11 @@ int es_repair_depth(const uint8_t *mask, int w, int h) {
 }
 
 /* Features: the colour, and the luminance gradient (central differences) times ES_PATCH_GRAD. */
-static void features(pm *p) {
+static void feature_rows(void *arg, size_t start, size_t count) {
+  pm *p = arg;
   const int w = p->w, h = p->h, ch = p->ch, nf = p->nf;
   const float g = ES_PATCH_GRAD * 0.5f / (float)ch;
-  for (int y = 0; y < h; y++)
+  for (int y = (int)start; y < (int)(start + count); y++)
     for (int x = 0; x < w; x++) {
       const size_t i = (size_t)y * w + x;
       const int l = x > 0 ? -1 : 0, r = x + 1 < w ? 1 : 0, u = y > 0 ? -w : 0, dn = y + 1 < h ? w : 0;
@@ -97,6 +115,8 @@ static void features(pm *p) {
       p->f[i * nf + ch + 1] = g * gy;
     }
 }
+
+static void features(pm *p) { es_parallel_tiles(p->pool, (size_t)p->h, 8, feature_rows, p); }
 
 /* The distance of target t's patch from the patch centred at s (the target's patch clipped
  * to the level; a source patch is always whole). Stops early past `best`. */
@@ -127,72 +147,94 @@ static void try_source(pm *p, int k, int sx, int sy) {
   if (d < p->d[k]) { p->d[k] = d; p->nn[k] = s; }
 }
 
-/* PatchMatch: `iters` sweeps of propagation and random search, alternating direction. */
-static void patchmatch(pm *p, int iters) {
-  const int w = p->w, big = p->w > p->h ? p->w : p->h;
-  for (int k = 0; k < p->ntg; k++) p->d[k] = dist(p, p->tg[k], p->nn[k], 3.4e38f);
-  for (int it = 0; it < iters; it++) {
-    const int step = it % 2 ? -1 : 1;
-    for (int j = 0; j < p->ntg; j++) {
-      const int k = step > 0 ? j : p->ntg - 1 - j, t = p->tg[k], tx = t % w, ty = t / w;
-      /* propagation: the neighbour's match, shifted */
+typedef struct { pm *p; int step; } sweep_job;
+
+/* One sweep over bands of rows: propagation from the left and the row above (forward) or the
+ * right and below (backward), then random search around the match, the radius halving. A
+ * band reads its own matches as they change and its neighbours' as they were at the start. */
+static void sweep_bands(void *arg, size_t start, size_t count) {
+  const sweep_job *sj = arg;
+  pm *p = sj->p;
+  const int w = p->w, big = p->w > p->h ? p->w : p->h, step = sj->step;
+  for (size_t b = start; b < start + count; b++) {
+    uint64_t rng = mix(p->seed ^ mix(((uint64_t)p->sweep << 32) + b));
+    const int y0 = (int)b * BAND, y1 = y0 + BAND, k0 = p->band[b], k1 = p->band[b + 1];
+    for (int j = 0; j < k1 - k0; j++) {
+      const int k = step > 0 ? k0 + j : k1 - 1 - j, t = p->tg[k], tx = t % w, ty = t / w;
+      if (step == 0) { p->d[k] = dist(p, t, p->nn[k], 3.4e38f); continue; } /* the distances only */
       const int qx = tx - step, qy = ty - step;
       if (qx >= 0 && qx < w && p->tix[t - step] >= 0) {
         const int s = p->nn[p->tix[t - step]];
         try_source(p, k, s % w + step, s / w);
       }
       if (qy >= 0 && qy < p->h && p->tix[t - step * w] >= 0) {
-        const int s = p->nn[p->tix[t - step * w]];
+        const int s = (qy >= y0 && qy < y1 ? p->nn : p->nn0)[p->tix[t - step * w]];
         try_source(p, k, s % w, s / w + step);
       }
-      /* random search around the current match, the radius halving */
       for (int r = big; r >= 1; r /= 2) {
         const int s = p->nn[k];
-        try_source(p, k, s % w + (int)(rnd(&p->rng) % (uint32_t)(2 * r + 1)) - r, s / w + (int)(rnd(&p->rng) % (uint32_t)(2 * r + 1)) - r);
+        try_source(p, k, s % w + (int)(rnd(&rng) % (uint32_t)(2 * r + 1)) - r, s / w + (int)(rnd(&rng) % (uint32_t)(2 * r + 1)) - r);
       }
     }
   }
 }
 
+/* PatchMatch: the distances of the current matches, then `iters` sweeps alternating direction. */
+static void patchmatch(pm *p, int iters) {
+  for (int it = -1; it < iters; it++) {
+    sweep_job sj = {p, it < 0 ? 0 : it % 2 ? -1 : 1};
+    memcpy(p->nn0, p->nn, sizeof(int) * (size_t)p->ntg);
+    p->sweep++;
+    es_parallel_tiles(p->pool, (size_t)p->nband, 1, sweep_bands, &sj);
+  }
+}
+
 static int cmp_float(const void *a, const void *b) { const float x = *(const float *)a, y = *(const float *)b; return (x > y) - (x < y); }
+
+typedef struct { pm *p; int best; } vote_job;
+
+static void vote_rows(void *arg, size_t start, size_t count) {
+  const vote_job *vj = arg;
+  pm *p = vj->p;
+  const int w = p->w, h = p->h, ch = p->ch;
+  for (int y = (int)start; y < (int)(start + count); y++)
+    for (int x = 0; x < w; x++) {
+      const int i = y * w + x;
+      if (p->m[i] != FILL) continue;
+      float a[3] = {0, 0, 0}, sw = 0, bd = 3.4e38f;
+      for (int dy = -R; dy <= R; dy++) {
+        if (y - dy < 0 || y - dy >= h) continue;
+        for (int dx = -R; dx <= R; dx++) {
+          if (x - dx < 0 || x - dx >= w) continue;
+          const int k = p->tix[i - dy * w - dx];
+          if (k < 0) continue;
+          const float *src = p->px + (size_t)(p->nn[k] + dy * w + dx) * ch; /* a source pixel: known, not written here */
+          if (vj->best) {
+            if (p->d[k] < bd) { bd = p->d[k]; for (int c = 0; c < ch; c++) a[c] = src[c]; sw = 1; }
+          } else {
+            for (int c = 0; c < ch; c++) a[c] += p->wt[k] * src[c];
+            sw += p->wt[k];
+          }
+        }
+      }
+      if (sw > 0)
+        for (int c = 0; c < ch; c++) p->px[(size_t)i * ch + c] = a[c] / sw;
+    }
+}
 
 /* The vote: each FILL pixel the weighted mean of the source pixels the covering target
  * patches bring, a target's weight exp(-d / (2 q)), q the 75th percentile of the distances
  * (Wexler et al.'s); `best`: each pixel from the best-matching covering patch alone (Newson
  * et al. 2014's last step: a mean of many sources blurs a random texture such as foliage).
- * acc: w x h x (ch + 1) scratch. */
-static void vote(pm *p, float *acc, int best) {
-  const int w = p->w, h = p->h, ch = p->ch;
-  float *ds = (float *)(p->d + p->ntg); /* scratch after d (allocated 2 x ntg) */
+ * `equal`: every weight 1 (the first vote of a level, its distances not yet measured). */
+static void vote(pm *p, int best, int equal) {
+  float *ds = p->wt;
   for (int k = 0; k < p->ntg; k++) ds[k] = p->d[k];
   qsort(ds, (size_t)p->ntg, sizeof *ds, cmp_float);
   const float q = ds[(int)(0.75f * (float)(p->ntg - 1))] + 1e-3f;
-  memset(acc, 0, sizeof(float) * (size_t)w * h * (ch + 1));
-  for (int k = 0; k < p->ntg; k++) {
-    const int t = p->tg[k], s = p->nn[k], tx = t % w, ty = t / w;
-    const float wt = expf(-0.5f * p->d[k] / q) + 1e-12f;
-    for (int dy = -R; dy <= R; dy++) {
-      if (ty + dy < 0 || ty + dy >= h) continue;
-      for (int dx = -R; dx <= R; dx++) {
-        if (tx + dx < 0 || tx + dx >= w) continue;
-        const int i = t + dy * w + dx;
-        if (p->m[i] != FILL) continue;
-        const float *src = p->px + (size_t)(s + dy * w + dx) * ch;
-        float *a = acc + (size_t)i * (ch + 1);
-        if (best) { /* a[ch]: -1 - the best distance so far */
-          if (a[ch] == 0 || -p->d[k] - 1.f > a[ch]) { for (int c = 0; c < ch; c++) a[c] = src[c]; a[ch] = -p->d[k] - 1.f; }
-          continue;
-        }
-        for (int c = 0; c < ch; c++) a[c] += wt * src[c];
-        a[ch] += wt;
-      }
-    }
-  }
-  for (int i = 0; i < w * h; i++) {
-    const float *a = acc + (size_t)i * (ch + 1);
-    if (p->m[i] != FILL || a[ch] == 0) continue;
-    for (int c = 0; c < ch; c++) p->px[(size_t)i * ch + c] = best ? a[c] : a[c] / a[ch];
-  }
+  for (int k = 0; k < p->ntg; k++) p->wt[k] = equal ? 1.f : expf(-0.5f * p->d[k] / q) + 1e-12f;
+  vote_job vj = {p, best};
+  es_parallel_tiles(p->pool, (size_t)p->h, 4, vote_rows, &vj);
 }
 
 /* A level's targets and valid sources; 0, or -1 out of memory. */
@@ -234,12 +276,22 @@ static int setup(pm *p, const level *lv, int ch) {
   }
   free(sum);
   p->nn = malloc(sizeof(int) * (size_t)(p->ntg + 1));
-  p->d = malloc(sizeof(float) * 2 * (size_t)(p->ntg + 1));
-  return p->nn && p->d ? 0 : -1;
+  p->nn0 = malloc(sizeof(int) * (size_t)(p->ntg + 1));
+  p->d = malloc(sizeof(float) * (size_t)(p->ntg + 1));
+  p->wt = malloc(sizeof(float) * (size_t)(p->ntg + 1));
+  p->nband = (h + BAND - 1) / BAND;
+  p->band = malloc(sizeof(int) * (size_t)(p->nband + 1));
+  if (!p->nn || !p->nn0 || !p->d || !p->wt || !p->band) return -1;
+  for (int b = 0, k = 0; b <= p->nband; b++) { /* targets are in row order */
+    while (k < p->ntg && p->tg[k] / w < b * BAND) k++;
+    p->band[b] = k;
+  }
+  return 0;
 }
 
 static void release(pm *p) {
   free(p->f); free(p->valid); free(p->vlist); free(p->tg); free(p->tix); free(p->nn); free(p->d);
+  free(p->nn0); free(p->wt); free(p->band);
   memset(p, 0, sizeof *p);
 }
 
@@ -271,7 +323,8 @@ static int halve(const level *a, level *b, int ch) {
   return 0;
 }
 
-int es_repair_patch(float *px, int w, int h, int ch, const uint8_t *mask, int depth, uint64_t seed) {
+int es_repair_patch(pthreadpool_t pool, float *px, int w, int h, int ch, const uint8_t *mask, int depth, uint64_t seed,
+                    es_patch_tick tick, void *tick_arg) {
   level lv[ES_PATCH_LEVELS];
   int nl = 1, rc = -1;
   lv[0] = (level){w, h, px, (uint8_t *)mask};
@@ -280,20 +333,21 @@ int es_repair_patch(float *px, int w, int h, int ch, const uint8_t *mask, int de
     if (halve(&lv[nl - 1], &lv[nl], ch)) { free(lv[nl].px); free(lv[nl].m); goto done; }
     nl++;
   }
+  /* progress: in votes, those of level l weighing 4^-l (its pixels) */
+  double total = 0, done_votes = 0;
+  for (int l = 0; l < nl; l++) total += (l == nl - 1 ? ES_PATCH_EM_COARSE : ES_PATCH_EM) / (double)(1 << 2 * l);
   pm cur = {0}, prev = {0};
-  float *acc = NULL;
   for (int l = nl - 1; l >= 0; l--) {
-    cur.rng = seed * 0x9E3779B97F4A7C15ull + (uint64_t)l * 0xD1B54A32D192ED03ull + 1;
     if (setup(&cur, &lv[l], ch)) goto fail;
+    cur.pool = pool;
+    cur.seed = mix(seed ^ mix((uint64_t)l));
+    cur.rng = cur.seed;
     if (!cur.nvalid) {
       if (l == 0) { rc = 1; goto fail; } /* no source at all: the fast-marching fill stays */
       release(&cur);
       if (prev.w) release(&prev);
       continue;
     }
-    free(acc);
-    acc = malloc(sizeof(float) * (size_t)cur.w * cur.h * (ch + 1));
-    if (!acc) goto fail;
     /* start: the coarser level's matches, doubled, or random sources */
     for (int k = 0; k < cur.ntg; k++) {
       const int t = cur.tg[k], tx = t % cur.w, ty = t / cur.w;
@@ -308,13 +362,15 @@ int es_repair_patch(float *px, int w, int h, int ch, const uint8_t *mask, int de
       cur.nn[k] = s >= 0 ? s : cur.vlist[rnd(&cur.rng) % (uint32_t)cur.nvalid];
     }
     const int coarsest = !prev.w;
-    if (!coarsest) { memset(cur.d, 0, sizeof(float) * (size_t)cur.ntg); vote(&cur, acc, 0); } /* equal weights */
+    if (!coarsest) { memset(cur.d, 0, sizeof(float) * (size_t)cur.ntg); vote(&cur, 0, 1); }
     if (prev.w) release(&prev);
     const int em = coarsest ? ES_PATCH_EM_COARSE : ES_PATCH_EM;
     for (int e = 0; e < em; e++) {
       features(&cur);
       patchmatch(&cur, coarsest && e == 0 ? 2 * ES_PATCH_PM : ES_PATCH_PM);
-      vote(&cur, acc, l == 0 && e == em - 1);
+      vote(&cur, l == 0 && e == em - 1, 0);
+      done_votes += 1.0 / (double)(1 << 2 * l);
+      if (tick && tick(tick_arg, (float)(done_votes / total))) { rc = 2; goto fail; }
     }
     prev = cur;
     memset(&cur, 0, sizeof cur);
@@ -323,7 +379,6 @@ int es_repair_patch(float *px, int w, int h, int ch, const uint8_t *mask, int de
 fail:
   release(&cur);
   if (prev.w) release(&prev);
-  free(acc);
 done:
   for (int l = 1; l < nl; l++) { free(lv[l].px); free(lv[l].m); }
   return rc;

@@ -277,62 +277,63 @@ static int wide_holes(pthreadpool_t pool, const uint8_t *mask, int w, int h, con
 }
 
 typedef struct {
-  heal_job *heal;
-  const uint8_t *wide;
-  const component *comps;
-} patch_job;
+  studio_ctx *ctx;
+  double done, weight, total; /* progress, in tiles' worth */
+} tick_arg;
+
+static int tick(void *arg, float f) {
+  const tick_arg *t = arg;
+  return es_progress(t->ctx, "heal", (float)((t->done + f * t->weight) / t->total));
+}
 
 /* One wide hole: its window (the hole and ES_REPAIR_REACH times its width around it) filled
- * by fast marching, then its pixels by PatchMatch (patch.c) and written. */
-static void patch_holes(void *arg, size_t start, size_t count) {
-  patch_job *pj = arg;
-  heal_job *j = pj->heal;
+ * by fast marching, then its pixels by PatchMatch (patch.c, over the pool) and written. On
+ * the calling thread (patch.c parallelises inside). Returns es_repair_patch's 0 (or 1: no
+ * source), 2 cancelled, -1 out of memory. */
+static int patch_hole(heal_job *j, pthreadpool_t pool, const uint8_t *wide, const component *c, tick_arg *ta) {
   const int W = j->in->width, H = j->in->height, pc = j->in->channels >= 3 ? 3 : 1;
-  for (size_t t = start; t < start + count; t++) {
-    const component *c = &pj->comps[t];
-    const int bw = c->x1 - c->x0, bh = c->y1 - c->y0;
-    /* the component alone (the wide pixels connected to its seed within its box) */
-    uint8_t *own = calloc((size_t)bw * bh, 1);
-    size_t *stack = malloc(sizeof(size_t) * (c->count + 1)), top = 1;
-    if (!own || !stack) { free(own); free(stack); j->failed = 1; return; }
-    stack[0] = (c->seed / W - c->y0) * bw + (c->seed % W - c->x0);
-    own[stack[0]] = 1;
-    while (top) {
-      const size_t i = stack[--top];
-      const int x = (int)(i % bw), y = (int)(i / bw);
-      for (int dy = -1; dy <= 1; dy++)
-        for (int dx = -1; dx <= 1; dx++) {
-          const int xx = x + dx, yy = y + dy;
-          if (xx < 0 || yy < 0 || xx >= bw || yy >= bh) continue;
-          const size_t q = (size_t)yy * bw + xx;
-          if (own[q] || !pj->wide[(size_t)(yy + c->y0) * W + xx + c->x0]) continue;
-          own[q] = 1; stack[top++] = q;
-        }
-    }
-    free(stack);
-    const int depth = es_repair_depth(own, bw, bh);
-    const float reach = ES_REPAIR_REACH * 2.f * (float)depth;
-    const int M = reach > ES_REPAIR_MARGIN ? (int)reach : ES_REPAIR_MARGIN;
-    const int x0 = c->x0 > M ? c->x0 - M : 0, y0 = c->y0 > M ? c->y0 - M : 0;
-    const int x1 = c->x1 + M < W ? c->x1 + M : W, y1 = c->y1 + M < H ? c->y1 + M : H, w = x1 - x0, h = y1 - y0;
-    float *px;
-    uint8_t *m;
-    if (depth < 0 || read_window(j, x0, y0, w, h, pc, &px, &m)) { free(own); j->failed = 1; return; }
-    int rc = es_repair_fill(px, w, h, pc, m, j->radius, ES_REPAIR_MU);
-    for (int y = 0; y < h; y++)
-      for (int x = 0; x < w; x++) {
-        const int ox = x + x0 - c->x0, oy = y + y0 - c->y0;
-        const size_t i = (size_t)y * w + x;
-        if (m[i]) m[i] = ox >= 0 && oy >= 0 && ox < bw && oy < bh && own[(size_t)oy * bw + ox] ? 1 : 2;
+  const int bw = c->x1 - c->x0, bh = c->y1 - c->y0;
+  /* the component alone (the wide pixels connected to its seed within its box) */
+  uint8_t *own = calloc((size_t)bw * bh, 1);
+  size_t *stack = malloc(sizeof(size_t) * (c->count + 1)), top = 1;
+  if (!own || !stack) { free(own); free(stack); return -1; }
+  stack[0] = (c->seed / W - c->y0) * bw + (c->seed % W - c->x0);
+  own[stack[0]] = 1;
+  while (top) {
+    const size_t i = stack[--top];
+    const int x = (int)(i % bw), y = (int)(i / bw);
+    for (int dy = -1; dy <= 1; dy++)
+      for (int dx = -1; dx <= 1; dx++) {
+        const int xx = x + dx, yy = y + dy;
+        if (xx < 0 || yy < 0 || xx >= bw || yy >= bh) continue;
+        const size_t q = (size_t)yy * bw + xx;
+        if (own[q] || !wide[(size_t)(yy + c->y0) * W + xx + c->x0]) continue;
+        own[q] = 1; stack[top++] = q;
       }
-    if (!rc) rc = es_repair_patch(px, w, h, pc, m, depth, (uint64_t)c->seed);
-    if (rc < 0) j->failed = 1;
-    else
-      for (int y = c->y0; y < c->y1; y++)
-        for (int x = c->x0; x < c->x1; x++)
-          if (own[(size_t)(y - c->y0) * bw + x - c->x0]) write_pixel(j, x, y, px + ((size_t)(y - y0) * w + x - x0) * pc, pc);
-    free(own); free(px); free(m);
   }
+  free(stack);
+  const int depth = es_repair_depth(own, bw, bh);
+  const float reach = ES_REPAIR_REACH * 2.f * (float)depth;
+  const int M = reach > ES_REPAIR_MARGIN ? (int)reach : ES_REPAIR_MARGIN;
+  const int x0 = c->x0 > M ? c->x0 - M : 0, y0 = c->y0 > M ? c->y0 - M : 0;
+  const int x1 = c->x1 + M < W ? c->x1 + M : W, y1 = c->y1 + M < H ? c->y1 + M : H, w = x1 - x0, h = y1 - y0;
+  float *px;
+  uint8_t *m;
+  if (depth < 0 || read_window(j, x0, y0, w, h, pc, &px, &m)) { free(own); return -1; }
+  int rc = es_repair_fill(px, w, h, pc, m, j->radius, ES_REPAIR_MU);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++) {
+      const int ox = x + x0 - c->x0, oy = y + y0 - c->y0;
+      const size_t i = (size_t)y * w + x;
+      if (m[i]) m[i] = ox >= 0 && oy >= 0 && ox < bw && oy < bh && own[(size_t)oy * bw + ox] ? 1 : 2;
+    }
+  if (!rc) rc = es_repair_patch(pool, px, w, h, pc, m, depth, (uint64_t)c->seed, tick, ta);
+  if (rc == 0 || rc == 1)
+    for (int y = c->y0; y < c->y1; y++)
+      for (int x = c->x0; x < c->x1; x++)
+        if (own[(size_t)(y - c->y0) * bw + x - c->x0]) write_pixel(j, x, y, px + ((size_t)(y - y0) * w + x - x0) * pc, pc);
+  free(own); free(px); free(m);
+  return rc;
 }
 
 static studio_status copy_image(studio_ctx *ctx, const studio_image *in, studio_image *out) {
@@ -362,7 +363,6 @@ static studio_status heal(studio_ctx *ctx, const studio_image *in, const uint8_t
   component *comps;
   const int nc = wide_holes(ctx->pool, mask, in->width, in->height, tiles, n, tx, &wide, &comps);
   heal_job j = {in, out, mask, wide, tiles, tx, o->radius, nc < 0};
-  patch_job pj = {&j, wide, comps};
   /* progress in tiles' worth: a wide hole's pixel costs about what a tile's margin does */
   double total = n, done = 0;
   for (int k = 0; k < nc; k++) total += 1.0 + (double)comps[k].count / 1024.0;
@@ -373,11 +373,14 @@ static studio_status heal(studio_ctx *ctx, const studio_image *in, const uint8_t
     es_parallel_tiles(ctx->pool, (size_t)(n - r < round ? n - r : round), 1, heal_tiles, &j);
     done += n - r < round ? n - r : round;
   }
-  for (int r = 0; r < nc && !j.failed; r += round) {
+  /* the wide holes one after the other, each over the pool, progress after each vote */
+  for (int k = 0; k < nc && !j.failed; k++) {
     if (es_progress(ctx, "heal", (float)(done / total))) goto cancelled;
-    pj.comps = comps + r;
-    es_parallel_tiles(ctx->pool, (size_t)(nc - r < round ? nc - r : round), 1, patch_holes, &pj);
-    for (int k = r; k < r + round && k < nc; k++) done += 1.0 + (double)comps[k].count / 1024.0;
+    tick_arg ta = {ctx, done, 1.0 + (double)comps[k].count / 1024.0, total};
+    const int rc = patch_hole(&j, ctx->pool, wide, &comps[k], &ta);
+    if (rc == 2) goto cancelled;
+    if (rc < 0) j.failed = 1;
+    done += ta.weight;
   }
   free(tiles); free(wide); free(comps);
   if (j.failed) { studio_image_free(out); return es_fail(ctx, STUDIO_E_NOMEM, "repair: out of memory"); }

@@ -57,12 +57,16 @@
 int es_repair_fill(float *px, int w, int h, int ch, const uint8_t *mask, int radius, float mu);
 
 /* Fill the FILL pixels (mask 1) of a window in place with texture from its KNOWN pixels
- * (mask 0) by multi-scale PatchMatch; mask 2 marks other damaged pixels, kept as they are
- * (already filled) and never a source. px as es_repair_fill's, every masked pixel already
- * filled by it (the start); depth: es_repair_depth of the FILL pixels; seed: the random
- * stream (the same seed, the same output). Returns 0, 1 when the window holds no source
- * patch (px unchanged), or -1 out of memory. */
-int es_repair_patch(float *px, int w, int h, int ch, const uint8_t *mask, int depth, uint64_t seed);
+ * (mask 0) by multi-scale PatchMatch over the pool; mask 2 marks other damaged pixels, kept
+ * as they are (already filled) and never a source. px as es_repair_fill's, every masked pixel
+ * already filled by it (the start); depth: es_repair_depth of the FILL pixels; seed: the
+ * random streams (the same seed, the same output, whatever the threads). tick (or NULL) is
+ * called on the calling thread after each vote with the fraction done; non-zero cancels.
+ * Returns 0, 1 when the window holds no source patch (px unchanged), 2 cancelled (px partly
+ * changed), or -1 out of memory. */
+typedef int (*es_patch_tick)(void *arg, float fraction);
+int es_repair_patch(pthreadpool_t pool, float *px, int w, int h, int ch, const uint8_t *mask, int depth, uint64_t seed,
+                    es_patch_tick tick, void *tick_arg);
 
 /* The largest chessboard distance of a mask pixel (non-zero) from the nearest pixel outside
  * the mask or the window: half the hole's width. -1 out of memory. */

@@ -4,7 +4,7 @@
  * a clean photo of thin dark structures of its own (boards and their gaps, grain, mortar); bad
  * masks and options refused with reasons; cancellation; grey and alpha; wide holes healed with
  * the bricks around them (not smeared, nothing from far away), alike on any thread count, and
- * cancelled between their rounds. */
+ * cancelled inside and between them. */
 #include "check.h"
 #include "fixtures.h"
 #include "api/studio.h"
@@ -293,7 +293,8 @@ static int count_heal(void *user, const char *stage, float f) {
   return strcmp(stage, "heal") == 0 && ++c->calls == c->cancel_at;
 }
 
-/* Cancelled between the wide holes' rounds and at the last report: the cancelled status, no output. */
+/* Cancelled inside the wide holes' work (progress comes after each vote), between holes and at
+ * the last report: the cancelled status, no output. */
 static void wide_cancel(void) {
   int xs[12], ys[12];
   for (int k = 0; k < 12; k++) { xs[k] = 10 + (k % 6) * 40; ys[k] = 20 + (k / 6) * 100; }
@@ -303,14 +304,16 @@ static void wide_cancel(void) {
   studio_ctx *c = studio_create(&(studio_config){.threads = 2, .progress = count_heal, .progress_user = &n});
   CHECKF(studio_repair_heal(c, &img, &mask, NULL, &out) == STUDIO_OK, "heal: %s", studio_error(c));
   studio_image_free(&out);
-  const int calls = n.calls; /* the tiles' rounds, the holes' (12: two rounds of 8), the end */
-  CHECKF(calls >= 4, "heal: %d progress reports", calls);
-  for (int at = calls - 1; at <= calls; at++) {
+  const int calls = n.calls; /* the tiles' rounds, before each hole and after each of its votes, the end */
+  CHECKF(calls >= 12 * 8, "heal: %d progress reports", calls);
+  const int ats[4] = {calls / 2, calls / 2 + 1, calls - 1, calls};
+  for (int a = 0; a < 4; a++) {
+    const int at = ats[a];
     n = (counter){0, at};
-    CHECK(studio_repair_heal(c, &img, &mask, NULL, &out) == STUDIO_E_CANCELLED && !out.pixels);
+    CHECKF(studio_repair_heal(c, &img, &mask, NULL, &out) == STUDIO_E_CANCELLED && !out.pixels, "cancelled at report %d of %d", at, calls);
     n = (counter){0, at};
     studio_image used = {0};
-    CHECK(studio_repair(c, &img, NULL, &mask, &out, &used) == STUDIO_E_CANCELLED && !out.pixels && !used.pixels);
+    CHECKF(studio_repair(c, &img, NULL, &mask, &out, &used) == STUDIO_E_CANCELLED && !out.pixels && !used.pixels, "studio_repair cancelled at report %d of %d", at, calls);
   }
   studio_destroy(c);
   studio_image_free(&img); studio_image_free(&mask);
