@@ -2,7 +2,8 @@
  * schedule around the stages (repair.h). The heal works only in tiles that hold mask pixels,
  * each read with a margin of context from the input and written (its own mask pixels only)
  * to the output, so tiles run concurrently; they go in rounds, with progress and cancellation
- * between rounds. */
+ * between rounds. Wide holes (a 13 px square of mask fits) are left to patch.c: one after
+ * another, each parallel inside, with progress and cancellation after each of its votes. */
 #include "repair.h"
 #include "../api/context.h"
 #include "../core/options.h"
