@@ -75,6 +75,38 @@ const commands = {
       return out;
     },
   },
+  repair: {
+    suffix: 'repaired',
+    // --mask heals exactly that mask (no detection), --save-mask writes the mask healed; in a
+    // batch each names a folder of NAME-mask.png; a mask that cannot be read or is not the
+    // photo's size fails its photo, and the batch goes on (src/cli/cmd_repair.c)
+    prepare(studio, options) {
+      if (options.detect !== undefined && options.mask !== undefined) {
+        throw Object.assign(new Error('--mask heals exactly the mask given; --detect is for finding one: not both'), { usage: true });
+      }
+    },
+    async run(studio, bytes, { mask, 'save-mask': save, detect, ...options }, { input, dir }) {
+      const named = (arg) => (dir ? path.join(arg, `${path.basename(input, path.extname(input))}-mask.png`) : arg);
+      if (detect !== undefined) options.sensitivity = detect;
+      if (mask !== undefined) {
+        const file = named(mask);
+        let given;
+        try { given = await readInput(file); } catch (e) { throw new Error(`mask ${file}: ${e.message}`); }
+        try { options.mask = await studio.decode(given); } catch (e) { throw new Error(`mask ${file} is not an image we read: ${e.message}`); }
+      }
+      let out;
+      try { out = await studio.repair(bytes, options); } catch (e) {
+        throw options.mask && /^repair: the mask /.test(e.message) ? new Error(e.message) : e; // this photo's failure, not a usage error
+      }
+      if (save !== undefined) {
+        out.after = async () => {
+          const file = named(save);
+          try { await writeAtomic(file, await studio.encode(out.mask, { format: 'png', quality: 92 })); } catch (e) { throw new Error(`mask ${file}: ${e.message}`); }
+        };
+      }
+      return out;
+    },
+  },
   colorize: {
     suffix: 'colorized',
     async prepare(studio, options) {
@@ -124,8 +156,9 @@ async function batch(name, args) {
   const studio = await createStudio({ threads });
   let failed = 0;
   const one = async (input, output, fmt) => {
-    const result = await command.run(studio, await readInput(input), options);
+    const result = await command.run(studio, await readInput(input), options, { input, dir });
     await writeAtomic(output, await studio.encode(result, { format: fmt, quality }));
+    await result.after?.(); // what a command writes beside the image (repair's --save-mask)
   };
   try {
     if (command.prepare) {

@@ -5,6 +5,7 @@ import { createStudio } from './studio.js';
 import { Viewer } from './ui/viewer.js';
 import { ModelPanel } from './ui/model.js';
 import { HintsMode } from './ui/hints.js';
+import { MaskMode } from './ui/mask.js';
 import { registerServiceWorker } from './ui/pwa.js';
 import { formatFromName } from './formats.js';
 
@@ -14,14 +15,15 @@ const EXT = /\.(jpe?g|png|bmp)$/i;
 // browser's decoder (WebP, AVIF, GIF, HEIC where it can). Only a file that says it is not an
 // image is refused here.
 const maybeImage = (file) => !file.type || file.type.startsWith('image/') || EXT.test(file.name) || !!formatFromName(file.name);
-const SUFFIX = { colorize: 'colorized', enhance: 'enhanced', restore: 'restored' };
-const VERB = { colorize: 'Colorizing', enhance: 'Enhancing', restore: 'Restoring' };
-const DONE = { colorize: 'Colorized', enhance: 'Enhanced', restore: 'Restored' };
-const LABEL = { colorize: 'Colorize', enhance: 'Enhance low-light', restore: 'Restore colour' };
+const SUFFIX = { colorize: 'colorized', enhance: 'enhanced', restore: 'restored', repair: 'repaired' };
+const VERB = { colorize: 'Colorizing', enhance: 'Enhancing', restore: 'Restoring', repair: 'Healing' };
+const DONE = { colorize: 'Colorized', enhance: 'Enhanced', restore: 'Restored', repair: 'Repaired' };
+const LABEL = { colorize: 'Colorize', enhance: 'Enhance low-light', restore: 'Restore colour', repair: 'Repair' };
 // the core's stage names (es_progress) as the progress line shows them; a mode's own first
 const STAGES = { decode: 'Decoding', analyse: 'Measuring exposure and noise', enhance: 'Brightening, denoising, local contrast',
   network: 'Running the colorization network', encode: 'Encoding' };
-const MODE_STAGES = { restore: { analyse: 'Measuring the fade', restore: 'Restoring the dyes' } };
+const MODE_STAGES = { restore: { analyse: 'Measuring the fade', restore: 'Restoring the dyes' },
+  repair: { detect: 'Finding dust and scratches', heal: 'Healing what is marked' } };
 // Photos a mode can run on: open, finished, cancelled, or whose last run failed (out of
 // memory, say: the photo itself is fine, and another try may work).
 const RUNNABLE = ['ready', 'done', 'cancelled', 'failed'];
@@ -51,6 +53,25 @@ const hints = new HintsMode({
     importButton: $('#hint-import-button'), status: $('#hint-status'), suggested: $('#suggested'), suggestNote: $('#suggest-note'),
     list: $('#hint-list'), listNote: $('#hint-list-note'),
   },
+});
+
+// Repair: the mask over the photo, a brush for it, Heal (ui/mask.js).
+const mask = new MaskMode({
+  studio: () => studio, viewer, photo: () => selected, ensureOpen: (item) => ensureOpen(item),
+  detectOptions: () => { const { sensitivity, grow } = options('repair'); return { sensitivity, grow }; },
+  message: (text) => showMessage(text), save: (bytes, name, type) => save(bytes, name, type), onChange: () => updateControls(),
+  onHealed: (item) => { item.master = null; }, // the result changed in the worker: a master kept before is stale
+  el: {
+    tools: $('#mask-tools'), add: $('#mask-add'), erase: $('#mask-erase'), brush: $('#mask-brush'), brushOut: $('#mask-brush-size'),
+    undo: $('#mask-undo'), redo: $('#mask-redo'), show: $('#show-mask'), status: $('#mask-status'), saveButton: $('#mask-save'),
+    openInput: $('#mask-open'), openButton: $('#mask-open-button'),
+  },
+});
+// Heal: exactly the mask on screen, on the selected photo.
+$('#heal').addEventListener('click', async () => {
+  const item = selected;
+  if (working || restarting || !item || !RUNNABLE.includes(item.status) || !mask.ready(item)) return;
+  await run(item, 'repair');
 });
 
 // ---------------------------------------------------------------- start
@@ -176,6 +197,7 @@ async function ensureOpen(item) {
     if (old && old.done && !old.master) await keepMaster(old);
     opened.shift();
     hints.lost(old?.key);
+    mask.lost(old?.key);
     await studio.close(old?.key ?? '').catch(() => {});
   }
   const t0 = performance.now();
@@ -213,7 +235,7 @@ async function openQueued() {
         await ensureOpen(item);
         state(item, 'ready', (pending && `Open; it will be ${SUFFIX[pending]} next`) || suggestionText(item) || item.info.description);
         item.el.title = item.info.description;
-        if (item === selected) { await showInput(item); hints.select(item); }
+        if (item === selected) { await showInput(item); hints.select(item); mask.select(item); }
       } catch (e) {
         if (e.code === 'cancelled') { state(item, 'queued', waitingText()); break; }
         fail(item, `${item.name}: ${e.message}`);
@@ -238,11 +260,11 @@ async function select(item) {
   showMessage(item.status === 'error' || item.status === 'failed' ? item.error
     : item.done?.mode === 'restore' && item.status === 'done' ? restoreNote(item, JSON.parse(item.done.options)) : '');
   updateControls();
-  if (item.status === 'error' || item.status === 'queued' || item.status === 'opening') { viewer.clear(); hints.select(item); return; }
+  if (item.status === 'error' || item.status === 'queued' || item.status === 'opening') { viewer.clear(); hints.select(item); mask.select(item); return; }
   if (restarting) return; // the worker is being replaced after a cancel: pump() shows it after
   await showInput(item);
   if (item.done) await showResult(item);
-  if (selected === item) hints.select(item); // its hints, and their preview over a stale result
+  if (selected === item) { hints.select(item); mask.select(item); } // its hints and their preview over a stale result; its mask
 }
 
 async function showInput(item) {
@@ -267,8 +289,9 @@ function options(forMode) {
   const num = (n) => Number(f.elements[n].value);
   const auto = (n) => (num(n) < 0 ? 'auto' : num(n)); // a slider's far-left notch
   if (forMode === 'enhance') return { strength: num('strength'), denoise: auto('denoise'), shadows: auto('shadows'), highlights: num('highlights'), sharpen: num('sharpen') };
-  // Restore colour's sliders are in percent
+  // Restore colour's sliders are in percent, and Repair's sensitivity
   if (forMode === 'restore') return { strength: num('strength') < 0 ? 'auto' : num('strength') / 100, contrast: num('contrast') / 100 };
+  if (forMode === 'repair') return { sensitivity: num('sensitivity') / 100, grow: num('grow'), radius: num('radius') };
   return { vibrance: num('vibrance'), saturation: num('saturation'), size: num('size'), edgeAware: f.elements.edgeAware.checked, trust: num('trust') };
 }
 
@@ -276,6 +299,11 @@ for (const b of document.querySelectorAll('.mode')) {
   b.addEventListener('click', () => {
     if (b.getAttribute('aria-disabled') === 'true') return;
     const m = b.dataset.mode;
+    if (m === 'repair') { // Repair shows the damage found and waits for Heal: no batch
+      setMode(m);
+      if (pending) setPending(null);
+      return;
+    }
     if (m === 'colorize' && !model?.ready && !hints.count(selected)) {
       setMode(m);
       if (pending) setPending(null); // the mode waiting for the engine is not wanted any more
@@ -302,6 +330,8 @@ function setMode(m) {
   for (const b of document.querySelectorAll('.mode')) b.setAttribute('aria-pressed', String(b.dataset.mode === m));
   for (const f of document.querySelectorAll('form.panel')) f.hidden = f.dataset.mode !== m;
   hints.setMode(m);
+  mask.setMode(m);
+  updateControls();
 }
 
 // The selected photo first, then every other photo with no result yet (a photo already done
@@ -353,6 +383,7 @@ async function run(item, m) {
   try {
     await ensureOpen(item);
     if (m === 'colorize') await hints.flush(item); // the worker renders the hints it has: the current ones
+    if (m === 'repair') await mask.flush(item); // it heals the mask it has: the one on screen
     const running = studio.run(item.key, m, {
       ...opts,
       onProgress: (stage, f) => {
@@ -387,7 +418,8 @@ async function run(item, m) {
 // A slider whose range starts below 0 has an "auto" notch there (denoise, shadows, Restore
 // colour's strength); data-unit="%": its value is in percent.
 const sliderText = (input) => (Number(input.min) < 0 && Number(input.value) < 0 ? 'auto'
-  : input.dataset.unit === '%' ? `${Math.round(Number(input.value))}%` : Number(input.value).toFixed(2));
+  : input.dataset.unit === '%' ? `${Math.round(Number(input.value))}%`
+    : input.dataset.unit === 'px' ? `${Math.round(Number(input.value))} px` : Number(input.value).toFixed(2));
 
 // Restore colour with strength auto: the strength the analysis of the selected photo gives,
 // beside "auto" (the fade is measured when the photo opens).
@@ -418,6 +450,7 @@ for (const f of document.querySelectorAll('form.panel')) {
     const out = f.querySelector(`output[for="${e.target.id}"]`);
     if (out) out.value = sliderText(e.target);
     if (f.dataset.mode === 'restore') showAutoStrength();
+    if (e.target.name === 'sensitivity' || e.target.name === 'grow') mask.refresh(); // Repair's: the damage found again with them
     clearTimeout(rerunTimer);
     rerunTimer = setTimeout(rerun, 200);
     if (f.dataset.mode === 'colorize') hints.refresh();
@@ -425,6 +458,7 @@ for (const f of document.querySelectorAll('form.panel')) {
   f.addEventListener('reset', () => setTimeout(() => {
     for (const out of f.querySelectorAll('output')) out.value = sliderText($(`#${out.htmlFor.value}`));
     if (f.dataset.mode === 'restore') showAutoStrength();
+    if (f.dataset.mode === 'repair') mask.refresh();
     rerun();
   }));
 }
@@ -456,6 +490,7 @@ $('#cancel').addEventListener('click', async () => {
   restarting = true; // until the new worker has started, nothing may be sent to it
   opened.length = 0;
   hints.lostAll();
+  mask.lostAll();
   showMessage('Cancelled.');
   updateControls();
   try {
@@ -568,6 +603,7 @@ $('#clear').addEventListener('click', () => {
   const keys = opened.splice(0);
   items.length = 0;
   hints.reset();
+  mask.reset();
   $('#queue').replaceChildren();
   selected = null;
   viewer.clear();
@@ -600,11 +636,13 @@ function updateControls() {
   showAutoStrength();
   showQuality();
   $('#hints-toggle').disabled = !studio;
+  $('#heal').disabled = busy || !item || !RUNNABLE.includes(item.status) || !mask.ready(item);
   $('#download-all').disabled = busy || !items.some((i) => i.done && i.status === 'done');
   $('#clear').disabled = busy || !items.length;
   $('#empty').hidden = !!item;
   $('#viewer').setAttribute('aria-label', !item ? 'No photo open' : hints.active
     ? `${item.name}: colour hints. Click to place a colour, drag to paint; Enter places a hint at the middle, arrow keys move the selected hint, Delete removes it; + and - zoom.`
+    : mask.active ? `${item.name}: the damage marked in magenta. Drag to mark more (or erase, with Erase mark); right-drag or space + drag pans; + and - zoom.`
     : `${item.name}: before and after. Drag to pan, wheel or pinch to zoom; arrow keys pan, + and - zoom.`);
   $('#view').setAttribute('aria-label', !item ? 'No photo open' : item.done && item.status === 'done'
     ? `${item.name}, ${SUFFIX[item.done.mode]}: the original left of the split, the result right of it` : `${item.name}, the original`);

@@ -323,6 +323,88 @@ class Core {
     }
   }
 
+  // A mask as the caller gave it (encoded bytes: a PNG, say; or {width, height, channels?,
+  // data}) -> a studio_image handle. Bytes that are not an image are refused here, with the
+  // decoder's reason; its size and channels are the core's to refuse (repairCheck, heal).
+  mask(mask) {
+    if (!ArrayBuffer.isView(mask) && !(mask instanceof ArrayBuffer)) { // its channels: as given, else as many as its bytes hold
+      return this.put({ ...mask, channels: mask.channels ?? Math.round((mask.data?.length ?? 0) / Math.max(1, mask.width * mask.height)) });
+    }
+    const img = this.withBytes(mask, (p, n) => this.M._es_wasm_decode(this.ctx, p, n));
+    if (img) return img;
+    const M = this.M, code = STATUS[M._es_wasm_status(this.ctx)] || 'internal';
+    throw new StudioError(code, `repair: the mask is not an image we read: ${M.UTF8ToString(M._es_wasm_error(this.ctx))}`);
+  }
+
+  // A repair call with its input, options (and mask) in the heap for fn(img, opts, mask).
+  withRepair(input, options, mask, fn) {
+    const M = this.M, img = this.image(input);
+    let opts = 0, m = 0;
+    try {
+      opts = this.options('repair', options);
+      if (mask !== undefined && mask !== null) m = this.mask(mask);
+      return fn(img, opts, m);
+    } finally {
+      if (m) M._es_wasm_image_free(m);
+      M._free(opts);
+      M._es_wasm_image_free(img);
+    }
+  }
+
+  /** Likely dust, scratches and cracks: a mask, 1 channel the photo's size, 255 = damaged.
+   *  options: sensitivity (0..1, 0.5), grow (0..3, 1); names, ranges and messages the core's. */
+  repairDetect(input, options = {}) {
+    return this.withRepair(input, options, null, (img, opts) => {
+      const out = this.M._es_wasm_repair_detect(this.ctx, img, opts);
+      if (!out) this.fail();
+      return this.take(out);
+    });
+  }
+
+  /** Heal exactly the pixels mask marks (encoded bytes or an image the photo's size, non-zero
+   *  = damaged; grey, RGB or RGBA). options: radius (2..12, 5). Pixels outside the mask come
+   *  back as they were. */
+  repairHeal(input, mask, options = {}) {
+    return this.withRepair(input, options, mask, (img, opts, m) => {
+      const out = this.M._es_wasm_repair_heal(this.ctx, img, m, opts);
+      if (!out) this.fail();
+      return this.take(out);
+    });
+  }
+
+  /** Detect (no mask given) and heal, or heal exactly options.mask: the image, with `mask`,
+   *  the mask healed (1 channel, 255 = healed). */
+  repair(input, { mask, ...options } = {}) {
+    const M = this.M;
+    return this.withRepair(input, options, mask, (img, opts, m) => {
+      const usedp = addr(M._malloc(4));
+      try {
+        const out = M._es_wasm_repair(this.ctx, img, opts, m, usedp);
+        if (!out) this.fail();
+        const used = M.HEAPU32[usedp / 4];
+        return { ...this.take(out), mask: this.take(used) };
+      } finally {
+        M._free(usedp);
+      }
+    });
+  }
+
+  /** The mask (as repairHeal takes it) as an image, or the core's refusal of it for a photo
+   *  of size {width, height}: another size, grey+alpha; bytes that are not an image. Heals
+   *  nothing. */
+  repairCheck(size, mask) {
+    const M = this.M;
+    let m = this.mask(mask);
+    try {
+      if (M._es_wasm_repair_check(this.ctx, size.width, size.height, m)) this.fail();
+      const out = this.take(m);
+      m = 0;
+      return out;
+    } finally {
+      if (m) M._es_wasm_image_free(m);
+    }
+  }
+
   /** Load the colorization model from a .caffemodel's bytes (checked layer by layer);
    *  pts: a .npy's bytes overriding the built-in bin centres (rarely wanted). */
   loadModel(bytes, pts) {

@@ -24,6 +24,8 @@ const ops = {
   enhance: (input, opts) => core.enhance(input, opts),
   restore: (input, opts) => core.restore(input, opts),
   analyzeFade: (input) => core.analyzeFade(input),
+  repair: (input, opts) => core.repair(input, opts),
+  detectDamage: (input, opts) => core.repairDetect(input, opts),
   loadModel: (bytes, pts) => core.loadModel(bytes, pts),
   convertModel: (bytes, opts) => core.convertModel(bytes, opts),
   colorize: (input, opts) => core.colorize(input, opts),
@@ -51,12 +53,16 @@ function failure(e) {
 const isBitmap = (x) => typeof ImageBitmap === 'function' && x instanceof ImageBitmap;
 function transferables(result) {
   if (result instanceof Uint8Array) return [result.buffer];
+  if (result?.mask?.data instanceof Uint8Array) return [result.data.buffer, result.mask.data.buffer]; /* repair's */
   if (result?.data instanceof Uint8Array) return [result.data.buffer];
   if (result?.bytes instanceof Uint8Array) return [result.bytes.buffer]; /* a converted model */
   if (isBitmap(result)) return [result];
   if (isBitmap(result?.thumb)) return [result.thumb];
   if (isBitmap(result?.preview)) return [result.preview];
   if (result?.preview?.data instanceof Uint8Array) return [result.preview.data.buffer];
+  // the Repair mode's mask answers: the overlay's and the result's changed parts
+  const parts = [result?.overlay?.image, result?.healed?.image].filter(isBitmap);
+  if (parts.length) return parts;
   return [];
 }
 

@@ -119,6 +119,51 @@ export interface FadeReport {
 /** restore()'s answer: the image, with the analysis it used. */
 export interface RestoredImage extends StudioImage { fade: FadeReport }
 
+/** A mask: encoded bytes (a PNG, say) or pixels the photo's size, non-zero = damaged; grey,
+ *  RGB or RGBA (alpha ignored). Pixels without `channels` have as many as their bytes hold. */
+export type MaskInput = Bytes | { width: number; height: number; data: Uint8Array | Uint8ClampedArray; channels?: number };
+
+export interface DetectOptions {
+  /** 0..1, default 0.5: detection's threshold (1 finds fainter defects, and more false ones). */
+  sensitivity?: number;
+  /** 0..3, default 1: pixels added around each defect found. */
+  grow?: number;
+  onProgress?: ProgressCallback;
+}
+
+export interface RepairOptions extends DetectOptions {
+  /** Heal exactly this mask, nothing detected. Another size, grey+alpha, or bytes that are not
+   *  an image reject with the core's reason. */
+  mask?: MaskInput;
+  /** 2..12, default 5: the fill's reach in pixels. */
+  radius?: number;
+}
+
+/** repair()'s answer: the image healed, with the mask healed (1 channel, 255 = healed). */
+export interface RepairedImage extends StudioImage { mask: StudioImage }
+
+/** A brush edit of a kept photo's mask, in pixels of the photo: `width` px wide along `path`
+ *  (one point: a dot), marking ('add') or clearing ('erase'). */
+export interface MaskEdit { id?: number; kind: 'add' | 'erase'; width: number; path: Array<[number, number]> }
+
+/** A part of a kept photo's mask overlay (magenta where damaged) or of its result: at (x, y),
+ *  an ImageBitmap in browsers, pixels in Node. */
+export interface MaskPart { x: number; y: number; width: number; height: number; image: Bitmap | StudioImage }
+
+/** The answer of every Repair call on a kept photo. */
+export interface MaskState {
+  width: number;
+  height: number;
+  /** Pixels the mask marks. */
+  damaged: number;
+  edits: MaskEdit[];
+  /** The overlay's changed part (whole: all of it), or null when nothing changed. */
+  overlay: (MaskPart & { whole: boolean }) | null;
+  /** Once the photo is healed: the part of the result healed again after an edit. */
+  healed: MaskPart | null;
+  ms: number;
+}
+
 /** A colour hint, in pixels of the photo as displayed: a point (a (2r+1)^2 square) ... */
 export interface PointHint { x: number; y: number; /** 0..256 */ r: number; rgb: [number, number, number]; id?: number; kind?: 'point' }
 /** ... or a stroke: a brush `width` (1..1024 px) wide along `path`. */
@@ -214,7 +259,7 @@ export interface OpenedPhoto {
 
 /** What run() answers: the result's size and look, and the photo's before; restore: the
  *  analysis it used. */
-export interface RunResult { width: number; height: number; look: Look; before: Look; fade?: FadeReport }
+export interface RunResult { width: number; height: number; look: Look; before: Look; fade?: FadeReport; damaged?: number }
 
 export interface Studio {
   /** 'st' or 'mt': the build running. */
@@ -237,6 +282,11 @@ export interface Studio {
   restore(input: Bytes | ImageInput, options?: RestoreOptions): Promise<RestoredImage>;
   /** The fade analysis alone (cheap: the core reads a 384-pixel copy). */
   analyzeFade(input: Bytes | ImageInput): Promise<FadeReport>;
+  /** Repair dust, scratches and cracks: detected (or exactly options.mask) and healed, with the
+   *  mask healed. Bad options and masks reject with code 'argument' and the core's sentence. */
+  repair(input: Bytes | ImageInput, options?: RepairOptions): Promise<RepairedImage>;
+  /** The mask repair() would heal, alone: 1 channel the photo's size, 255 = damaged. */
+  detectDamage(input: Bytes | ImageInput, options?: DetectOptions): Promise<StudioImage>;
   /** The colorization model: a URL (fetched, with progress), a Blob or File, or bytes (a
    *  .caffemodel or a file `studio convert` wrote). Checked layer by layer; a broken file is
    *  refused with the reason. Colour hints need no model.
@@ -263,6 +313,19 @@ export interface Studio {
   run(key: string, mode: 'enhance', options?: EnhanceOptions): Promise<RunResult>;
   run(key: string, mode: 'colorize', options?: ColorizeOptions): Promise<RunResult>;
   run(key: string, mode: 'restore', options?: RestoreOptions): Promise<RunResult>;
+  /** Heal the kept mask (detected first if there is none); the answer's `damaged` counts it. */
+  run(key: string, mode: 'repair', options?: Omit<RepairOptions, 'mask' | 'onProgress'>): Promise<RunResult>;
+  /** The damage detected as the kept photo's mask; brush edits made before are kept over it. */
+  repairBegin(key: string, options?: Omit<DetectOptions, 'onProgress'>): Promise<MaskState>;
+  /** Replace the mask's brush edits (a new stroke, undo, redo): only what changed is painted,
+   *  and once healed, healed again in place. */
+  repairEdit(key: string, edits: MaskEdit[]): Promise<MaskState>;
+  /** A mask file as the kept photo's mask (its edits dropped); refused with the core's reason. */
+  repairLoad(key: string, mask: MaskInput): Promise<MaskState>;
+  /** The whole overlay of the kept photo's mask. */
+  repairView(key: string): Promise<MaskState>;
+  /** The kept photo's mask as a greyscale PNG the photo's size (255 damaged). */
+  repairSaveMask(key: string): Promise<Uint8Array>;
   hintsOpen(key: string, options?: Omit<ColorizeOptions, 'hints' | 'onProgress'>): Promise<HintsState>;
   hintAdd(key: string, hint: Hint): Promise<HintsState & { id: number }>;
   hintMove(key: string, id: number, dx: number, dy: number): Promise<HintsState>;

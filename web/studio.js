@@ -8,6 +8,8 @@
 //   const bright = await studio.enhance(bytes, { strength: 0.8, onProgress });
 //   const restored = await studio.restore(bytes, { strength: 'auto' });   // restored.fade: the analysis
 //   const fade = await studio.analyzeFade(bytes);   // {strength, colour, ...}: is it a faded colour print?
+//   const repaired = await studio.repair(bytes, { sensitivity: 0.5 }); // repaired.mask: what was healed
+//   const mask = await studio.detectDamage(bytes);  // the mask alone (1 channel, 255 = damaged)
 //   const hinted = await studio.colorize(greyBytes, { hints: { width, height, points: [{ x, y, r: 4, rgb: [r, g, b] }] } });
 //   await studio.loadModel('/models/colorization_release_v2.caffemodel', { onProgress });
 //   const coloured = await studio.colorize(greyBytes);
@@ -236,6 +238,23 @@ class Studio {
     return this.call('analyzeFade', [inputArg(input)]);
   }
 
+  /** Repair dust, scratches and cracks: encoded bytes or an image in; the image healed out,
+   *  with `mask`, the mask healed (1 channel the photo's size, 255 = healed). Options (ranges
+   *  and defaults in studio.h): mask (encoded bytes, a PNG say, or an image the photo's size:
+   *  non-zero = damaged; grey, RGB or RGBA: exactly it is healed, nothing detected; another
+   *  size, grey+alpha or bytes that are not an image reject with code 'argument' or the
+   *  decoder's, and the core's sentence), sensitivity (0..1, 0.5: detection's), grow (0..3,
+   *  1: px added around what is detected), radius (2..12, 5: the fill's reach);
+   *  onProgress(stage, fraction): 'detect', 'heal'. */
+  repair(input, { onProgress, mask, ...options } = {}) {
+    return this.call('repair', [inputArg(input), { ...options, ...(mask !== undefined && mask !== null ? { mask: maskArg(mask) } : {}) }], { onProgress });
+  }
+  /** Only the mask detection would heal: 1 channel the photo's size, 255 = damaged. Options:
+   *  sensitivity, grow (as repair's). */
+  detectDamage(input, { onProgress, ...options } = {}) {
+    return this.call('detectDamage', [inputArg(input), options], { onProgress });
+  }
+
   /** Load the colorization model: a .caffemodel or our model file, as a URL (fetched, with
    *  progress 'download'), a Blob or File, or bytes (pts: a .npy's bytes overriding the
    *  built-in bin centres, rarely wanted). Checked layer by layer: a broken file is refused
@@ -288,7 +307,7 @@ class Studio {
   }
   /** ImageBitmap of the kept photo ('input') or its latest result ('result'). */
   view(key, which = 'input') { return this.call('view', [key, which]); }
-  /** Run 'enhance', 'colorize' or 'restore' on the kept photo with options; keeps the result. */
+  /** Run 'enhance', 'colorize', 'restore' or 'repair' on the kept photo with options; keeps the result. */
   run(key, mode, { onProgress, ...options } = {}) { return this.call('run', [key, mode, options], { onProgress }); }
   // ---- colour hints on a kept photo: the solver's state stays in the worker, so each edit
   // re-solves from the last answer. Every call answers {hints (the list, with ids), model,
@@ -314,6 +333,24 @@ class Studio {
   /** A hints file (object or JSON text) checked by the core: the same hints back, normalised.
    *  size ({width, height}): also refused when made for a photo of another size. */
   readHints(hints, size) { return this.call('readHints', [hints, size]); }
+
+  // ---- Repair on a kept photo: its mask stays in the worker, with the brush's edits. Every
+  // call answers {width, height, damaged (pixels), edits, overlay: {x, y, width, height,
+  // whole, image} (the mask's changed part as a translucent overlay) | null, healed: {x, y,
+  // width, height, image} (once healed: the part of the result healed again) | null, ms};
+  // images are ImageBitmaps in browsers, pixels in Node. run(key, 'repair', {radius}) heals
+  // exactly the mask (detecting one first if there is none).
+  /** Detect the damage (sensitivity, grow) as the mask, the edits kept over it. */
+  repairBegin(key, options = {}) { return this.call('repairBegin', [key, options]); }
+  /** Replace the brush's edits: [{id, kind: 'add' | 'erase', width, path: [[x, y], ...]}]. */
+  repairEdit(key, edits) { return this.call('repairEdit', [key, edits]); }
+  /** A mask file (bytes or an image) as the mask, the edits dropped; refused with the core's
+   *  reason when not an image, not the photo's size, or grey+alpha. */
+  repairLoad(key, mask) { return this.call('repairLoad', [key, maskArg(mask)]); }
+  /** The whole overlay of the mask as it is now. */
+  repairView(key) { return this.call('repairView', [key]); }
+  /** The mask as a greyscale PNG the photo's size (255 damaged). */
+  repairSaveMask(key) { return this.call('repairSaveMask', [key]); }
 
   /** The kept result encoded ('png' | 'jpeg', quality 1..100). */
   export(key, { format = 'png', quality = 90 } = {}) { return this.call('export', [key, { format, quality }]); }
@@ -345,6 +382,9 @@ function plain(image) {
 }
 // An operation's input: encoded bytes as they are, an image as plain fields.
 const inputArg = (input) => (ArrayBuffer.isView(input) || input instanceof ArrayBuffer ? input : plain(input));
+// A mask: bytes, or an image whose channels, when not given, are as many as its bytes hold.
+const maskArg = (mask) => (ArrayBuffer.isView(mask) || mask instanceof ArrayBuffer ? mask
+  : { width: mask.width, height: mask.height, channels: mask.channels, data: mask.data });
 
 /** Start a studio. Options: threads ('auto' or a number), build ('auto' | 'st' | 'mt'),
  *  assetsUrl (where gen/'s build files are served when not beside this module: a CDN, or

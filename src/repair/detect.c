@@ -1,15 +1,26 @@
-/* detect.c - likely defects found on the luminance (see repair.h).
+/* detect.c - likely defects found on the luminance (see repair.h; tunables there).
  *
- * A thin dark defect is what a closing (max then min over a square) removes: the black
- * top-hat, closing - Y, is its contrast against its surroundings; a bright one is the white
- * top-hat, Y - opening. Each is taken at two square sides (lines up to ~3 px and up to ~8
- * px wide) and measured in units of the photo's own response there: per block, the median
- * plus a number of robust sigmas (1.4826 MAD) of the same top-hat, interpolated between
- * blocks, and never under a floor. Pixels over the threshold seed components that grow over
- * half of it (hysteresis); a component is kept when it is thin and long (a scratch, a hair,
- * a crack: mean width 2 area / perimeter small, length area / width at least a few widths)
- * or small (a speck), and when its surroundings carry no edge much stronger than itself
- * (a dark line along a natural edge is the photo's). */
+ * 1. Top-hats: a thin dark defect is what a closing (max then min over a 7 px square) removes,
+ *    closing - Y; a bright one Y - opening. Per 32 px block, the threshold of each is the
+ *    largest of the median + k robust sigmas (1.4826 MAD: the photo's own texture and noise),
+ *    1.5x its 90th percentile and a floor; bilinear between blocks.
+ * 2. Profiles (the discriminating step): along 12 orientations, a pixel's contrast against
+ *    BOTH sides of it along the normal (the brightest sample 2..4 px away on each side for a
+ *    dark defect, the darker side counting, less half the sides' difference): a defect is a
+ *    narrow dip or bump with like sides, a photo's edge or its halo a step with unlike ones.
+ *    Over the threshold this is the score; its min(score, 1) averaged over 7 samples 2 px
+ *    apart along the same orientation is the line support: a scratch's, hair's or crack's
+ *    pixels keep their neighbours along it, texture's do not.
+ * 3. Lines: components (joined within 2 px) of pixels with score >= 0.5 and support >= 0.5,
+ *    with enough seeds (score >= 1, support >= 0.7), thin, long and well supported, not
+ *    along an edge of the background, not the frame, not crowded by clutter (candidates of
+ *    components that are not lines themselves: a crack's own fragments do not count), and
+ *    not tinted (no more coloured than coloured surroundings: a defect does not take the
+ *    photo's colour).
+ * 4. Specks: small components of the top-hat with a strong seed, isolated (texture has
+ *    candidates of both polarities around), not along an edge, not tinted.
+ * The mask is grown by `grow` px. Per-row stages run on the image's pool; the profiles work
+ * in bands of rows kept in cache (all orientations and both polarities per band). */
 #include "repair.h"
 #include "../core/parallel.h"
 
@@ -192,97 +203,309 @@ static int block_threshold(pthreadpool_t pool, const float *resp, int w, int h, 
   return 0;
 }
 
-/* Components of pixels whose score (response over threshold) is >= 0.5, kept when one
- * reaches 1 and the shape tests pass; bg is the image without the defects (for the edge
- * test), contrast the top-hat. Marks kept pixels in mask. */
-static int components(const float *score, const float *contrast, const float *bg, int w, int h, uint8_t *mask) {
-  const size_t n = (size_t)w * h;
-  int *stack = malloc(sizeof(int) * n), *pix = malloc(sizeof(int) * n);
-  uint8_t *seen = calloc(n, 1);
-  unsigned *sat = malloc(sizeof(unsigned) * (size_t)(w + 1) * (h + 1)); /* summed area of the candidates */
-  if (!stack || !pix || !seen || !sat) { free(stack); free(pix); free(seen); free(sat); return -1; }
-  for (int x = 0; x <= w; x++) sat[x] = 0;
-  for (int y = 0; y < h; y++) {
-    unsigned row = 0;
-    sat[(size_t)(y + 1) * (w + 1)] = 0;
-    for (int x = 0; x < w; x++) {
-      row += score[(size_t)y * w + x] >= 0.5f;
-      sat[(size_t)(y + 1) * (w + 1) + x + 1] = sat[(size_t)y * (w + 1) + x + 1] + row;
+
+/* ---- oriented profiles: for each of LS_N orientations, the contrast of a pixel against
+ * BOTH sides along the normal (the brightest of 2..4 px on each side for a dark defect, the
+ * darker side counting: a photo's edge is a step, one side alike), then the mean of its
+ * min(score, 1) over 7 samples 2 px apart along the orientation (a line's pixels keep their
+ * neighbours along it; texture's do not) ---- */
+#define LS_N ES_DETECT_ORIENT
+#define LS_PAD 8
+#define LS_BAND 32 /* rows a task works; its profiles are kept for the band and 6 rows each side (cache) */
+typedef struct {
+  const float *y;    /* padded luminance (edges repeated), (w + 2 PAD) x (h + 2 PAD) */
+  const float *inv[2]; /* w x h per polarity: 1 / threshold */
+  float *ls[2], *q[2]; /* w x h per polarity: the best line mean, the best score (unclipped); scratch */
+  uint8_t *ls8[2], *q8[2]; /* the same, x 255 and x 32, saturated */
+  int w, h, side[LS_N][6], along[LS_N][6];
+  float asym;
+  atomic_int *failed;
+} or_job;
+
+/* Rows [start, start + count) of bands: for each orientation, both polarities' clipped
+ * scores for the band's rows and 6 each side (in a local buffer), then their means along it. */
+#define MAXF(a, b) ((a) > (b) ? (a) : (b))
+#define MINF(a, b) ((a) < (b) ? (a) : (b))
+static void or_bands(void *arg, size_t start, size_t count) {
+  const or_job *j = arg;
+  const int w = j->w, pw = w + 2 * LS_PAD, M = 6;
+  const int y0 = (int)start * LS_BAND, y1 = (int)(start + count) * LS_BAND < j->h ? (int)(start + count) * LS_BAND : j->h;
+  const int rows = y1 - y0 + 2 * M;
+  float *buf = calloc((size_t)2 * rows * pw, sizeof(float));
+  if (!buf) { atomic_store(j->failed, 1); return; }
+  for (int p = 0; p < 2; p++)
+    for (int y = y0; y < y1; y++)
+      for (int x = 0; x < w; x++) j->ls[p][(size_t)y * w + x] = 0.f, j->q[p][(size_t)y * w + x] = 0.f;
+  for (int o = 0; o < LS_N; o++) {
+    const int *sd = j->side[o], *al = j->along[o];
+    for (int yy = y0 - M; yy < y1 + M; yy++) {
+      float *restrict rd = buf + (size_t)(yy - y0 + M) * pw + LS_PAD, *restrict rb = rd + (size_t)rows * pw;
+      if (yy < 0 || yy >= j->h) continue; /* stays 0 */
+      const float *restrict c = j->y + (size_t)(yy + LS_PAD) * pw + LS_PAD, *restrict ivd = j->inv[0] + (size_t)yy * w, *restrict ivb = j->inv[1] + (size_t)yy * w;
+      const float *restrict a0 = c + sd[0], *restrict a1 = c + sd[1], *restrict a2 = c + sd[2];
+      const float *restrict b0 = c + sd[3], *restrict b1 = c + sd[4], *restrict b2 = c + sd[5];
+      float *restrict qd = j->q[0] + (size_t)yy * w, *restrict qb = j->q[1] + (size_t)yy * w;
+      const float g = j->asym;
+      for (int x = 0; x < w; x++) {
+        const float hiA = MAXF(MAXF(a0[x], a1[x]), a2[x]), hiB = MAXF(MAXF(b0[x], b1[x]), b2[x]);
+        const float loA = MINF(MINF(a0[x], a1[x]), a2[x]), loB = MINF(MINF(b0[x], b1[x]), b2[x]);
+        rd[x] = (MINF(hiA, hiB) - c[x] - g * fabsf(hiA - hiB)) * ivd[x];
+        rb[x] = (c[x] - MAXF(loA, loB) - g * fabsf(loA - loB)) * ivb[x];
+      }
+      if (yy >= y0 && yy < y1)
+        for (int x = 0; x < w; x++) qd[x] = MAXF(qd[x], rd[x]), qb[x] = MAXF(qb[x], rb[x]);
+      for (int x = 0; x < w; x++) rd[x] = MINF(MAXF(rd[x], 0.f), 1.f), rb[x] = MINF(MAXF(rb[x], 0.f), 1.f);
+    }
+    for (int p = 0; p < 2; p++)
+      for (int y = y0; y < y1; y++) {
+        const float *restrict c = buf + (size_t)p * rows * pw + (size_t)(y - y0 + M) * pw + LS_PAD;
+        const float *restrict p0 = c + al[0], *restrict p1 = c + al[1], *restrict p2 = c + al[2], *restrict p3 = c + al[3], *restrict p4 = c + al[4], *restrict p5 = c + al[5];
+        float *restrict out = j->ls[p] + (size_t)y * w;
+        for (int x = 0; x < w; x++) out[x] = MAXF(out[x], (c[x] + p0[x] + p1[x] + p2[x] + p3[x] + p4[x] + p5[x]) * (1.f / 7.f));
+      }
+  }
+  for (int p = 0; p < 2; p++)
+    for (size_t i = (size_t)y0 * w; i < (size_t)y1 * w; i++) {
+      const float l = j->ls[p][i] * 255.f, q = j->q[p][i] * 32.f;
+      j->ls8[p][i] = (uint8_t)(l > 255.f ? 255.f : l);
+      j->q8[p][i] = (uint8_t)(q > 255.f ? 255.f : q < 0.f ? 0.f : q);
+    }
+  free(buf);
+}
+/* ls8, q8 (per polarity, w x h): the best orientation's line mean (x 255) and score (x 32);
+ * ls, q: scratch planes. Returns 0, or -1 out of memory. */
+static int oriented(pthreadpool_t pool, const float *lum, float *const inv[2], int w, int h, float asym, float *const ls[2], float *const q[2], uint8_t *const ls8[2], uint8_t *const q8[2]) {
+  const int pw = w + 2 * LS_PAD, ph = h + 2 * LS_PAD;
+  float *y = malloc(sizeof(float) * (size_t)pw * ph);
+  if (!y) return -1;
+  for (int yy = 0; yy < ph; yy++) {
+    const int sy = yy - LS_PAD < 0 ? 0 : yy - LS_PAD >= h ? h - 1 : yy - LS_PAD;
+    for (int xx = 0; xx < pw; xx++) {
+      const int sx = xx - LS_PAD < 0 ? 0 : xx - LS_PAD >= w ? w - 1 : xx - LS_PAD;
+      y[(size_t)yy * pw + xx] = lum[(size_t)sy * w + sx];
     }
   }
+  atomic_int failed = 0;
+  or_job j = {y, {inv[0], inv[1]}, {ls[0], ls[1]}, {q[0], q[1]}, {ls8[0], ls8[1]}, {q8[0], q8[1]}, w, h, {{0}}, {{0}}, asym, &failed};
+  for (int o = 0; o < LS_N; o++) {
+    const double th = 3.14159265358979 * o / LS_N, cx = cos(th), cy = sin(th);
+    for (int t = 0; t < 3; t++) {
+      const int d = 2 * (t + 1), dx = (int)lround(d * cx), dy = (int)lround(d * cy);
+      j.along[o][2 * t] = dy * pw + dx;
+      j.along[o][2 * t + 1] = -dy * pw - dx;
+      const int e = t + 2, nx = (int)lround(-e * cy), ny = (int)lround(e * cx);
+      j.side[o][t] = ny * pw + nx;
+      j.side[o][3 + t] = -ny * pw - nx;
+    }
+  }
+  es_parallel_tiles(pool, ((size_t)h + LS_BAND - 1) / LS_BAND, 1, or_bands, &j);
+  free(y);
+  return atomic_load(&failed) ? -1 : 0;
+}
+
+typedef struct {
+  int start, np, perim, bx0, by0, bx1, by1, border, peak;
+  float mc, mg, lsm, cin;
+  int keep; /* the shape tests passed (the surroundings' tests come after) */
+} comp_t;
+
+/* Probes around each pixel of a component: 8 directions at two distances. */
+static const int PROBE_D[2] = {4, 8};
+
+/* Components of candidates (c >= 1, seeds 2) of one polarity, 8-connected within link px;
+ * o: the other polarity's candidates. First pass: every component and its shape tests
+ * (kept[] their verdicts); second: the surroundings of those that passed, where only clutter
+ * counts (candidates of components that failed: a crack's own branches and fragments are
+ * long and do not crowd it). mode 0 lines, 1 specks. Kept ones are marked in mask. */
+static int components(const uint8_t *c, const uint8_t *o, const uint8_t *con, const uint8_t *grad, const uint8_t *ls, const uint8_t *chroma, int mode, int w, int h,
+                      int *lab, uint8_t *mask) {
+  const size_t n = (size_t)w * h;
+  int *stack = malloc(sizeof(int) * n), *pix = malloc(sizeof(int) * n), cap = 1024, nc = 0;
+  comp_t *cs = malloc(sizeof(comp_t) * (size_t)cap);
+  if (!stack || !pix || !cs) { free(stack); free(pix); free(cs); return -1; }
+  memset(lab, 0, sizeof(int) * n);
+  const int L = mode == 0 ? ES_DETECT_LINK : 1;
+  int used = 0;
   for (size_t s = 0; s < n; s++) {
-    if (seen[s] || score[s] < 0.5f) continue;
-    int sp = 0, np = 0, peak = 0, perim = 0, bx0 = w, by0 = h, bx1 = 0, by1 = 0, border = 0;
-    double csum = 0, gsum = 0;
-    stack[sp++] = (int)s; seen[s] = 1;
+    if (lab[s] || !c[s]) continue;
+    if (nc == cap) {
+      comp_t *m = realloc(cs, sizeof(comp_t) * (size_t)(cap *= 2));
+      if (!m) { free(stack); free(pix); free(cs); return -1; }
+      cs = m;
+    }
+    comp_t f = {0};
+    f.start = used; f.bx0 = w; f.by0 = h;
+    int sp = 0, np = 0;
+    double csum = 0, gsum = 0, lsum = 0, chsum = 0;
+    stack[sp++] = (int)s; lab[s] = ++nc;
     while (sp) {
       const int i = stack[--sp], x = i % w, y = i / w;
-      pix[np++] = i;
-      if (x < bx0) bx0 = x;
-      if (x > bx1) bx1 = x;
-      if (y < by0) by0 = y;
-      if (y > by1) by1 = y;
-      border += x < ES_DETECT_BORDER || y < ES_DETECT_BORDER || x >= w - ES_DETECT_BORDER || y >= h - ES_DETECT_BORDER;
-      peak |= score[i] >= 1.f;
-      csum += contrast[i];
-      /* the background's gradient here (central differences, clamped at the borders) */
-      const int l = x > 0 ? i - 1 : i, r = x + 1 < w ? i + 1 : i, u = y > 0 ? i - w : i, d = y + 1 < h ? i + w : i;
-      const float gx = 0.5f * (bg[r] - bg[l]), gy = 0.5f * (bg[d] - bg[u]);
-      gsum += sqrtf(gx * gx + gy * gy);
-      for (int dy = -1; dy <= 1; dy++)
-        for (int dx = -1; dx <= 1; dx++) {
+      pix[used + np++] = i;
+      if (x < f.bx0) f.bx0 = x;
+      if (x > f.bx1) f.bx1 = x;
+      if (y < f.by0) f.by0 = y;
+      if (y > f.by1) f.by1 = y;
+      f.border += x < ES_DETECT_BORDER || y < ES_DETECT_BORDER || x >= w - ES_DETECT_BORDER || y >= h - ES_DETECT_BORDER;
+      f.peak += c[i] >= 2;
+      csum += con[i];
+      gsum += grad[i];
+      lsum += ls[i];
+      if (chroma) chsum += chroma[i];
+      for (int dy = -L; dy <= L; dy++)
+        for (int dx = -L; dx <= L; dx++) {
           if (!dx && !dy) continue;
           const int xx = x + dx, yy = y + dy;
           const int in = xx >= 0 && xx < w && yy >= 0 && yy < h;
           const int j = yy * w + xx;
-          if (!in || score[j] < 0.5f) { perim += (dx == 0 || dy == 0); continue; }
-          if (!seen[j]) { seen[j] = 1; stack[sp++] = j; }
+          if (!in || !c[j]) { f.perim += abs(dx) + abs(dy) == 1; continue; }
+          if (!lab[j]) { lab[j] = nc; stack[sp++] = j; }
         }
     }
-    if (!peak) continue;
-    const float area = (float)np, width = 2.f * area / (float)(perim > 0 ? perim : 1), length = area / width;
-    const float mc = (float)(csum / np), mg = (float)(gsum / np);
-    const int line = width <= ES_DETECT_MAX_WIDTH && length >= ES_DETECT_ELONG * width;
-    const int speck = np <= ES_DETECT_SPECK;
-    const int edge = mg > ES_DETECT_EDGE * mc / ES_DETECT_LARGE; /* the background changes by more than the defect's contrast over ~its scale */
-    /* others: candidates of other components around it (a texture of thin lines: shutters, twigs, grass) */
-    const int R = ES_DETECT_AROUND, X0 = bx0 - R > 0 ? bx0 - R : 0, Y0 = by0 - R > 0 ? by0 - R : 0;
-    const int X1 = bx1 + R + 1 < w ? bx1 + R + 1 : w, Y1 = by1 + R + 1 < h ? by1 + R + 1 : h;
-    const unsigned around = sat[(size_t)Y1 * (w + 1) + X1] - sat[(size_t)Y0 * (w + 1) + X1] - sat[(size_t)Y1 * (w + 1) + X0] + sat[(size_t)Y0 * (w + 1) + X0];
-    const int crowded = (float)(around - (unsigned)np) > ES_DETECT_CROWD * (float)np;
-    const int frame = border * 2 > np; /* a scan's dark or light frame along the photo's edge */
-    if ((line || speck) && !edge && !crowded && !frame)
-      for (int k = 0; k < np; k++) mask[pix[k]] = 1;
+    used += np;
+    f.np = np;
+    f.mc = (float)(csum / np); f.mg = (float)(gsum / np); f.lsm = (float)(lsum / np) * (1.f / 255.f); f.cin = (float)(chsum / np);
+    const float width = 2.f * (float)np / (float)(f.perim > 0 ? f.perim : 1);
+    const float ext = hypotf((float)(f.bx1 - f.bx0 + 1), (float)(f.by1 - f.by0 + 1));
+    const int edge = f.mg > ES_DETECT_EDGE * f.mc / 11.f;
+    const int frame = f.border * 2 > np;
+    if (mode == 0) f.keep = width <= ES_DETECT_MAX_WIDTH && ext >= ES_DETECT_LENGTH && f.peak >= ES_DETECT_SEEDS && f.lsm >= ES_DETECT_LINE_MEAN && !edge && !frame;
+    else f.keep = f.peak && np <= ES_DETECT_SPECK && !edge && !frame;
+    cs[nc - 1] = f;
   }
-  free(stack); free(pix); free(seen); free(sat);
+  const float crowd = mode == 0 ? ES_DETECT_CROWD : ES_DETECT_SPECK_CROWD, crowd_o = mode == 0 ? 1.f : ES_DETECT_SPECK_OTHER;
+  for (int id = 1; id <= nc; id++) {
+    comp_t *f = &cs[id - 1];
+    if (!f->keep) continue;
+    int same = 0, opp = 0, probes = 0, ring = 0;
+    double cout = 0;
+    for (int k = f->start; k < f->start + f->np; k++) {
+      const int x = pix[k] % w, y = pix[k] / w;
+      for (int d = 0; d < 2; d++)
+        for (int dy = -1; dy <= 1; dy++)
+          for (int dx = -1; dx <= 1; dx++) {
+            if (!dx && !dy) continue;
+            const int xx = x + dx * PROBE_D[d], yy = y + dy * PROBE_D[d];
+            if (xx < 0 || xx >= w || yy < 0 || yy >= h) continue;
+            const int j = yy * w + xx;
+            if (lab[j] == id) continue;
+            probes++;
+            same += c[j] && (mode == 1 || !cs[lab[j] - 1].keep);
+            opp += o[j] != 0;
+            if (chroma && !c[j] && !o[j]) { cout += chroma[j]; ring++; }
+          }
+    }
+    const float fs = probes ? (float)same / probes : 0, fo = probes ? (float)opp / probes : 0, co = ring ? (float)(cout / ring) : 0.f;
+    /* colour: a defect does not take the photo's colour (dust and hair are grey, a crack shows
+     * the paper); a candidate as coloured as its coloured surroundings is the photo's */
+    const int tinted = co >= ES_DETECT_TINT_MIN && f->cin > ES_DETECT_TINT * co;
+    if (fs <= crowd && fo <= crowd_o && !tinted)
+      for (int k = f->start; k < f->start + f->np; k++) mask[pix[k]] = 1;
+  }
+  free(stack); free(pix); free(cs);
   return 0;
 }
 
-int es_repair_detect(pthreadpool_t pool, const float *lum, int w, int h, float sensitivity, int grow, uint8_t *mask) {
+typedef struct {
+  const uint8_t *cand[2], *con[2], *grad[2], *ls[2], *chroma;
+  int mode, w, h, *lab[2];
+  uint8_t *mask[2];
+  atomic_int failed;
+} comp_job;
+
+static void comp_pols(void *arg, size_t start, size_t count) {
+  comp_job *j = arg;
+  for (size_t p = start; p < start + count; p++)
+    if (components(j->cand[p], j->cand[!p], j->con[p], j->grad[p], j->ls[p], j->chroma, j->mode, j->w, j->h, j->lab[p], j->mask[p])) atomic_store(&j->failed, 1);
+}
+
+typedef struct {
+  const float *lum, *b;
+  float *a, *inv;
+  uint8_t *grad, *con, *th8, *sc8[2], *th[2], *ls8[2], *cand[2];
+  int w, h, dark, stage;
+  float tw, ts, ks;
+} px_job;
+
+/* Per-pixel stages over rows: 0 the top-hat (a) and the background's gradient (grad) from the
+ * closing or opening (b); 1 contrast, top-hat score and 1 / threshold; 2 and 3 the candidates
+ * of lines and of specks. */
+static void px_rows(void *arg, size_t start, size_t count) {
+  const px_job *j = arg;
+  const int w = j->w, h = j->h;
+  for (int y = (int)start; y < (int)(start + count); y++) {
+    const size_t r0 = (size_t)y * w;
+    switch (j->stage) {
+    case 0: {
+      const float *b = j->b, *bu = b + (y > 0 ? r0 - w : r0), *bd = b + (y + 1 < h ? r0 + w : r0), *br = b + r0;
+      for (int x = 0; x < w; x++) {
+        const float d = j->lum[r0 + x] - br[x];
+        j->a[r0 + x] = j->dark ? -d : d;
+        const float gx = 0.5f * (br[x + 1 < w ? x + 1 : x] - br[x > 0 ? x - 1 : x]), gy = 0.5f * (bd[x] - bu[x]), g = sqrtf(gx * gx + gy * gy);
+        j->grad[r0 + x] = (uint8_t)(g > 255.f ? 255.f : g);
+      }
+      break;
+    }
+    case 1:
+      for (size_t i = r0; i < r0 + w; i++) {
+        const float a = j->a[i], t = a / j->inv[i] * 32.f;
+        j->con[i] = (uint8_t)(a > 255.f ? 255.f : a < 0 ? 0 : a);
+        j->th8[i] = (uint8_t)(t > 255.f ? 255.f : t < 0 ? 0 : t);
+        j->inv[i] = 1.f / j->inv[i];
+      }
+      break;
+    default:
+      for (int p = 0; p < 2; p++)
+        for (size_t i = r0; i < r0 + w; i++) {
+          if (j->stage == 2) {
+            const float q = j->sc8[p][i] * (1.f / 32.f), l = j->ls8[p][i] * (1.f / 255.f);
+            j->cand[p][i] = q >= 1.f && l >= j->ts ? 2 : q >= 0.5f && l >= j->tw ? 1 : 0;
+          } else {
+            const float t = j->th[p][i] * (1.f / 32.f);
+            j->cand[p][i] = t >= j->ks ? 2 : t >= 0.5f ? 1 : 0;
+          }
+        }
+    }
+  }
+}
+
+int es_repair_detect(pthreadpool_t pool, const float *lum, const uint8_t *chroma, int w, int h, float sensitivity, int grow, uint8_t *mask) {
   const size_t n = (size_t)w * h;
   float *tmp = malloc(sizeof(float) * n), *a = malloc(sizeof(float) * n), *b = malloc(sizeof(float) * n);
-  float *bg = malloc(sizeof(float) * n), *thr = malloc(sizeof(float) * n), *score = malloc(sizeof(float) * n), *con = malloc(sizeof(float) * n);
-  int rc = -1;
-  if (!tmp || !a || !b || !bg || !thr || !score || !con) goto done;
+  float *inv[2] = {malloc(sizeof(float) * n), malloc(sizeof(float) * n)}, *lab_f = malloc(sizeof(float) * n); /* scratch, then the labels */
+  uint8_t *ls8[2] = {malloc(n), malloc(n)}, *mask2 = calloc(n, 1); /* the bright defects' mask */
+  uint8_t *sc8[2] = {malloc(n), malloc(n)}, *th8[2] = {malloc(n), malloc(n)}, *con[2] = {malloc(n), malloc(n)}, *grad[2] = {malloc(n), malloc(n)}, *cand[2] = {malloc(n), malloc(n)};
+  int *lab = (int *)lab_f, rc = -1; /* the labels reuse a float plane's memory once the profiles are done */
+  int ok = tmp && a && b && lab_f && mask2;
+  for (int p = 0; p < 2; p++) ok = ok && inv[p] && ls8[p] && sc8[p] && th8[p] && con[p] && grad[p] && cand[p];
+  if (!ok) goto done;
   memset(mask, 0, n);
   const float k = ES_DETECT_K0 * powf(ES_DETECT_K1 / ES_DETECT_K0, sensitivity);
-  static const int sides[2] = {ES_DETECT_SMALL, ES_DETECT_LARGE};
-  for (int dark = 0; dark < 2; dark++) {
-    for (size_t i = 0; i < n; i++) score[i] = 0.f, con[i] = 0.f;
-    for (int s = 0; s < 2; s++) {
-      const int r = sides[s] / 2;
-      /* dark: closing (max then min); bright: opening (min then max) */
-      if (morph(pool, lum, a, tmp, w, h, r, dark) || morph(pool, a, b, tmp, w, h, r, !dark)) goto done;
-      for (size_t i = 0; i < n; i++) a[i] = dark ? b[i] - lum[i] : lum[i] - b[i];
-      if (s == 1) memcpy(bg, b, sizeof(float) * n);
-      if (block_threshold(pool, a, w, h, k, thr)) goto done;
-      for (size_t i = 0; i < n; i++) {
-        const float q = a[i] / thr[i];
-        if (q > score[i]) score[i] = q;
-        if (a[i] > con[i]) con[i] = a[i];
-      }
+  const int r = ES_DETECT_RADIUS;
+  px_job pj = {lum, b, a, NULL, NULL, NULL, NULL, {sc8[0], sc8[1]}, {th8[0], th8[1]}, {ls8[0], ls8[1]}, {cand[0], cand[1]}, w, h, 0, 0, ES_DETECT_SUPPORT_GROW, ES_DETECT_SUPPORT_SEED, ES_DETECT_SPECK_K};
+  for (int pol = 0; pol < 2; pol++) { /* 0 dark, 1 bright */
+    const int dark = pol == 0;
+    if (morph(pool, lum, a, tmp, w, h, r, dark) || morph(pool, a, b, tmp, w, h, r, !dark)) goto done;
+    pj.dark = dark; pj.stage = 0; pj.grad = grad[pol]; pj.con = con[pol]; pj.th8 = th8[pol]; pj.inv = inv[pol];
+    es_parallel_tiles(pool, (size_t)h, 16, px_rows, &pj);
+    if (block_threshold(pool, a, w, h, k, inv[pol])) goto done;
+    pj.stage = 1;
+    es_parallel_tiles(pool, (size_t)h, 16, px_rows, &pj);
+  }
+  {
+    float *q[2] = {a, b}, *lsf[2] = {tmp, lab_f};
+    if (oriented(pool, lum, inv, w, h, ES_DETECT_ASYM, lsf, q, ls8, sc8)) goto done;
+  }
+  {
+    /* both polarities' components at once, each with its labels (a free float plane) and mask */
+    comp_job cj = {{cand[0], cand[1]}, {con[0], con[1]}, {grad[0], grad[1]}, {ls8[0], ls8[1]}, chroma, 0, w, h, {lab, (int *)tmp}, {mask, mask2}, 0};
+    for (int mode = 0; mode < 2 && !atomic_load(&cj.failed); mode++) {
+      pj.stage = 2 + mode;
+      es_parallel_tiles(pool, (size_t)h, 16, px_rows, &pj);
+      cj.mode = mode;
+      es_parallel_tiles(pool, 2, 1, comp_pols, &cj);
     }
-    if (components(score, con, bg, w, h, mask)) goto done;
+    if (atomic_load(&cj.failed)) goto done;
+    for (size_t i = 0; i < n; i++) mask[i] |= mask2[i];
   }
   /* grow: a square of side 2 grow + 1 around each defect pixel */
   if (grow > 0) {
@@ -292,6 +515,7 @@ int es_repair_detect(pthreadpool_t pool, const float *lum, int w, int h, float s
   }
   rc = 0;
 done:
-  free(tmp); free(a); free(b); free(bg); free(thr); free(score); free(con);
+  free(tmp); free(a); free(b); free(lab_f); free(mask2);
+  for (int p = 0; p < 2; p++) { free(inv[p]); free(ls8[p]); free(sc8[p]); free(th8[p]); free(con[p]); free(grad[p]); free(cand[p]); }
   return rc;
 }

@@ -414,28 +414,38 @@ studio_status studio_repair_heal(studio_ctx *ctx, const studio_image *in, const 
   return s ? s : es_ok(ctx);
 }
 
-typedef struct { const studio_image *in; float *lum; } lum_job;
+typedef struct { const studio_image *in; float *lum; uint8_t *chroma; } lum_job;
 
+/* Rows of the luminance and, for colour, the saturation (max - min) / max of R, G, B, max
+ * taken as at least ES_DETECT_SAT_FLOOR (dark pixels' noise). */
 static void lum_rows(void *arg, size_t start, size_t count) {
   const lum_job *j = arg;
   const int w = j->in->width, c = j->in->channels;
   for (size_t y = start; y < start + count; y++) {
     const uint8_t *p = j->in->pixels + y * j->in->stride;
     float *l = j->lum + y * w;
-    for (int x = 0; x < w; x++, p += c) l[x] = c >= 3 ? 0.299f * p[0] + 0.587f * p[1] + 0.114f * p[2] : p[0];
+    uint8_t *sat = j->chroma ? j->chroma + y * w : NULL;
+    for (int x = 0; x < w; x++, p += c) {
+      l[x] = c >= 3 ? 0.299f * p[0] + 0.587f * p[1] + 0.114f * p[2] : p[0];
+      if (sat) {
+        const int hi = p[0] > p[1] ? (p[0] > p[2] ? p[0] : p[2]) : (p[1] > p[2] ? p[1] : p[2]);
+        const int lo = p[0] < p[1] ? (p[0] < p[2] ? p[0] : p[2]) : (p[1] < p[2] ? p[1] : p[2]);
+        sat[x] = (uint8_t)(255 * (hi - lo) / (hi > ES_DETECT_SAT_FLOOR ? hi : ES_DETECT_SAT_FLOOR));
+      }
+    }
   }
 }
 
 /* Detection into a binary plane (1 = defect). */
 static studio_status detect(studio_ctx *ctx, const studio_image *in, const studio_repair_options *o, uint8_t **out) {
-  const int w = in->width, h = in->height;
+  const int w = in->width, h = in->height, c = in->channels;
   float *lum = malloc(sizeof(float) * (size_t)w * h);
-  uint8_t *m = malloc((size_t)w * h);
-  if (!lum || !m) { free(lum); free(m); return es_fail(ctx, STUDIO_E_NOMEM, "repair: out of memory"); }
-  lum_job lj = {in, lum};
+  uint8_t *m = malloc((size_t)w * h), *chroma = c >= 3 ? malloc((size_t)w * h) : NULL;
+  if (!lum || !m || (c >= 3 && !chroma)) { free(lum); free(m); free(chroma); return es_fail(ctx, STUDIO_E_NOMEM, "repair: out of memory"); }
+  lum_job lj = {in, lum, chroma};
   es_parallel_tiles(ctx->pool, (size_t)h, 64, lum_rows, &lj);
-  const int rc = es_repair_detect(ctx->pool, lum, w, h, o->sensitivity, o->grow, m);
-  free(lum);
+  const int rc = es_repair_detect(ctx->pool, lum, chroma, w, h, o->sensitivity, o->grow, m);
+  free(lum); free(chroma);
   if (rc) { free(m); return es_fail(ctx, STUDIO_E_NOMEM, "repair: out of memory"); }
   *out = m;
   return STUDIO_OK;

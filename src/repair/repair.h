@@ -35,21 +35,34 @@
 #define ES_PATCH_EM 3           /* 1..8, 3: ...and at each finer level (6: no better) */
 #define ES_PATCH_PM 2           /* 1..6, 2: PatchMatch sweeps per vote, twice that for the first (4: no better) */
 
-/* Detection */
-#define ES_DETECT_SMALL 5       /* the two closings' square sides: lines up to ~3 px wide... */
-#define ES_DETECT_LARGE 11      /* ...and up to ~8 px; a structure wider than this is the photo's own */
-#define ES_DETECT_BLOCK 32      /* 16..128, 32: blocks for the local statistics of the top-hat response (busy texture raises its own threshold; 64: F1 0.45, false area 0.79 %; 16: 0.46, 0.56 %, recall 0.41) */
-#define ES_DETECT_TEXTURE 1.5f  /* 1..3, 1.5: the threshold is at least this times the block's 90th percentile (textures of thin lines) */
-#define ES_DETECT_AROUND 8      /* px: the neighbourhood of a component searched for others */
-#define ES_DETECT_CROWD 0.3f     /* a component with more than this times its area of other candidates around it is texture */
-#define ES_DETECT_BORDER 3      /* px: a component mostly this close to the photo's edge is its frame */
-#define ES_DETECT_FLOOR 80.f    /* 4..120, 80: no defect stands out by fewer levels than this (the damage is 0..40 or 200..255 at opacity >= 0.6; 40: F1 0.42, false area 1.1 %; 110: 0.37, 0.77 %) */
-#define ES_DETECT_K0 100.f      /* threshold in robust sigmas at sensitivity 0 (20 at the default 0.5; 12.6 there: F1 0.45, false area 0.80 %)... */
-#define ES_DETECT_K1 4.f        /* ...and at 1 (geometric between) */
-#define ES_DETECT_MAX_WIDTH 6.f /* a line's mean width (2 area / perimeter), px */
-#define ES_DETECT_ELONG 4.f     /* a line's length over its width, at least */
-#define ES_DETECT_SPECK 20      /* a speck's area at most, px (a 5 px disc) */
-#define ES_DETECT_EDGE 1.5f      /* a component whose surroundings' gradient (closed image) exceeds this many times its contrast per px is an edge's, not a defect */
+/* Detection (tuned on Kodak with tools/eval/repair_protocol.py's damage; figures: dev F1 and false
+ * area on the clean originals at the default sensitivity, one run each, each measured at the step
+ * it was tuned in (the final figures: src/repair/README.md)) */
+#define ES_DETECT_RADIUS 3         /* 2..5, 3: the top-hat's square is 2r+1 = 7 px: defects up to ~5 px wide (a 4 px scratch, anti-aliased) */
+#define ES_DETECT_BLOCK 32         /* 16..128, 32: blocks for the local statistics of the top-hat (busy texture raises its own threshold) */
+#define ES_DETECT_TEXTURE 1.5f     /* 1..3, 1.5: the threshold is at least this times the block's 90th percentile of the top-hat (textures of thin lines) */
+#define ES_DETECT_FLOOR 45.f       /* 20..80, 45: no defect stands out by fewer levels than this (20: F1 0.57, false area 0.51 %; 30: 0.58, 0.44 %) */
+#define ES_DETECT_K0 9.f           /* threshold in robust sigmas (1.4826 MAD of the block's top-hat) at sensitivity 0 (3 at the default 0.5: 2 gave F1 0.575, 4 0.576)... */
+#define ES_DETECT_K1 1.f           /* ...and at 1 (geometric between) */
+#define ES_DETECT_ASYM 0.5f        /* 0..1, 0.5: a profile's contrast is the darker side's (dark defect) less this times the sides' difference: an edge's halo or a line along an edge has unlike sides (0.3: F1 0.587, false area 0.53 %; 0.8: 0.572, 0.32 %) */
+#define ES_DETECT_ORIENT 12        /* orientations of the profiles and of the line support (8: F1 0.566, recall 0.48 against 0.52) */
+#define ES_DETECT_SUPPORT_SEED 0.7f /* 0.5..0.9, 0.7: a line's seed has at least this mean min(score, 1) over 7 samples 2 px apart along its best orientation (0.8: F1 0.578)... */
+#define ES_DETECT_SUPPORT_GROW 0.5f /* ...and a pixel it grows over at least this (0.4: F1 0.553) */
+#define ES_DETECT_LINK 2           /* 1..3, 2: a line's pixels join within this many px (fragments of a crack across a low-contrast stretch) */
+#define ES_DETECT_MAX_WIDTH 6.f    /* a line's mean width (2 area / perimeter), px */
+#define ES_DETECT_LENGTH 30.f      /* 15..60, 30: a line's extent (its box's diagonal), px, at least */
+#define ES_DETECT_SEEDS 50         /* 10..100, 50: a line's seed pixels, at least (30: F1 0.579, false area 0.45 %; 20: 0.574, 0.54 %; 80: 0.557, 0.24 %; 10-20 find more of the real scan b's short cracks) */
+#define ES_DETECT_LINE_MEAN 0.7f   /* 0.6..0.8, 0.7: a line's mean line support, at least (0.65: F1 0.595, false area 0.36 %; 0.75: 0.545, 0.24 %) */
+#define ES_DETECT_CROWD 0.02f      /* a line with more than this fraction of its probes (8 directions, 4 and 8 px) on clutter (candidates of components that are not lines themselves) is texture */
+#define ES_DETECT_SPECK 30         /* a speck's area at most, px (a 6 px disc) */
+#define ES_DETECT_SPECK_K 1.5f     /* a speck's seed: top-hat at least this times the threshold (2: F1 0.585; 3: 0.570) */
+#define ES_DETECT_SPECK_CROWD 0.02f /* a speck with more of its probes than this on other candidates of its polarity... */
+#define ES_DETECT_SPECK_OTHER 0.05f /* ...or than this on the other polarity's is texture (pebbles, foliage) */
+#define ES_DETECT_BORDER 8         /* px: a component mostly this close to the photo's edge is its frame (3: F1 0.588, false area 0.36 %, and the real scan c's frame line flagged) */
+#define ES_DETECT_EDGE 1.5f        /* a component whose background's gradient exceeds this times its contrast / 11 px is along an edge, not a defect */
+#define ES_DETECT_SAT_FLOOR 40   /* colour is judged by saturation, (max - min) / max of R, G, B, with max taken as at least this (dark pixels' noise) */
+#define ES_DETECT_TINT_MIN 12.f    /* 0..40, 12: colour: surroundings with a mean saturation (x 255) under this say nothing (grey, faded; 6: F1 0.605, 0.24 %; 20: 0.609, 0.26 %)... */
+#define ES_DETECT_TINT 1.f         /* 0.8..1.5, 1: ...over it, a candidate more saturated than this times its surroundings is the photo's: a defect does not take the photo's colour (dust and hair are grey, a crack shows the paper). 0.8: F1 0.567, 0.19 %; 1.2: 0.604, 0.31 %; off: 0.58, 0.32 % */
 
 /* Fill the masked pixels of a window in place: px is w x h x ch floats (ch 1 or 3), mask
  * w x h (non-zero: to fill; every other pixel is known). radius in pixels; mu 0 gives
@@ -72,8 +85,9 @@ int es_repair_patch(pthreadpool_t pool, float *px, int w, int h, int ch, const u
  * the mask or the window: half the hole's width. -1 out of memory. */
 int es_repair_depth(const uint8_t *mask, int w, int h);
 
-/* Detection on a luminance plane (w x h, 0..255): writes mask (w x h, 255 = defect). The
- * image's pool runs the per-row stages. Returns 0, or -1 out of memory. */
-int es_repair_detect(pthreadpool_t pool, const float *lum, int w, int h, float sensitivity, int grow, uint8_t *mask);
+/* Detection on a luminance plane (w x h, 0..255) and, for a colour photo, its chroma (max - min
+ * of R, G, B; NULL for grey): writes mask (w x h, 1 = defect). The image's pool runs the
+ * per-row stages. Returns 0, or -1 out of memory. */
+int es_repair_detect(pthreadpool_t pool, const float *lum, const uint8_t *chroma, int w, int h, float sensitivity, int grow, uint8_t *mask);
 
 #endif

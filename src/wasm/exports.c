@@ -134,6 +134,46 @@ EMSCRIPTEN_KEEPALIVE studio_image *es_wasm_restore(studio_ctx *ctx, studio_image
   return boxed(out);
 }
 
+/* Dust, scratches and cracks. A mask is a studio_image the photo's size (the core refuses
+ * any other, and grey+alpha, with its own sentence). */
+ES_WASM_OPTIONS(repair)
+EMSCRIPTEN_KEEPALIVE studio_image *es_wasm_repair_detect(studio_ctx *ctx, studio_image *img, studio_repair_options *o) {
+  studio_image mask;
+  return studio_repair_detect(ctx, img, o, &mask) ? NULL : boxed(mask);
+}
+EMSCRIPTEN_KEEPALIVE studio_image *es_wasm_repair_heal(studio_ctx *ctx, studio_image *img, studio_image *mask, studio_repair_options *o) {
+  studio_image out;
+  return studio_repair_heal(ctx, img, mask, o, &out) ? NULL : boxed(out);
+}
+/* Detect (mask NULL) or heal exactly mask; *used receives the mask healed (a handle). */
+EMSCRIPTEN_KEEPALIVE studio_image *es_wasm_repair(studio_ctx *ctx, studio_image *img, studio_repair_options *o, studio_image *mask, studio_image **used) {
+  studio_image out, m;
+  if (studio_repair(ctx, img, o, mask, &out, &m)) return NULL;
+  studio_image *pm = boxed(m), *po = pm ? boxed(out) : (studio_image_free(&out), NULL);
+  if (!po) {
+    es_wasm_image_free(pm);
+    return NULL;
+  }
+  *used = pm;
+  return po;
+}
+/* The core's own refusal of a mask for a width x height photo (another size, grey+alpha)
+ * without healing a pixel: the core is asked to heal an all-clear view of the mask (one zero
+ * row, stride 0) on a grey view of that size (one row, stride 0), so there is nothing to heal.
+ * 0, or the status with the core's sentence. */
+EMSCRIPTEN_KEEPALIVE int es_wasm_repair_check(studio_ctx *ctx, int width, int height, studio_image *mask) {
+  const size_t row_bytes = (size_t)(width > mask->width ? width : mask->width) * 4 + 4;
+  uint8_t *zero = calloc(row_bytes, 1);
+  if (!zero) return (int)STUDIO_E_NOMEM;
+  studio_image clear = *mask, photo = {.width = width, .height = height, .channels = 1, .stride = 0, .pixels = zero}, out;
+  clear.pixels = zero;
+  clear.stride = 0;
+  const studio_status s = studio_repair_heal(ctx, &photo, &clear, NULL, &out);
+  if (s == STUDIO_OK) studio_image_free(&out);
+  free(zero);
+  return (int)s;
+}
+
 /* Colorization: one model per module instance, loaded from the bytes of a caffemodel or a
  * converted file in a malloc'd buffer the model takes over (a converted file's weights are
  * used where they lie, so loading never holds two copies; a caffemodel's is freed once read). */

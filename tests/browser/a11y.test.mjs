@@ -1,6 +1,7 @@
 // Accessibility in every main state of the page, at desktop and phone width: axe-core (npm,
 // run inside the page; every rule it enables by default, WCAG 2.2 AA target size included)
-// must find nothing at all. States: empty; a photo open; enhanced; colour hints on; the
+// must find nothing at all. States: empty; a photo open; enhanced; colour hints on; Repair with
+// its mask found, and healed (screenshots a11y-repair-{desktop,phone}.png); the
 // Colorize options with the model panel; the About dialog; and, the engine held back, a mode
 // clicked before it is ready (pending; screenshot a11y-pending-{desktop,phone}.png). And the keyboard alone: Enter on
 // "Enhance low-light" runs it, the focus stays on that button through the run (it is never
@@ -45,6 +46,14 @@ for (const [width, viewport] of Object.entries(WIDTHS)) {
     await page.getByRole('button', { name: 'Colour hints' }).click();
     await look('hints on');
     await page.getByRole('button', { name: 'Colour hints' }).click();
+    await page.getByRole('button', { name: 'Repair', exact: true }).click();
+    await page.waitForFunction(() => { const s = document.querySelector('#mask-status'); return s.dataset.pending === 'false' && s.dataset.damaged !== ''; });
+    await look('Repair, the mask found');
+    await shot(page, `a11y-repair-${width}`);
+    await page.getByRole('button', { name: 'Heal' }).click();
+    await waitState(page, 'dark.jpg', ['done']);
+    await page.waitForFunction(() => !document.querySelector('#heal').disabled);
+    await look('Repair, healed');
     await page.getByRole('button', { name: 'Colorize', exact: true }).click(); // no model: explains, offers hints
     await page.waitForFunction(() => !document.querySelector('#options-colorize').hidden);
     await look('Colorize options and the model panel');

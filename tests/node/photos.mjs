@@ -13,6 +13,9 @@
 //           green's and blue's scaled by 0.6, 0.8 and 0.95 (cyan dye faded most), 0.08 added
 //           to blue's (a yellow stain): what Restore colour is for (the page suggests it)
 //   sepia   the scene's luma toned brown: a monochrome print, which the page suggests to Colorize
+//   scratched the scene with a scratch across its sky: a dark line 2-3 px wide (level 15) from
+//           about (0.12, 0.10) to (0.88, 0.30) of the photo, gently wavy, and three dark specks
+//           (scratch() is where it lies): what Repair is for
 // photoImage() gives {width, height, channels, data}; photoFile() writes PNG (zlib, here)
 // or JPEG (the WASM core's encoder) by the name's extension into a folder of this process.
 import fs from 'node:fs';
@@ -75,7 +78,7 @@ function scene(width, height, rand) {
 
 const clamp8 = (v) => (v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v));
 
-/** A photo of `kind` (scene, dark, grey, backlit, cast, step, faded, sepia) as {width, height, channels, data}. */
+/** A photo of `kind` (scene, dark, grey, backlit, cast, step, faded, sepia, scratched) as {width, height, channels, data}. */
 export function photoImage({ kind = 'dark', width = 768, height = 512, seed = 1 } = {}) {
   if (kind === 'step') { // grey: two flat halves with a strong step between them, a soft ramp down each
     const data = new Uint8Array(width * height);
@@ -84,6 +87,11 @@ export function photoImage({ kind = 'dark', width = 768, height = 512, seed = 1 
   }
   const rand = prng(seed), rgb = scene(width, height, rand), n = width * height;
   if (kind === 'faded') return fade(photoImage({ kind: 'scene', width, height, seed }));
+  if (kind === 'scratched') {
+    const img = photoImage({ kind: 'scene', width, height, seed }), m = scratch(width, height);
+    for (let p = 0; p < n; p++) if (m[p]) img.data.fill(15, 3 * p, 3 * p + 3);
+    return img;
+  }
   if (kind === 'sepia') {
     const data = new Uint8Array(n * 3), tone = [1.08, 0.84, 0.6];
     for (let p = 0; p < n; p++) {
@@ -107,6 +115,21 @@ export function photoImage({ kind = 'dark', width = 768, height = 512, seed = 1 
   const data = new Uint8Array(n * 3);
   for (let i = 0; i < n * 3; i++) data[i] = clamp8(rgb[i] * gain * shade(i) + pedestal(i) + sigma * rand.gauss());
   return { width, height, channels: 3, data };
+}
+
+/** Where photoImage's 'scratched' is damaged: one byte a pixel, 1 on the scratch and specks. */
+export function scratch(width, height) {
+  const m = new Uint8Array(width * height);
+  const dot = (cx, cy, r) => {
+    for (let y = Math.max(0, Math.floor(cy - r)); y <= Math.min(height - 1, Math.ceil(cy + r)); y++)
+      for (let x = Math.max(0, Math.floor(cx - r)); x <= Math.min(width - 1, Math.ceil(cx + r)); x++) if ((x - cx) ** 2 + (y - cy) ** 2 <= r * r) m[y * width + x] = 1;
+  };
+  for (let x = Math.round(0.12 * width); x <= Math.round(0.88 * width); x++) {
+    const t = (x / width - 0.12) / 0.76, y = (0.10 + 0.20 * t) * height + 2 * Math.sin(x / 23);
+    dot(x, y, 1 + 0.4 * Math.sin(x / 41));
+  }
+  for (const [fx, fy] of [[0.3, 0.06], [0.62, 0.12], [0.8, 0.42]]) dot(fx * width, fy * height, 2);
+  return m;
 }
 
 /** A colour image faded as a print's dyes fade: each channel's density scaled by its

@@ -5,10 +5,11 @@
 // worker that forgot the photo are all "send this list"); the worker owns the solve and
 // answers each list with a preview at the working size. Edits faster than previews are
 // coalesced: one call in flight per photo, and when it answers only the newest list is sent.
-// The viewer (ui/viewer.js) hands this tool its pointer presses, keys and a pen to draw with.
+// The viewer (ui/viewer.js) hands this tool its pointer presses, keys and a pen to draw with;
+// the touch, pan, zoom and undo rules are the brushes' (ui/brush.js, shared with the Repair mask).
+import { Brush } from './brush.js';
 
 const EMPTY = Object.freeze([]); // "no hints", as the worker has them before any edit
-const TAP = 4;                   // CSS px a press may wander and still be a click, not a stroke
 const GRAB = 6;                  // CSS px around a marker that still picks it
 
 const hex = (rgb) => `#${rgb.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
@@ -30,7 +31,7 @@ function toSegment(px, py, ax, ay, bx, by) {
   return Math.hypot(px - ax - t * dx, py - ay - t * dy);
 }
 
-export class HintsMode {
+export class HintsMode extends Brush {
   /**
    * studio(): the studio; viewer: the Viewer; el: the page's hint controls by name; photo():
    * the selected queue item ({key, info, name, status, done}) or null; ensureOpen(item):
@@ -39,45 +40,25 @@ export class HintsMode {
    * onChange(): the page's controls need updating.
    */
   constructor({ studio, viewer, el, photo, ensureOpen, options, modelReady, message, save, onActivate, onChange }) {
-    Object.assign(this, { studio, viewer, el, photo, ensureOpen, options, modelReady, message, save, onActivate, onChange });
+    super(viewer, el);
+    Object.assign(this, { studio, photo, ensureOpen, options, modelReady, message, save, onActivate, onChange });
     this.active = false;
     this.states = new Map(); // photo key -> its hints, undo and redo stacks, what the worker has
-    this.gesture = null; this.gestures = 0; this.space = false; this.split = null;
-    viewer.tool = this;
+    this.gestures = 0; this.split = null;
     el.toggle.addEventListener('click', () => this.setActive(!this.active));
     el.colour.addEventListener('input', () => this.restyle('colour', (h) => ({ ...h, rgb: rgbOf(el.colour.value) })));
     el.brush.addEventListener('input', () => {
-      el.brushOut.value = `${this.size} px`;
       this.restyle('size', (h) => (h.kind === 'point' ? { ...h, r: (this.size - 1) / 2 } : { ...h, width: this.size }));
     });
     el.show.addEventListener('change', () => viewer.draw());
-    el.undo.addEventListener('click', () => this.undo());
-    el.redo.addEventListener('click', () => this.redo());
     el.remove.addEventListener('click', () => this.removeSelected());
     el.clear.addEventListener('click', () => { const st = this.current(); if (st?.list.length) this.commit(st, EMPTY); });
     el.exportButton.addEventListener('click', () => this.exportFile());
     el.importInput.addEventListener('change', () => this.importFile());
-    // Ctrl+Z / Ctrl+Shift+Z (Cmd on macOS; Ctrl+Y too) wherever focus is, except in text
-    document.addEventListener('keydown', (e) => {
-      if (!this.active || !(e.ctrlKey || e.metaKey) || e.altKey || /^(text|search|email|url|number)$/.test(e.target.type || '')) return;
-      const k = e.key.toLowerCase();
-      if (k === 'z' && !e.shiftKey) this.undo();
-      else if ((k === 'z' && e.shiftKey) || k === 'y') this.redo();
-      else return;
-      e.preventDefault();
-    });
-    // space held over the viewer: the next drag pans instead of painting
-    viewer.box.addEventListener('keydown', (e) => { if (e.key === ' ' && this.active) { this.space = true; e.preventDefault(); } });
-    window.addEventListener('keyup', (e) => { if (e.key === ' ') this.space = false; });
-    window.addEventListener('blur', () => { this.space = false; });
-    // right and middle drags pan: no context menu, no autoscroll
-    viewer.box.addEventListener('contextmenu', (e) => { if (this.active) e.preventDefault(); });
-    viewer.box.addEventListener('mousedown', (e) => { if (this.active && e.button === 1) e.preventDefault(); });
     this.showSuggestions(null);
   }
 
-  // Brush size: the point's square side (2r+1) and the stroke's width, in photo pixels.
-  get size() { return Number(this.el.brush.value); }
+  // Brush size (Brush.size): the point's square side (2r+1) and the stroke's width, in photo pixels.
   get rgb() { return rgbOf(this.el.colour.value); }
 
   state(item) {
@@ -229,23 +210,8 @@ export class HintsMode {
     if (this.active && st?.selected) this.replace(st, st.selected, f, `${what}:${st.selected}`);
   }
 
-  undo() { this.step('undo', 'redo'); }
-  redo() { this.step('redo', 'undo'); }
-
-  // Undo and redo are one move between the two stacks, in opposite directions.
-  step(from, to) {
-    const st = this.current();
-    if (!st?.[from].length) return;
-    st[to].push(st.list);
-    st.list = st[from].pop();
-    st.tag = null;
-    this.changed(st);
-  }
-
-  // A pixel of the photo nearest (x, y): hints must lie inside it.
-  inside(x, y) {
-    return { x: Math.min(this.viewer.width - 1, Math.max(0, Math.floor(x))), y: Math.min(this.viewer.height - 1, Math.max(0, Math.floor(y))) };
-  }
+  // (undo and redo: Brush.step) the next edit is a step of its own
+  stepped(st) { st.tag = null; }
 
   // ------------------------------------------------------------ the worker: previews
 
@@ -351,16 +317,9 @@ export class HintsMode {
 
   // ------------------------------------------------------------ file: export, import
 
-  async exportFile() {
-    const st = this.current();
-    if (!st) return;
-    try {
-      await this.flush(st.item);
-      const text = await this.studio().hintsExport(st.item.key);
-      this.save(new TextEncoder().encode(text), `${st.item.name.replace(/\.[^.]*$/, '') || 'photo'}-hints.json`, 'application/json');
-    } catch (e) {
-      this.message(`Could not export the hints: ${e.message}`);
-    }
+  exportFile() {
+    return this.saveWork('hints.json', 'application/json', async (key) => new TextEncoder().encode(await this.studio().hintsExport(key)),
+      'Could not export the hints');
   }
 
   async importFile() {
@@ -386,15 +345,15 @@ export class HintsMode {
 
   down(e, p) {
     const st = this.current();
-    if (!this.active || !st || this.space || (e.pointerType === 'mouse' && e.button !== 0)) return false;
+    if (!st || !this.paints(e)) return false;
     const hit = this.hit(st, e);
     if (hit) {
       this.selectHint(st, hit.id);
       this.gesture = { kind: 'move', st, id: hit.id, from: p, tag: `drag:${++this.gestures}`, moved: false };
       return true;
     }
-    if (p.x < 0 || p.y < 0 || p.x >= this.viewer.width || p.y >= this.viewer.height) return false; // outside: pan
-    this.gesture = { kind: 'paint', st, from: p, x: e.clientX, y: e.clientY, path: [this.inside(p.x, p.y)], stroke: false };
+    if (!this.onPhoto(p)) return false; // outside: pan
+    this.gesture = this.stroke(e, p, { st });
     return true;
   }
 
@@ -409,11 +368,7 @@ export class HintsMode {
       if (orig) this.replace(g.st, g.id, () => this.moved(orig, dx, dy), g.tag);
       return;
     }
-    if (!g.stroke && Math.hypot(e.clientX - g.x, e.clientY - g.y) < TAP) return;
-    g.stroke = true;
-    const q = this.inside(p.x, p.y), last = g.path[g.path.length - 1];
-    if (Math.hypot(q.x - last.x, q.y - last.y) >= Math.max(1, this.size / 4)) g.path.push(q);
-    this.viewer.draw();
+    this.drag(g, e, p);
   }
 
   up() {
@@ -424,8 +379,6 @@ export class HintsMode {
     if (g.stroke && g.path.length > 1) this.add(st, { kind: 'stroke', width: this.size, path: g.path.map((q) => [q.x, q.y]) });
     else this.addPoint(st, g.from.x, g.from.y);
   }
-
-  cancel() { this.gesture = null; this.viewer.draw(); }
 
   key(e) {
     const st = this.current();
@@ -478,12 +431,7 @@ export class HintsMode {
   draw(g, v) {
     const st = this.current();
     if (!this.active || !st || !this.el.show.checked) return;
-    const line = (path, width, colour) => {
-      g.beginPath();
-      path.forEach(([x, y], i) => g[i ? 'lineTo' : 'moveTo'](v.x + (x + 0.5) * v.scale, v.y + (y + 0.5) * v.scale));
-      if (path.length === 1) g.lineTo(v.x + (path[0][0] + 0.5) * v.scale + 0.01, v.y + (path[0][1] + 0.5) * v.scale);
-      g.lineWidth = width; g.strokeStyle = colour; g.stroke();
-    };
+    const line = (path, width, colour) => Brush.line(g, v, path, width, colour);
     g.save();
     g.lineCap = 'round'; g.lineJoin = 'round';
     const strokeMarker = (path, rgb, selected) => {
@@ -515,8 +463,7 @@ export class HintsMode {
   /** Enable what applies, list the hints, redraw the markers. */
   update() {
     const st = this.current(), el = this.el;
-    el.undo.disabled = !st?.undo.length;
-    el.redo.disabled = !st?.redo.length;
+    this.showHistory(st);
     el.remove.disabled = !st?.selected;
     el.clear.disabled = el.exportButton.disabled = !st?.list.length;
     el.importButton.classList.toggle('disabled', !st);

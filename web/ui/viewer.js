@@ -6,8 +6,9 @@
 // or a double-tap, which also zooms back out): the box's `zoomed` class turns the
 // stylesheet's touch-action from pan-y to none. The box's --aspect is the photo's, so a
 // layout may size the box to it (phones).
-// A tool (the colour hints, ui/hints.js) may take a one-pointer press before it pans, keys
-// before the viewer's own, and draw over the picture:
+// Tools (the brushes: colour hints, ui/hints.js, and the Repair mask, ui/mask.js; at most one
+// active at a time, viewer.addTool(t)): the active one may take a one-pointer press before it
+// pans, keys before the viewer's own, and draw over the picture:
 //   tool.down(e, p) -> true to own this pointer (p: the image pixel under it); its moves and
 //   release then go to tool.move(e, p) / tool.up(e, p); tool.cancel() when a second finger
 //   turns the gesture into a pinch; tool.key(e) -> true when it used the key;
@@ -22,7 +23,7 @@ export class Viewer {
     this.before = null; this.after = null;
     this.scale = 1; this.x = 0; this.y = 0; this.fit = true; // image pixel (0,0) at (x, y) in CSS px
     this.pointers = new Map();
-    this.tool = null;
+    this.tools = [];
     this.lastTap = null; // {t, x, y} of the last one-finger touch, for the double-tap
     this.tapZoomAt = -Infinity;
     new ResizeObserver(() => this.resize()).observe(box);
@@ -35,6 +36,10 @@ export class Viewer {
     // a mouse's double-click; after a touch double-tap (handled in down()) the browser may send one too
     box.addEventListener('dblclick', (e) => { if (!this.tool?.active && e.timeStamp - this.tapZoomAt > 800) this.toggleZoom(e.clientX, e.clientY); });
   }
+
+  /** The tool in use: the active one of those added, or null. */
+  get tool() { return this.tools.find((t) => t.active) ?? null; }
+  addTool(t) { this.tools.push(t); }
 
   get width() { return (this.before || this.after)?.width || 0; }
   get height() { return (this.before || this.after)?.height || 0; }
@@ -130,7 +135,7 @@ export class Viewer {
       }
     }
     const owner = [...this.pointers.values()].find((q) => q.tool);
-    if (owner) { owner.tool = false; this.tool.cancel?.(); } // a second finger: a pinch, not a stroke
+    if (owner) { owner.tool = false; this.tool?.cancel?.(); } // a second finger: a pinch, not a stroke
     else if (!this.pointers.size && this.tool?.down(e, this.toImage(e.clientX, e.clientY))) p.tool = true;
     this.pointers.set(e.pointerId, p);
   }
@@ -139,14 +144,14 @@ export class Viewer {
     const p = this.pointers.get(e.pointerId);
     this.pointers.delete(e.pointerId);
     if (!p?.tool) return;
-    if (e.type === 'pointerup') this.tool.up(e, this.toImage(e.clientX, e.clientY));
-    else this.tool.cancel?.();
+    if (e.type === 'pointerup') this.tool?.up(e, this.toImage(e.clientX, e.clientY));
+    else this.tool?.cancel?.();
   }
 
   move(e) {
     const p = this.pointers.get(e.pointerId);
     if (!p) return;
-    if (p.tool) { this.tool.move(e, this.toImage(e.clientX, e.clientY)); return; }
+    if (p.tool) { this.tool?.move(e, this.toImage(e.clientX, e.clientY)); return; }
     const r = this.box.getBoundingClientRect();
     if (this.pointers.size === 2) { // pinch: scale by the change in finger distance about their midpoint, pan with it
       const [a, b] = [...this.pointers.values()];

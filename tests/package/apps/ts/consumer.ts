@@ -8,6 +8,7 @@ import {
   type PointHint, type StrokeHint, type EnhanceOptions, type ColorizeOptions, type CreateOptions,
   type Converted, type OpenedPhoto, type StudioErrorCode, type Bytes, type ProgressCallback,
   type RestoreOptions, type RestoredImage, type FadeReport, type Mode,
+  type RepairOptions, type RepairedImage, type DetectOptions, type MaskEdit, type MaskState, type MaskInput,
 } from 'enhancement-studio';
 
 declare const bytes: Uint8Array;
@@ -96,6 +97,23 @@ export async function everything(): Promise<void> {
   await studio.run('photo-1', 'colorize', { vibrance: 0.5, hints: hintsFile });
   const ranFade: FadeReport | undefined = (await studio.run('photo-1', 'restore', { strength: 'auto', contrast: 1 })).fade;
   console.log(ranFade?.strength);
+
+  // dust and scratches: detected and healed, the mask alone, a mask given (bytes or pixels)
+  const repairOptions: RepairOptions = { sensitivity: 0.6, grow: 1, radius: 5, onProgress: progress };
+  const repaired: RepairedImage = await studio.repair(bytes, repairOptions);
+  const detectOptions: DetectOptions = { sensitivity: 0.5 };
+  const found: StudioImage = await studio.detectDamage(decoded, detectOptions);
+  const given: MaskInput = { width: found.width, height: found.height, data: found.data };
+  await studio.repair(imageData, { mask: given, radius: 7 });
+  await studio.repair(buffer, { mask: bytes });
+  console.log(repaired.mask.channels);
+  const ranRepair: number | undefined = (await studio.run('photo-1', 'repair', { radius: 5 })).damaged;
+  let mask: MaskState = await studio.repairBegin('photo-1', { sensitivity: 0.5, grow: 1 });
+  const brushed: MaskEdit = { id: 1, kind: 'add', width: 9, path: [[10, 10], [40, 12]] };
+  mask = await studio.repairEdit('photo-1', [brushed, { kind: 'erase', width: 3, path: [[12, 10]] }]);
+  mask = await studio.repairLoad('photo-1', await studio.repairSaveMask('photo-1'));
+  mask = await studio.repairView('photo-1');
+  console.log(ranRepair, mask.damaged, mask.overlay?.whole, mask.healed?.x, mask.edits.length);
   const view = await studio.view('photo-1', 'result');
   await studio.view('photo-1');
   console.log(after, view);
