@@ -61,6 +61,8 @@ static float arrival(const float *t, const uint8_t *f, int x, int y, int w, int 
   return s;
 }
 
+typedef struct { int dx, dy, d2; } offset;
+
 typedef struct {
   float *px;
   const float *gx, *gy; /* gradients of the known pixels' luminance (0 where unknown) */
@@ -68,22 +70,31 @@ typedef struct {
   const uint8_t *f;
   int w, h, ch, radius;
   float mu, rho;
+  float gauss[4 * ES_REPAIR_RHO * ES_REPAIR_RHO + 1]; /* the tensor's weights by squared distance */
+  float root[12 * 12 + 1];                            /* square roots of squared distances (radius <= 12) */
+  /* the two discs' offsets in scan order (rows, then columns: the sums' order as before) */
+  offset tdisc[(4 * ES_REPAIR_RHO + 1) * (4 * ES_REPAIR_RHO + 1)], fdisc[25 * 25];
+  int nt, nf;
 } fill_ctx;
+
+/* The offsets within r (the centre too when `centre`), rows then columns; their count. */
+static int disc(int r, int centre, offset *out) {
+  int n = 0;
+  for (int dy = -r; dy <= r; dy++)
+    for (int dx = -r; dx <= r; dx++)
+      if (dx * dx + dy * dy <= r * r && (centre || dx || dy)) out[n++] = (offset){dx, dy, dx * dx + dy * dy};
+  return n;
+}
 
 /* The isophotes around (x, y): the unit normal (nx, ny) to them and their coherence 0..1. */
 static void isophotes(const fill_ctx *c, int x, int y, float *nx, float *ny, float *coh) {
-  const int r = (int)(2 * c->rho);
-  const float k = -0.5f / (c->rho * c->rho);
+  const int r = (int)(2 * c->rho), inside = x >= r && y >= r && x + r < c->w && y + r < c->h;
   double a = 0, b = 0, d = 0, sw = 0;
-  for (int dy = -r; dy <= r; dy++) {
-    const int yy = y + dy;
-    if (yy < 0 || yy >= c->h) continue;
-    for (int dx = -r; dx <= r; dx++) {
-      const int xx = x + dx, i = yy * c->w + xx;
-      if (xx < 0 || xx >= c->w || !c->gv[i] || dx * dx + dy * dy > r * r) continue;
-      const float g = expf(k * (float)(dx * dx + dy * dy)), u = c->gx[i], v = c->gy[i];
-      a += g * u * u; b += g * u * v; d += g * v * v; sw += g;
-    }
+  for (int q = 0; q < c->nt; q++) {
+    const int xx = x + c->tdisc[q].dx, yy = y + c->tdisc[q].dy, i = yy * c->w + xx;
+    if ((!inside && (xx < 0 || xx >= c->w || yy < 0 || yy >= c->h)) || !c->gv[i]) continue;
+    const float g = c->gauss[c->tdisc[q].d2], u = c->gx[i], v = c->gy[i];
+    a += g * u * u; b += g * u * v; d += g * v * v; sw += g;
   }
   *coh = 0.f; *nx = 1.f; *ny = 0.f;
   if (sw <= 0) return;
@@ -101,17 +112,14 @@ static void fill_pixel(const fill_ctx *c, int x, int y) {
   isophotes(c, x, y, &nx, &ny, &coh);
   const int r = c->radius;
   const float k = -c->mu * c->mu * coh / (2.f * (float)(r * r));
+  const int inside = x >= r && y >= r && x + r < c->w && y + r < c->h;
   float acc[3] = {0, 0, 0}, sw = 0;
-  for (int dy = -r; dy <= r; dy++) {
-    const int yy = y + dy;
-    if (yy < 0 || yy >= c->h) continue;
-    for (int dx = -r; dx <= r; dx++) {
-      const int xx = x + dx, i = yy * c->w + xx, d2 = dx * dx + dy * dy;
-      if (xx < 0 || xx >= c->w || d2 == 0 || d2 > r * r || c->f[i] == INSIDE) continue;
-      const float p = nx * (float)dx + ny * (float)dy, wgt = expf(k * p * p) / sqrtf((float)d2);
-      for (int ch = 0; ch < c->ch; ch++) acc[ch] += wgt * c->px[(size_t)i * c->ch + ch];
-      sw += wgt;
-    }
+  for (int q = 0; q < c->nf; q++) {
+    const int dx = c->fdisc[q].dx, dy = c->fdisc[q].dy, xx = x + dx, yy = y + dy, i = yy * c->w + xx;
+    if ((!inside && (xx < 0 || xx >= c->w || yy < 0 || yy >= c->h)) || c->f[i] == INSIDE) continue;
+    const float p = nx * (float)dx + ny * (float)dy, wgt = (k == 0.f ? 1.f : expf(k * p * p)) / c->root[c->fdisc[q].d2];
+    for (int ch = 0; ch < c->ch; ch++) acc[ch] += wgt * c->px[(size_t)i * c->ch + ch];
+    sw += wgt;
   }
   if (sw <= 1e-20f) return; /* nothing known in reach (cannot happen: a neighbour brought the front) */
   float *o = c->px + ((size_t)y * c->w + x) * c->ch;
@@ -148,7 +156,11 @@ int es_repair_fill(float *px, int w, int h, int ch, const uint8_t *mask, int rad
         if (push(&hp, 0.f, i)) goto done;
       }
     }
-  const fill_ctx c = {px, gx, gy, gv, f, w, h, ch, radius, mu, (float)ES_REPAIR_RHO};
+  fill_ctx c = {px, gx, gy, gv, f, w, h, ch, radius, mu, (float)ES_REPAIR_RHO, {0}, {0}, {{0, 0, 0}}, {{0, 0, 0}}, 0, 0};
+  c.nt = disc(2 * ES_REPAIR_RHO, 1, c.tdisc);
+  c.nf = disc(radius, 0, c.fdisc);
+  for (int d2 = 0; d2 <= 12 * 12; d2++) c.root[d2] = sqrtf((float)d2);
+  for (int d2 = 0; d2 <= 4 * ES_REPAIR_RHO * ES_REPAIR_RHO; d2++) c.gauss[d2] = expf(-0.5f / (c.rho * c.rho) * (float)d2);
   while (hp.n) {
     const node nd = pop(&hp);
     if (f[nd.i] == KNOWN || nd.t > t[nd.i]) continue; /* a stale entry */

@@ -2,7 +2,9 @@
  * photo (small error inside the mask, every pixel outside it unchanged byte for byte); drawn
  * scratches and specks found on a synthetic photo, next to nothing on its clean version nor on
  * a clean photo of thin dark structures of its own (boards and their gaps, grain, mortar); bad
- * masks and options refused with reasons; cancellation; grey and alpha. */
+ * masks and options refused with reasons; cancellation; grey and alpha; wide holes healed with
+ * the bricks around them (not smeared, nothing from far away), alike on any thread count, and
+ * cancelled inside and between them. */
 #include "check.h"
 #include "fixtures.h"
 #include "api/studio.h"
@@ -257,6 +259,146 @@ static void grey_and_alpha(void) {
   }
 }
 
+/* ---- wide holes (patch.c): texture, determinism across threads, cancellation ---- */
+
+/* Bricks 24 x 12 (2 px mortar 80 levels darker, courses offset by 12, each brick its own tone,
+ * grain) over x < 260; a blue field beyond: content the fill must never bring into a hole far
+ * from it. */
+static studio_image bricks(void) {
+  studio_image img;
+  studio_image_alloc(ctx, W, H, 3, &img);
+  fx_seed(4040);
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++) {
+      uint8_t *p = img.pixels + (size_t)y * img.stride + (size_t)x * 3;
+      if (x >= 260) { p[0] = fx_u8(40 + 3 * fx_gauss()); p[1] = fx_u8(60 + 3 * fx_gauss()); p[2] = fx_u8(220 + 3 * fx_gauss()); continue; }
+      const int course = y / 12, bx = (x + (course % 2) * 12) / 24;
+      const int mortar = y % 12 < 2 || (x + (course % 2) * 12) % 24 < 2;
+      const double tone = mortar ? 70 : 150 + 12 * sin(bx * 2.1 + course * 1.3), g = 4 * fx_gauss();
+      p[0] = fx_u8(tone * 1.2 + g); p[1] = fx_u8(tone * 0.8 + g); p[2] = fx_u8(tone * 0.6 + g);
+    }
+  return img;
+}
+
+/* Square holes (side `side`, top-left corners xs, ys) into a new mask, blacked out in img. */
+static studio_image holes(studio_image *img, const int *xs, const int *ys, int n, int side) {
+  studio_image mask;
+  studio_image_alloc(ctx, W, H, 1, &mask);
+  for (int k = 0; k < n; k++)
+    for (int y = ys[k]; y < ys[k] + side; y++)
+      for (int x = xs[k]; x < xs[k] + side; x++) {
+        mask.pixels[(size_t)y * mask.stride + x] = 255;
+        memset(img->pixels + (size_t)y * img->stride + (size_t)x * 3, 0, 3);
+      }
+  return mask;
+}
+
+/* The luminance's mean absolute Laplacian over [x0, x1) x [y0, y1), where inside (1: in the
+ * square [hx, hx + side) x [hy, hy + side), 0: outside it): the texture's strength. */
+static double detail(const studio_image *img, int x0, int y0, int x1, int y1, int hx, int hy, int side, int inside) {
+  double s = 0;
+  size_t n = 0;
+  for (int y = y0; y < y1; y++)
+    for (int x = x0; x < x1; x++) {
+      if ((x >= hx && x < hx + side && y >= hy && y < hy + side) != inside) continue;
+      double l[5];
+      const int ox[5] = {0, -1, 1, 0, 0}, oy[5] = {0, 0, 0, -1, 1};
+      for (int k = 0; k < 5; k++) {
+        const uint8_t *p = img->pixels + (size_t)(y + oy[k]) * img->stride + (size_t)(x + ox[k]) * 3;
+        l[k] = 0.299 * p[0] + 0.587 * p[1] + 0.114 * p[2];
+      }
+      s += fabs(4 * l[0] - l[1] - l[2] - l[3] - l[4]); n++;
+    }
+  return s / (double)n;
+}
+
+static void wide_hole(void) {
+  enum { S = 40, HX = 96, HY = 80 };
+  studio_image clean = bricks(), bad = bricks(), out = {0};
+  const int xs[1] = {HX}, ys[1] = {HY};
+  studio_image mask = holes(&bad, xs, ys, 1, S);
+  CHECKF(studio_repair_heal(ctx, &bad, &mask, NULL, &out) == STUDIO_OK, "heal: %s", studio_error(ctx));
+  size_t changed_outside = 0, foreign = 0;
+  double err = 0;
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++) {
+      const uint8_t *o = out.pixels + (size_t)y * out.stride + (size_t)x * 3, *b = bad.pixels + (size_t)y * bad.stride + (size_t)x * 3;
+      const uint8_t *c = clean.pixels + (size_t)y * clean.stride + (size_t)x * 3;
+      if (!mask.pixels[(size_t)y * mask.stride + x]) { changed_outside += memcmp(o, b, 3) != 0; continue; }
+      foreign += o[2] > o[0] + 40; /* the blue field's colour */
+      for (int k = 0; k < 3; k++) err += fabs((double)o[k] - c[k]);
+    }
+  err /= 3.0 * S * S;
+  /* the hole's texture as strong as its surroundings' (a smooth fill's is a fraction of it) */
+  const double in = detail(&out, HX + 1, HY + 1, HX + S - 1, HY + S - 1, HX, HY, S, 1);
+  const double around = detail(&out, HX - 20, HY - 20, HX + S + 20, HY + S + 20, HX, HY, S, 0);
+  printf("  wide hole: %dx%d in bricks, detail %.1f inside vs %.1f around, mean error %.1f levels, %zu foreign pixels\n", S, S, in, around, err,
+         foreign);
+  CHECKF(changed_outside == 0, "wide hole: %zu pixels outside the mask changed", changed_outside);
+  CHECKF(in > 0.7 * around && in < 1.4 * around, "wide hole: detail %.1f inside, %.1f around (smeared?)", in, around);
+  CHECKF(err < 20.0, "wide hole: mean error %.1f levels against the clean bricks", err);
+  CHECKF(foreign == 0, "wide hole: %zu pixels of the blue field far away copied in", foreign);
+  studio_image_free(&out); studio_image_free(&mask); studio_image_free(&clean); studio_image_free(&bad);
+}
+
+/* Holes and thin scratches healed alike on 1, 2 and 3 threads. */
+static void wide_threads(void) {
+  const int xs[4] = {30, 100, 170, 215}, ys[4] = {20, 120, 40, 150};
+  studio_image img = bricks(), first = {0};
+  studio_image mask = holes(&img, xs, ys, 4, 30);
+  for (int x = 0; x < W; x++)
+    for (int y = 100 + x / 8; y < 102 + x / 8; y++) mask.pixels[(size_t)y * mask.stride + x] = 255; /* a scratch */
+  for (int t = 1; t <= 3; t++) {
+    studio_ctx *c = studio_create(&(studio_config){.threads = t});
+    if (!c && t > 1) continue; /* single-threaded WASM makes no pool of 2 or 3 */
+    studio_image out = {0};
+    CHECKF(studio_repair_heal(c, &img, &mask, NULL, &out) == STUDIO_OK, "%d threads: %s", t, studio_error(c));
+    if (t == 1) first = out;
+    else {
+      size_t diff = 0;
+      for (int y = 0; y < H; y++) diff += memcmp(out.pixels + (size_t)y * out.stride, first.pixels + (size_t)y * first.stride, (size_t)W * 3) != 0;
+      CHECKF(diff == 0, "%d threads: %zu rows differ from 1 thread's", t, diff);
+      studio_image_free(&out);
+    }
+    studio_destroy(c);
+  }
+  studio_image_free(&first); studio_image_free(&img); studio_image_free(&mask);
+}
+
+typedef struct { int calls, cancel_at; } counter;
+static int count_heal(void *user, const char *stage, float f) {
+  counter *c = user;
+  (void)f;
+  return strcmp(stage, "heal") == 0 && ++c->calls == c->cancel_at;
+}
+
+/* Cancelled inside the wide holes' work (progress comes after each vote), between holes and at
+ * the last report: the cancelled status, no output. */
+static void wide_cancel(void) {
+  int xs[12], ys[12];
+  for (int k = 0; k < 12; k++) { xs[k] = 10 + (k % 6) * 40; ys[k] = 20 + (k / 6) * 100; }
+  studio_image img = bricks(), out = {0};
+  studio_image mask = holes(&img, xs, ys, 12, 24);
+  counter n = {0, 0};
+  studio_ctx *c = studio_create(&(studio_config){.threads = 2, .progress = count_heal, .progress_user = &n});
+  if (!c) c = studio_create(&(studio_config){.threads = 1, .progress = count_heal, .progress_user = &n}); /* single-threaded WASM */
+  CHECKF(studio_repair_heal(c, &img, &mask, NULL, &out) == STUDIO_OK, "heal: %s", studio_error(c));
+  studio_image_free(&out);
+  const int calls = n.calls; /* the tiles' rounds, before each hole and after each of its votes, the end */
+  CHECKF(calls >= 12 * 8, "heal: %d progress reports", calls);
+  const int ats[4] = {calls / 2, calls / 2 + 1, calls - 1, calls};
+  for (int a = 0; a < 4; a++) {
+    const int at = ats[a];
+    n = (counter){0, at};
+    CHECKF(studio_repair_heal(c, &img, &mask, NULL, &out) == STUDIO_E_CANCELLED && !out.pixels, "cancelled at report %d of %d", at, calls);
+    n = (counter){0, at};
+    studio_image used = {0};
+    CHECKF(studio_repair(c, &img, NULL, &mask, &out, &used) == STUDIO_E_CANCELLED && !out.pixels && !used.pixels, "studio_repair cancelled at report %d of %d", at, calls);
+  }
+  studio_destroy(c);
+  studio_image_free(&img); studio_image_free(&mask);
+}
+
 int main(void) {
   ctx = studio_create(NULL);
   heal_known_mask();
@@ -265,6 +407,9 @@ int main(void) {
   bad_masks_and_options();
   cancellation();
   grey_and_alpha();
+  wide_hole();
+  wide_threads();
+  wide_cancel();
   studio_destroy(ctx);
   return check_summary("repair");
 }
