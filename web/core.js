@@ -389,9 +389,10 @@ class Core {
     });
   }
 
-  /** The heal's tiles: {tile, margin} px; a tile's healed pixels depend only on the photo and
-   *  the mask within margin of it (studio_repair_reach). */
-  repairReach() { return { tile: this.M._es_wasm_repair_reach(0), margin: this.M._es_wasm_repair_reach(1) }; }
+  /** The heal's tiles: {tile, margin, wide} px; a tile's healed pixels depend only on the photo
+   *  and the mask within margin of it, unless the mask holds a wide x wide square (a wide
+   *  hole: its sources reach further) (studio_repair_reach). */
+  repairReach() { const r = (k) => this.M._es_wasm_repair_reach(k); return { tile: r(0), margin: r(1), wide: r(2) }; }
 
   /** The mask (as repairHeal takes it) as an image, or the core's refusal of it for a photo
    *  of size {width, height}: another size, grey+alpha; bytes that are not an image. Heals

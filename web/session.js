@@ -151,13 +151,29 @@ function hintsFile(p) {
 
 // The core heals in tiles, each read with a margin of context around it and writing only its
 // own mask pixels: a tile's pixels depend only on the photo and the mask within the margin of
-// it (core.repairReach(), studio_repair_reach: the core says how far, the page does not guess).
+// it (core.repairReach(), studio_repair_reach: the core says how far, the page does not guess),
+// as long as the mask holds no wide hole (a wide x wide square of mask, which the core fills
+// from patches found as far as the hole is big): then the whole photo is healed again.
 // The overlay: the mask in magenta, two thirds opaque, seen on any photo.
 const OVERLAY = [255, 0, 170, 170];
 // Above this share of the photo a region is healed as the whole photo (the same pixels).
 const WHOLE = 0.5;
 
 const area = (r) => Math.max(0, r.x1 - r.x0) * Math.max(0, r.y1 - r.y0);
+// Whether a mask (w wide, non-zero = marked) holds an s x s square of marks: per column the
+// run of marked rows ending here, per row the run of columns whose run reaches s.
+function hasSquare(mask, w, s) {
+  const h = mask.length / w, down = new Uint32Array(w);
+  for (let y = 0; y < h; y++) {
+    let across = 0;
+    for (let x = 0, i = y * w; x < w; x++, i++) {
+      down[x] = mask[i] ? down[x] + 1 : 0;
+      across = down[x] >= s ? across + 1 : 0;
+      if (across >= s) return true;
+    }
+  }
+  return false;
+}
 const union = (a, b) => (!a ? b : !b ? a : { x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) });
 
 // An edit: {id, kind: 'add' | 'erase', width (px, 1..1024), path: [[x, y], ...]} in pixels of the photo.
@@ -268,14 +284,14 @@ function repairOps(getCore, photo, image) {
   // Heal again the tiles whose pixels a change of the mask within r can change; the part of
   // the result that changed.
   function healRegion(p, r) {
-    const core = getCore(), { width: W, height: H } = p.input, { tile: TILE, margin: MARGIN } = core.repairReach();
+    const core = getCore(), { width: W, height: H } = p.input, { tile: TILE, margin: MARGIN, wide } = core.repairReach();
     const span = (a, b, n) => [Math.max(0, Math.floor((a - MARGIN) / TILE)), Math.min(Math.ceil(n / TILE) - 1, Math.floor((b - 1 + MARGIN) / TILE))];
     const [tx0, tx1] = span(r.x0, r.x1, W), [ty0, ty1] = span(r.y0, r.y1, H);
     // the cut starts on the core's tile grid (so its tiles are the photo's) a tile before,
     // and ends MARGIN after, the tiles healed: each of them sees its whole context
     const from = { x0: Math.max(0, (tx0 - 1) * TILE), y0: Math.max(0, (ty0 - 1) * TILE), x1: Math.min(W, (tx1 + 1) * TILE + MARGIN), y1: Math.min(H, (ty1 + 1) * TILE + MARGIN) };
     const out = { x0: tx0 * TILE, y0: ty0 * TILE, x1: Math.min(W, (tx1 + 1) * TILE), y1: Math.min(H, (ty1 + 1) * TILE) };
-    if (area(from) > WHOLE * W * H) {
+    if (area(from) > WHOLE * W * H || hasSquare(p.repair.mask, W, wide)) {
       p.result = core.repairHeal(p.input, maskImage(p), { radius: p.repair.healed.radius });
       return full(p);
     }

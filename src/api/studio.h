@@ -216,8 +216,11 @@ studio_status studio_repair_heal(studio_ctx *ctx, const studio_image *in, const 
  * would give (its size, its channels), with the same sentence. */
 studio_status studio_repair_check_mask(studio_ctx *ctx, int width, int height, const studio_image *mask);
 /* The heal works in tiles of *tile px; a tile's healed pixels depend only on the photo and the
- * mask within *margin px of it, so a region can be healed again alone (the page's brush). */
-void studio_repair_reach(int *tile, int *margin);
+ * mask within *margin px of it, so a region can be healed again alone (the page's brush), as
+ * long as the mask has no wide hole: a *wide x *wide square of mask anywhere makes it a
+ * patch-based fill whose sources reach in proportion to the hole's size (then heal the whole
+ * photo). Any pointer may be NULL. */
+void studio_repair_reach(int *tile, int *margin, int *wide);
 /* Find likely defects (thin dark or bright lines, specks, hairs, cracks that stand out from
  * their surroundings beyond the photo's own texture): mask_out is 1 channel the photo's size,
  * 255 = defect (grown by opt->grow), 0 elsewhere. opt may be NULL. */

@@ -60,9 +60,10 @@ studio_status studio_repair_check_mask(studio_ctx *ctx, int width, int height, c
   return STUDIO_OK;
 }
 
-void studio_repair_reach(int *tile, int *margin) {
+void studio_repair_reach(int *tile, int *margin, int *wide) {
   if (tile) *tile = ES_REPAIR_TILE;
   if (margin) *margin = ES_REPAIR_MARGIN;
+  if (wide) *wide = 2 * ES_REPAIR_WIDE + 1;
 }
 
 /* The mask as one byte per pixel, 1 = damaged; *count the damaged pixels. */

@@ -161,11 +161,12 @@ EMSCRIPTEN_KEEPALIVE studio_image *es_wasm_repair(studio_ctx *ctx, studio_image 
 EMSCRIPTEN_KEEPALIVE int es_wasm_repair_check(studio_ctx *ctx, int width, int height, studio_image *mask) {
   return (int)studio_repair_check_mask(ctx, width, height, mask);
 }
-/* The heal's tile and margin (studio_repair_reach), for the page's re-heal of a stroke's tiles. */
+/* The heal's tile, margin and wide hole's side (studio_repair_reach; which 0, 1, 2), for the
+ * page's re-heal of a stroke's tiles. */
 EMSCRIPTEN_KEEPALIVE int es_wasm_repair_reach(int which) {
-  int tile, margin;
-  studio_repair_reach(&tile, &margin);
-  return which ? margin : tile;
+  int r[3];
+  studio_repair_reach(&r[0], &r[1], &r[2]);
+  return r[which < 0 || which > 2 ? 0 : which];
 }
 
 /* Colorization: one model per module instance, loaded from the bytes of a caffemodel or a

@@ -12,7 +12,7 @@
 //    result on screen; medians of 3, with the main thread's longest task meanwhile.
 // 3. Repair's brush (issue 26): a 12 MP photo with a scratch (tests/node/photos.mjs
 //    'scratched', 4242x2828) in Repair, healed once; then strokes 200 photo px long (the
-//    default 15 px brush), each from the mouse released to the part healed again drawn on
+//    default 9 px brush; a brush of 13 px or more makes wide holes, healed with the whole photo), each from the mouse released to the part healed again drawn on
 //    the page (the page's own figure: #mask-status data-stroke-ms), with the worker's share,
 //    the region healed again and the main thread's longest task; medians of 9.
 //    --repair: only this part.
@@ -156,7 +156,7 @@ async function repairStrokes(strokes = 9) {
     }
     console.log(`  the first stroke after Heal: ${first.strokeMs} ms (${first.healMs} ms in the worker)`);
     const longest = Math.max(0, ...await page.evaluate(() => window.longTasks));
-    console.log(`  one stroke (200 px long, 15 px brush), mouse released -> healed part drawn: median ${median(page_)} ms (${page_.join(', ')})`);
+    console.log(`  one stroke (200 px long, 9 px brush), mouse released -> healed part drawn: median ${median(page_)} ms (${page_.join(', ')})`);
     console.log(`  of which in the worker (paint, heal the tiles, bitmaps): median ${median(worker)} ms; regions healed again: ${[...new Set(regions)].join(', ')} px`);
     console.log(`  longest main-thread task during those ${strokes} strokes: ${Math.round(longest)} ms`);
   } finally {

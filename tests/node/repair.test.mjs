@@ -176,7 +176,14 @@ test('the page\'s session: brush edits, undo, an edit healed again in place equa
   const whole = await studio.repair(input, { mask: now, radius: 5 });
   const kept = await studio.decode(await studio.export('p', { format: 'png' }));
   assert.deepEqual(kept.data, whole.data, 'the result after an edit healed in place is the whole photo healed with the new mask');
-  // undo of that stroke: back to the first heal's pixels
+  // a wide stroke (a 13 px square of mask fits: the core fills it from patches, whose sources
+  // reach as far as the hole is wide): the whole photo is healed again, the same pixels
+  const broad = { id: 4, kind: 'add', width: 31, path: [[700, 600], [800, 640]] };
+  const b = await studio.repairEdit('p', [add, erase, stroke, broad]);
+  assert.ok(b.healed && b.healed.width === width && b.healed.height === height, 'a wide hole heals the whole photo again');
+  const wide = await studio.repair(input, { mask: await studio.repairSaveMask('p'), radius: 5 });
+  assert.deepEqual((await studio.decode(await studio.export('p', { format: 'png' }))).data, wide.data, 'after a wide stroke: the whole photo healed with the new mask');
+  // undo of those strokes: back to the first heal's pixels
   await studio.repairEdit('p', [add, erase]);
   const first = await studio.repair(input, { mask: saved, radius: 5 });
   assert.deepEqual((await studio.decode(await studio.export('p', { format: 'png' }))).data, first.data, 'undo heals back to the earlier mask');
