@@ -418,67 +418,6 @@ static void comp_pols(void *arg, size_t start, size_t count) {
     if (components(j->cand[p], j->cand[!p], j->con[p], j->grad[p], j->ls[p], j->chroma, j->mode, j->w, j->h, j->lab[p], j->mask[p])) atomic_store(&j->failed, 1);
 }
 
-/* ---- colour per pixel, before the components: a candidate more saturated than ES_DETECT_TINT
- * times the mean saturation of the non-candidates (of either polarity) in the (2 R + 1)^2
- * square around it, when that mean is at least ES_DETECT_TINT_MIN, is the photo's: a grey
- * scratch crossing the photo's own thin coloured lines stays one line and the lines drop out,
- * where a component's test would judge them together ---- */
-typedef struct {
-  const uint8_t *sat, *cand[2];
-  uint8_t *drop;
-  int w, h;
-  atomic_int *failed;
-} tint_job;
-
-/* Rows [start, start + count): column sums of the square's rows (running, down the rows),
- * then the square's sums along each row (running), into drop (1: the photo's colour). */
-static void tint_rows(void *arg, size_t start, size_t count) {
-  const tint_job *j = arg;
-  const int w = j->w, h = j->h, R = ES_DETECT_TINT_R;
-  int *cs = malloc(sizeof(int) * 2 * (size_t)w), *cn = cs ? cs + w : NULL;
-  if (!cs) { atomic_store(j->failed, 1); return; }
-  const int y0 = (int)start, y1 = (int)(start + count);
-  memset(cs, 0, sizeof(int) * 2 * (size_t)w);
-#define TINT_ROW(yy, s) do { \
-    const size_t r_ = (size_t)(yy) * w; \
-    for (int x = 0; x < w; x++) { \
-      const int o_ = !j->cand[0][r_ + x] && !j->cand[1][r_ + x]; \
-      cs[x] += (s) * o_ * j->sat[r_ + x]; cn[x] += (s) * o_; \
-    } \
-  } while (0)
-  for (int yy = y0 - R; yy <= y0 + R; yy++) if (yy >= 0 && yy < h) TINT_ROW(yy, 1);
-  for (int y = y0; y < y1; y++) {
-    if (y > y0) {
-      if (y + R < h) TINT_ROW(y + R, 1);
-      if (y - R - 1 >= 0) TINT_ROW(y - R - 1, -1);
-    }
-    const size_t r0 = (size_t)y * w;
-    int s = 0, c = 0;
-    for (int x = 0; x < R && x < w; x++) s += cs[x], c += cn[x];
-    for (int x = 0; x < w; x++) {
-      if (x + R < w) s += cs[x + R], c += cn[x + R];
-      if (x - R - 1 >= 0) s -= cs[x - R - 1], c -= cn[x - R - 1];
-      const float m = c ? (float)s / (float)c : 0.f;
-      j->drop[r0 + x] = (j->cand[0][r0 + x] || j->cand[1][r0 + x]) && m >= ES_DETECT_TINT_MIN && (float)j->sat[r0 + x] > ES_DETECT_TINT * m;
-    }
-  }
-#undef TINT_ROW
-  free(cs);
-}
-
-/* Drops the photo's coloured candidates of both polarities (drop: a scratch plane). Returns 0,
- * or -1 out of memory. */
-static int tint_pixels(pthreadpool_t pool, const uint8_t *sat, uint8_t *const cand[2], int w, int h, uint8_t *drop) {
-  atomic_int failed = 0;
-  tint_job j = {sat, {cand[0], cand[1]}, drop, w, h, &failed};
-  es_parallel_tiles(pool, (size_t)h, 32, tint_rows, &j);
-  if (atomic_load(&failed)) return -1;
-  const size_t n = (size_t)w * h;
-  for (size_t i = 0; i < n; i++)
-    if (drop[i]) cand[0][i] = cand[1][i] = 0;
-  return 0;
-}
-
 typedef struct {
   const float *lum, *b;
   float *a, *inv;
@@ -562,8 +501,6 @@ int es_repair_detect(pthreadpool_t pool, const float *lum, const uint8_t *chroma
     for (int mode = 0; mode < 2 && !atomic_load(&cj.failed); mode++) {
       pj.stage = 2 + mode;
       es_parallel_tiles(pool, (size_t)h, 16, px_rows, &pj);
-      /* sc8[0] is free once the line candidates are made (stage 2 is its last reader) */
-      if (chroma && tint_pixels(pool, chroma, cand, w, h, sc8[0])) goto done;
       cj.mode = mode;
       es_parallel_tiles(pool, 2, 1, comp_pols, &cj);
     }
