@@ -63,6 +63,10 @@
 #define ES_DETECT_SAT_FLOOR 40   /* colour is judged by saturation, (max - min) / max of R, G, B, with max taken as at least this (dark pixels' noise) */
 #define ES_DETECT_TINT_MIN 12.f    /* 0..40, 12: colour: surroundings with a mean saturation (x 255) under this say nothing (grey, faded; 6: F1 0.605, 0.24 %; 20: 0.609, 0.26 %)... */
 #define ES_DETECT_TINT 1.f         /* 0.8..1.5, 1: ...over it, a candidate more saturated than this times its surroundings is the photo's: a defect does not take the photo's colour (dust and hair are grey, a crack shows the paper). 0.8: F1 0.567, 0.19 %; 1.2: 0.604, 0.31 %; off: 0.58, 0.32 % */
+/* (The same test per pixel, before the components, against the non-candidates of a 13 px square,
+ * was tried and not kept: ratio 1, dev F1 0.606, 0.242 %, held-out 0.497, 0.179 % (about even);
+ * 0.6, 0.541, 0.260 % and 0.448, 0.291 %: the eval's semi-transparent dark damage keeps its
+ * surroundings' saturation as a photo's darker line of its own colour does. src/repair/README.md.) */
 
 /* Fill the masked pixels of a window in place: px is w x h x ch floats (ch 1 or 3), mask
  * w x h (non-zero: to fill; every other pixel is known). radius in pixels; mu 0 gives
