@@ -30,15 +30,21 @@ BUILD = os.environ.get("ES_BUILD", os.path.join(ROOT, "build"))
 SHARED = os.environ.get("ES_SHARED", os.path.join(ROOT, "..", "shared"))
 
 
+def kodak_12mp(name):
+    """Kodak's NAME (e.g. "kodim05") enlarged to 4242x2828 (12.0 MP, bicubic), BGR as OpenCV
+    reads it; the benchmarks' photos are drawn from it. Exits saying so when ../shared is absent."""
+    src = os.path.join(SHARED, "datasets", "kodak", f"{name}.png")
+    if not os.path.exists(src):
+        sys.exit(f"bench: {src} not found (../shared is absent)")
+    return cv2.resize(cv2.imread(src), (4242, 2828), interpolation=cv2.INTER_CUBIC)
+
+
 def image(kind):
     """kodim05 enlarged to 12 MP and darkened: 'uniform' (one exposure) or 'backlit' (the
     uneven-light protocol, k_hi 0.5..1), so the local exposure stage has work to do."""
     path = os.path.join(BUILD, "bench", f"kodim05-12mp-{kind}.png")
     if not os.path.exists(path):
-        src = os.path.join(SHARED, "datasets", "kodak", "kodim05.png")
-        if not os.path.exists(src):
-            sys.exit(f"bench: {src} not found (../shared is absent)")
-        big = cv2.resize(cv2.imread(src), (4242, 2828), interpolation=cv2.INTER_CUBIC)[:, :, ::-1]
+        big = kodak_12mp("kodim05")[:, :, ::-1]
         rng = np.random.default_rng([2016, 5])
         low = lowlight_protocols.degrade_uniform(big, rng)[0] if kind == "uniform" else lowlight_protocols.degrade_uneven(big, rng, (0.5, 1.0))[0]
         os.makedirs(os.path.dirname(path), exist_ok=True)

@@ -28,7 +28,6 @@ import bench_enhance  # noqa: E402  (its builds table)
 from machine import cpu  # noqa: E402
 
 BUILD = os.environ.get("ES_BUILD", os.path.join(ROOT, "build"))
-SHARED = os.environ.get("ES_SHARED", os.path.join(ROOT, "..", "shared"))
 TARGETS = {"native, 2 threads": 1.0, "WASM SIMD, 2 threads": 2.5}
 FRACTION, HOLES, HOLE = 0.010, 12, 40
 
@@ -39,10 +38,7 @@ def images():
     paths = [os.path.join(d, f"kodim05-12mp-{k}.png") for k in ("damaged", "painted", "painted-mask")]
     if all(os.path.exists(p) for p in paths):
         return paths
-    src = os.path.join(SHARED, "datasets", "kodak", "kodim05.png")
-    if not os.path.exists(src):
-        sys.exit(f"bench: {src} not found (../shared is absent)")
-    img = cv2.resize(cv2.imread(src), (4242, 2828), interpolation=cv2.INTER_CUBIC)
+    img = bench_enhance.kodak_12mp("kodim05")
     h, w = img.shape[:2]
     rng = np.random.default_rng(2026)
     mask = np.zeros((h, w), np.uint8)

@@ -22,18 +22,14 @@ import fade_protocol  # noqa: E402
 from machine import cpu  # noqa: E402
 
 BUILD = os.environ.get("ES_BUILD", os.path.join(ROOT, "build"))
-SHARED = os.environ.get("ES_SHARED", os.path.join(ROOT, "..", "shared"))
 TARGETS = {"native, 1 thread": 0.3, "WASM SIMD, 2 threads": 0.6}
 
 
 def image():
     path = os.path.join(BUILD, "bench", "kodim14-12mp-faded.png")
     if not os.path.exists(path):
-        src = os.path.join(SHARED, "datasets", "kodak", "kodim14.png")
-        if not os.path.exists(src):
-            sys.exit(f"bench: {src} not found (../shared is absent)")
-        big = cv2.resize(cv2.imread(src), (4242, 2828), interpolation=cv2.INTER_CUBIC)[:, :, ::-1]
-        rng = fade_protocol.rng_for(src, 2025)
+        big = bench_enhance.kodak_12mp("kodim14")[:, :, ::-1]
+        rng = fade_protocol.rng_for("kodim14.png", 2025)
         faded = fade_protocol.fade(big, fade_protocol.draw(rng), rng)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         cv2.imwrite(path, faded[:, :, ::-1].copy())
