@@ -132,7 +132,8 @@ studio_status es_fade_analyze(studio_ctx *ctx, const studio_image *in, es_fade *
   out->lo = at(tmp, n, ES_FADE_SPAN_Q);
   out->hi = at(tmp, n, 100.f - ES_FADE_SPAN_Q);
   const float span = out->hi - out->lo;
-  out->gain = span > 1e-3f && ES_FADE_DMAX / span > 1.f ? ES_FADE_DMAX / span : 1.f;
+  const float want = ES_FADE_DMAX - ES_FADE_DMIN;
+  out->gain = span > 1e-3f && want / span > 1.f ? want / span : 1.f;
 
   /* colour or monochrome: the spread of the restored chromaticity on the steady pixels */
   size_t m = 0;
@@ -164,7 +165,7 @@ studio_status es_fade_analyze(studio_ctx *ctx, const studio_image *in, es_fade *
   float ev = 0.f;
   for (int i = 0; i < 5; i++) ev += f[i] * f[i];
   out->evidence = sqrtf(ev);
-  out->strength = es_smoothstep(ES_FADE_AUTO0, ES_FADE_AUTO1, out->evidence) * out->colour;
+  out->strength = ES_FADE_AUTO_MAX * es_smoothstep(ES_FADE_AUTO0, ES_FADE_AUTO1, out->evidence) * out->colour;
   free(v); free(d); free(tmp); free(ok);
   return STUDIO_OK;
 }

@@ -13,7 +13,7 @@ void es_fade_curves(const es_fade *f, float strength, float contrast, uint8_t lu
   for (int x = 0; x < 256; x++) {
     const double v = srgb_to_linear(x / 255.0), before = density(v);
     for (int c = 0; c < 3; c++) {
-      const double restored = (density((v - f->veil) / (1.0 - f->veil)) / f->k[c] - f->white[c] - f->lo) * gain;
+      const double restored = (density((v - f->veil) / (1.0 - f->veil)) / f->k[c] - f->white[c] - f->lo) * gain + ES_FADE_DMIN;
       const double dout = before + strength * (restored - before);
       double s = 255.0 * linear_to_srgb(pow(10.0, -dout)) + 0.5;
       lut[c][x] = (uint8_t)(s < 0 ? 0 : s > 255 ? 255 : s);

@@ -24,6 +24,10 @@
 #define ES_FADE_WHITE_Q 0.005f /* 0..0.1 %, 0.005: each channel's white: the percentile of its density taken to zero */
 #define ES_FADE_SPAN_Q 0.05f   /* 0.01..1 %, 0.05: the ends of the density range */
 #define ES_FADE_DMAX 3.0f      /* 2..4, 3.0: the density the darkest ES_FADE_SPAN_Q of pixels reaches (linear 0.001: 3 of 255) */
+/* 0..0.15, 0.05: ...and the brightest, a print's paper white (reflectance 0.89, 243 of 255), not
+ * a clipped 255: a photo's brightest area need not be white (fade dev, auto: 0 -> 7.08, 0.02
+ * 6.99, 0.05 6.68, 0.08 6.64 with ES_FADE_AUTO_MAX 0.85) */
+#define ES_FADE_DMIN 0.05f
 /* Unfaded photos' ratio of density-gradient energy to green's (Kodak and CBSD68 originals: blue
  * edges carry more density contrast in natural light, red about the same). */
 #define ES_FADE_PRIOR_R 1.0f
@@ -37,6 +41,11 @@
 #define ES_FADE_W_GAIN 0.29f
 #define ES_FADE_AUTO0 1.9f     /* auto strength eases in from this evidence (95% of unfaded photos lie below)... */
 #define ES_FADE_AUTO1 2.5f     /* ...to full here (90% of synthetic fades lie above) */
+/* 0.5..1, 0.85: auto's strength at full evidence. The estimate is noisy (the retentions' log
+ * error is 0.06-0.16 RMS; the whites' tint is the photo's as much as the stain's), and a
+ * correction shrunk toward the input is closer on average than all of it (fade dev, auto with
+ * ES_FADE_DMIN 0.05: 1 -> 7.05, 0.9 6.75, 0.85 6.68, 0.8 6.67); a slider at 100 % applies all. */
+#define ES_FADE_AUTO_MAX 0.85f
 /* Colour: the RMS spread of the restored chromaticity (density differences to green, times the
  * gain) on steady pixels: toned monochrome prints 0.02-0.065, colour photos 0.08-0.5 */
 #define ES_FADE_MONO0 0.07f
@@ -47,7 +56,7 @@ typedef struct {
   float k[3];       /* density divisor per channel (retention relative to green), k[1] = 1 */
   float white[3];   /* density of each channel's white after the divisor: taken to 0 */
   float lo, hi;     /* the range of mean density after that (ES_FADE_SPAN_Q percentiles) */
-  float gain;       /* >= 1: (ES_FADE_DMAX) / (hi - lo) */
+  float gain;       /* >= 1: (ES_FADE_DMAX - ES_FADE_DMIN) / (hi - lo) */
   float evidence, colour, strength;
 } es_fade;
 
