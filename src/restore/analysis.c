@@ -68,6 +68,36 @@ static float median_of(float *v, size_t n) {
   return at(v, n, 50.f);
 }
 
+/* A steady pixel of the analysis: its green density and its chromaticity (red's and blue's
+ * density less green's). */
+typedef struct { float g, r, b; } tone_px;
+
+/* by density, ties by tint: a total order, so every qsort (glibc's, musl's) bins alike */
+static int cmp_tone(const void *a, const void *b) {
+  const tone_px *x = a, *y = b;
+  if (x->g != y->g) return (x->g > y->g) - (x->g < y->g);
+  if (x->r != y->r) return (x->r > y->r) - (x->r < y->r);
+  return (x->b > y->b) - (x->b < y->b);
+}
+
+/* The RMS of the chromaticity left once each density's own median tint is taken off (the
+ * pixels sorted by density into ES_FADE_TONE_BINS bins of equal count): a toned or grey print
+ * has next to none, a colour photo its colours. Sorts p; scratch holds m floats. */
+static float tint_beside_tone(tone_px *p, size_t m, float *scratch) {
+  qsort(p, m, sizeof *p, cmp_tone);
+  double ss = 0;
+  for (int bin = 0; bin < ES_FADE_TONE_BINS; bin++) {
+    const size_t a = m * bin / ES_FADE_TONE_BINS, z = m * (bin + 1) / ES_FADE_TONE_BINS;
+    if (z <= a) continue;
+    for (size_t i = a; i < z; i++) scratch[i - a] = p[i].r;
+    const float mr = median_of(scratch, z - a);
+    for (size_t i = a; i < z; i++) scratch[i - a] = p[i].b;
+    const float mb = median_of(scratch, z - a);
+    for (size_t i = a; i < z; i++) ss += (double)(p[i].r - mr) * (p[i].r - mr) + (double)(p[i].b - mb) * (p[i].b - mb);
+  }
+  return (float)sqrt(ss / (double)m);
+}
+
 studio_status es_fade_analyze(studio_ctx *ctx, const studio_image *in, es_fade *out) {
   memset(out, 0, sizeof *out);
   out->k[0] = out->k[1] = out->k[2] = 1.f;
@@ -81,7 +111,7 @@ studio_status es_fade_analyze(studio_ctx *ctx, const studio_image *in, es_fade *
   float lin[256];
   for (int i = 0; i < 256; i++) lin[i] = es_srgb_to_linear(i / 255.f);
   bj.lin = lin;
-  float *v = malloc(sizeof(float) * 3 * n), *d = malloc(sizeof(float) * 3 * n), *tmp = malloc(sizeof(float) * 2 * n);
+  float *v = malloc(sizeof(float) * 3 * n), *d = malloc(sizeof(float) * 3 * n), *tmp = malloc(sizeof(float) * n);
   unsigned char *ok = malloc(n);
   if (!v || !d || !tmp || !ok) { free(v); free(d); free(tmp); free(ok); return es_fail(ctx, STUDIO_E_NOMEM, "out of memory"); }
   bj.out = v;
@@ -135,28 +165,19 @@ studio_status es_fade_analyze(studio_ctx *ctx, const studio_image *in, es_fade *
   const float want = ES_FADE_DMAX - ES_FADE_DMIN;
   out->gain = span > 1e-3f && want / span > 1.f ? want / span : 1.f;
 
-  /* colour or monochrome: the spread of the restored chromaticity on the steady pixels */
+  /* colour or monochrome: what the restored chromaticity does beside the density (a toned
+   * print's tint is a function of its density alone) */
   size_t m = 0;
-  float *dr = tmp, *db = tmp + n;
+  tone_px *tp = malloc(sizeof(tone_px) * n);
+  float *scratch = tmp;
+  if (!tp) { free(v); free(d); free(tmp); free(ok); return es_fail(ctx, STUDIO_E_NOMEM, "out of memory"); }
   for (size_t i = 0; i < n; i++) {
     if (!ok[i]) continue;
     const float g = d[3 * i + 1] - out->white[1];
-    dr[m] = d[3 * i] - out->white[0] - g;
-    db[m] = d[3 * i + 2] - out->white[2] - g;
-    m++;
+    tp[m++] = (tone_px){g, d[3 * i] - out->white[0] - g, d[3 * i + 2] - out->white[2] - g};
   }
-  float spread = 0.f;
-  if (m >= 64) {
-    float *sr = malloc(sizeof(float) * 2 * m);
-    if (!sr) { free(v); free(d); free(tmp); free(ok); return es_fail(ctx, STUDIO_E_NOMEM, "out of memory"); }
-    memcpy(sr, dr, sizeof(float) * m);
-    memcpy(sr + m, db, sizeof(float) * m);
-    const float mr = median_of(sr, m), mb = median_of(sr + m, m);
-    double ss = 0;
-    for (size_t i = 0; i < m; i++) ss += (double)(dr[i] - mr) * (dr[i] - mr) + (double)(db[i] - mb) * (db[i] - mb);
-    spread = (float)sqrt(ss / (double)m) * out->gain; /* as restored: a fade takes chroma with range */
-    free(sr);
-  }
+  const float spread = m >= 64 ? tint_beside_tone(tp, m, scratch) * out->gain : 0.f; /* as restored: a fade takes chroma with range */
+  free(tp);
   out->colour = es_smoothstep(ES_FADE_MONO0, ES_FADE_MONO1, spread);
 
   /* how far this lies from unfaded photos */

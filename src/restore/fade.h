@@ -46,10 +46,16 @@
  * correction shrunk toward the input is closer on average than all of it (fade dev, auto with
  * ES_FADE_DMIN 0.05: 1 -> 7.05, 0.9 6.75, 0.85 6.68, 0.8 6.67); a slider at 100 % applies all. */
 #define ES_FADE_AUTO_MAX 0.85f
-/* Colour: the RMS spread of the restored chromaticity (density differences to green, times the
- * gain) on steady pixels: toned monochrome prints 0.02-0.065, colour photos 0.08-0.5 */
-#define ES_FADE_MONO0 0.07f
-#define ES_FADE_MONO1 0.09f
+/* Colour: the RMS of the restored chromaticity (density differences to green, times the gain)
+ * on steady pixels, less each density's median tint (ES_FADE_TONE_BINS bins of equal count):
+ * a toned or grey print's tint follows its density. Toned and grey Kodak prints, faded by the
+ * protocol or not, measure 0.006-0.043, the real sepia scans 0.016 and 0.032; faded colour
+ * photos 0.088-0.43 (dev), 0.039-0.58 (held-out: a snake on sand and a plane in a grey sky
+ * lowest). The spread around one median for the whole photo, used before, took toned prints
+ * to 0.02-0.074 and left four held-out colour fades at 0.039-0.069, below its 0.07. */
+#define ES_FADE_TONE_BINS 16
+#define ES_FADE_MONO0 0.045f
+#define ES_FADE_MONO1 0.06f
 
 typedef struct {
   float veil;       /* linear light taken off first */

@@ -1,7 +1,8 @@
 /* test_restore.c - faded colour prints (issue 25): the fade model inverted on a synthetic
  * print whose retentions are known (recovered within 5%, and the photo brought back toward
- * the original); auto leaves an unfaded photo and a sepia print exactly as they were; bad
- * options are refused with a reason; grey passes unchanged, alpha is kept.
+ * the original); auto leaves an unfaded photo, a sepia print and a deeply toned one exactly
+ * as they were, and restores a faded photo of faint colours; bad options are refused with a
+ * reason; grey passes unchanged, alpha is kept.
  *
  * The scene is what the estimator assumes of an unfaded photo: grey shapes under soft
  * shading (every density edge shared by the three channels, blue's 1.16x as natural light
@@ -17,14 +18,15 @@
 enum { W = 384, H = 256, DISCS = 160 };
 static studio_ctx *ctx;
 
-/* Density of the scene at each pixel, per channel; colour: pale patches (0) or none. */
-static void scene(float *d, int colour) {
+/* Density of the scene at each pixel, per channel; colour: the span of the pale patches'
+ * tints (0: none, a grey scene). */
+static void scene(float *d, float colour) {
   fx_seed(25);
   float grey[DISCS], chroma[DISCS][3], cx[DISCS], cy[DISCS], r[DISCS];
   for (int i = 0; i < DISCS; i++) {
     cx[i] = (float)(fx_uni() * W); cy[i] = (float)(fx_uni() * H); r[i] = (float)(8 + fx_uni() * 40);
     grey[i] = (float)(0.05 + 1.9 * fx_uni());
-    for (int k = 0; k < 3; k++) chroma[i][k] = colour && i % 3 == 0 ? (float)(0.24 * (fx_uni() - 0.5)) : 0.f;
+    for (int k = 0; k < 3; k++) chroma[i][k] = i % 3 == 0 ? (float)(colour * (fx_uni() - 0.5)) : 0.f;
   }
   for (int y = 0; y < H; y++)
     for (int x = 0; x < W; x++) {
@@ -106,6 +108,28 @@ static void unfaded_and_sepia_left_alone(const float *colour, const float *grey)
   studio_image_free(&photo); studio_image_free(&sepia);
 }
 
+/* A colour photo of faint tints (a grey sky, sand, stone) faded: what colour it has does not
+ * follow the density as a toned print's does, so it is restored, not taken for a print. */
+static void faint_colour_restored(const float *faint) {
+  const float ret[3] = {0.55f, 0.8f, 0.95f}, stain[3] = {0.f, 0.02f, 0.1f};
+  studio_image faded = print(faint, ret, stain, 0.02f);
+  studio_fade_report r;
+  CHECK(studio_restore_analyze(ctx, &faded, &r) == STUDIO_OK);
+  CHECKF(r.colour > 0.9f && r.strength > 0.8f, "faint colours faded: colour %.2f, auto strength %.2f", r.colour, r.strength);
+  studio_image_free(&faded);
+}
+
+/* A deeply toned print (its tint deepening with density, as a strong sepia or a split tone):
+ * however much colour, it follows the density, so auto still leaves it. */
+static void deep_tone_left_alone(const float *grey) {
+  const float tone[3] = {0.4f, 1.f, 1.5f}, paper[3] = {0.f, 0.02f, 0.08f};
+  studio_image print_ = print(grey, tone, paper, 0.01f);
+  studio_fade_report r;
+  CHECK(studio_restore_analyze(ctx, &print_, &r) == STUDIO_OK);
+  CHECKF(r.colour < 0.5f && r.strength == 0.f, "deeply toned print: colour %.2f, auto strength %.2f", r.colour, r.strength);
+  studio_image_free(&print_);
+}
+
 static void options_refused_with_reasons(void) {
   studio_restore_options o;
   studio_restore_defaults(&o);
@@ -154,14 +178,17 @@ static void grey_unchanged_alpha_kept(const float *d) {
 
 int main(void) {
   ctx = studio_create(NULL);
-  float *colour = malloc(sizeof(float) * W * H * 3), *grey = malloc(sizeof(float) * W * H * 3);
-  scene(colour, 1);
-  scene(grey, 0);
+  float *colour = malloc(sizeof(float) * W * H * 3), *grey = malloc(sizeof(float) * W * H * 3), *faint = malloc(sizeof(float) * W * H * 3);
+  scene(colour, 0.24f);
+  scene(grey, 0.f);
+  scene(faint, 0.12f);
   known_fade_recovered(colour);
   unfaded_and_sepia_left_alone(colour, grey);
+  faint_colour_restored(faint);
+  deep_tone_left_alone(grey);
   options_refused_with_reasons();
   grey_unchanged_alpha_kept(colour);
-  free(colour); free(grey);
+  free(colour); free(grey); free(faint);
   studio_destroy(ctx);
   return check_summary("restore");
 }
