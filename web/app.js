@@ -64,7 +64,7 @@ const mask = new MaskMode({
   el: {
     tools: $('#mask-tools'), add: $('#mask-add'), erase: $('#mask-erase'), brush: $('#mask-brush'), brushOut: $('#mask-brush-size'),
     undo: $('#mask-undo'), redo: $('#mask-redo'), show: $('#show-mask'), status: $('#mask-status'), saveButton: $('#mask-save'),
-    openInput: $('#mask-open'), openButton: $('#mask-open-button'),
+    openInput: $('#mask-open'), openButton: $('#mask-open-button'), keys: $('#mask-keys'),
   },
 });
 // Heal: exactly the mask on screen, on the selected photo.
@@ -642,7 +642,7 @@ function updateControls() {
   $('#empty').hidden = !!item;
   $('#viewer').setAttribute('aria-label', !item ? 'No photo open' : hints.active
     ? `${item.name}: colour hints. Click to place a colour, drag to paint; Enter places a hint at the middle, arrow keys move the selected hint, Delete removes it; + and - zoom.`
-    : mask.active ? `${item.name}: the damage marked in magenta. Drag to mark more (or erase, with Erase mark); right-drag or space + drag pans; + and - zoom.`
+    : mask.active ? `${item.name}: the damage marked in magenta. Drag to mark more (or erase, with Erase mark); right-drag or space + drag pans; Enter shows a brush at the middle, then puts its pen down and lifts it, arrow keys move it, Esc puts it away; + and - zoom.`
     : `${item.name}: before and after. Drag to pan, wheel or pinch to zoom; arrow keys pan, + and - zoom.`);
   $('#view').setAttribute('aria-label', !item ? 'No photo open' : item.done && item.status === 'done'
     ? `${item.name}, ${SUFFIX[item.done.mode]}: the original left of the split, the result right of it` : `${item.name}, the original`);

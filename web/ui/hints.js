@@ -384,7 +384,7 @@ export class HintsMode extends Brush {
     const st = this.current();
     if (!this.active || !st || e.ctrlKey || e.metaKey || e.altKey) return false;
     if (e.key === 'Enter') { // a point at the middle of the view: then arrows place it
-      const v = this.viewer, c = v.toImage(v.box.getBoundingClientRect().left + v.cssW / 2, v.box.getBoundingClientRect().top + v.cssH / 2);
+      const c = this.middle();
       this.addPoint(st, c.x, c.y, true);
       return true;
     }

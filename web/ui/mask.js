@@ -8,6 +8,14 @@
 // drawn where they belong. One call in flight per photo; edits made meanwhile go as one list.
 // The parts healed again are drawn over the After picture as they came (a 12 MP picture is
 // never copied on this thread); past PATCHES of them the worker's whole result replaces them.
+// Keys on the photo, for painting without a pointer (the keyboard's brush, ui/brush.js):
+// Enter shows the brush, a circle its size, at the middle of the view, pen up; then Enter
+// puts the pen down and lifts it again, arrows move it (Shift: further; the view pans to keep
+// it in sight), Esc puts it away (a stroke being painted is kept). Each pen down..up is one
+// stroke, sent, undone and healed in place as a pointer's is (up()). Space is left alone:
+// held, it is space + drag's pan. What the keys did is said in a status region (el.keys):
+// at once for Enter and Esc, for the arrows once they pause (SAY_MS), so holding one is not
+// read out step by step. A press that paints puts the keyboard's brush away.
 
 import { Brush } from './brush.js';
 
@@ -17,6 +25,8 @@ const PREVIEW = { add: 'rgba(255, 0, 170, 0.67)', erase: 'rgba(255, 255, 255, 0.
 const plain = (e) => ({ id: e.id, kind: e.kind, width: e.width, path: e.path });
 const canvas = (w, h) => Object.assign(document.createElement('canvas'), { width: w, height: h });
 const PATCHES = 48;
+const SAY_MS = 500;
+const KEYS_HELP = 'Arrows move it (Shift: further), Enter puts the pen down and lifts it, Esc puts the brush away.';
 const covers = (a, b) => a.x <= b.x && a.y <= b.y && a.x + a.width >= b.x + b.width && a.y + a.height >= b.y + b.height;
 
 export class MaskMode extends Brush {
@@ -24,13 +34,15 @@ export class MaskMode extends Brush {
    * studio(): the studio; viewer: the Viewer; el: the page's Repair controls by name; photo():
    * the selected queue item or null; ensureOpen(item); detectOptions(): {sensitivity, grow};
    * message(text); save(bytes, name, type); onChange(): the page's controls need updating;
-   * onHealed(item): the result changed in the worker (a stroke healed in place).
+   * onHealed(item): the result changed in the worker (a stroke healed in place). el.keys: the
+   * status region saying what the keyboard's brush did.
    */
   constructor({ studio, viewer, el, photo, ensureOpen, detectOptions, message, save, onChange, onHealed }) {
     super(viewer, el);
     Object.assign(this, { studio, photo, ensureOpen, detectOptions, message, save, onChange, onHealed });
     this.active = false;
     this.erasing = false;
+    this.sayTimer = 0;
     this.states = new Map(); // photo key -> its edits, undo and redo, what the worker has, its overlay
     el.add.addEventListener('click', () => this.setErasing(false));
     el.erase.addEventListener('click', () => this.setErasing(true));
@@ -67,6 +79,8 @@ export class MaskMode extends Brush {
   /** The selected photo changed (or was shown): its mask on screen, asked for if need be. */
   select(item) {
     this.gesture = null;
+    this.hideCursor();
+    this.say('');
     for (const st of this.states.values()) { // one overlay kept, and its parts healed: the photo on show
       if (st.item !== item) { st.overlay = null; this.dropPatches(st); }
     }
@@ -99,7 +113,10 @@ export class MaskMode extends Brush {
   }
   lostAll() { for (const key of this.states.keys()) this.lost(key); }
   /** The queue was cleared. */
-  reset() { this.states.clear(); this.update(); }
+  reset() { this.states.clear(); this.gesture = null; this.hideCursor(); this.say(''); this.update(); }
+
+  /** What a stroke begun now does: 'add' or 'erase'. */
+  get mark() { return this.erasing ? 'erase' : 'add'; }
 
   setErasing(on) {
     this.erasing = on;
@@ -262,7 +279,8 @@ export class MaskMode extends Brush {
   down(e, p) {
     const st = this.current();
     if (!st || !this.paints(e) || !this.onPhoto(p)) return false; // outside the photo: pan
-    this.gesture = this.stroke(e, p, { st, mark: this.erasing ? 'erase' : 'add' });
+    if (this.cursor) this.keysOff();
+    this.gesture = this.stroke(e, p, { st, mark: this.mark });
     return true;
   }
 
@@ -270,17 +288,61 @@ export class MaskMode extends Brush {
     if (this.gesture) this.drag(this.gesture, e, p);
   }
 
+  // The pointer's release, or the keyboard's pen lifted: the stroke is one edit. A click (or
+  // the pen put down and lifted in place) stamps the brush once; a drag paints its path.
   up() {
     const g = this.gesture;
     this.gesture = null;
     if (!g) return;
-    // a click stamps the brush once; a drag paints its path
     const { st } = g;
     st.strokeAt = performance.now();
     this.commit(st, [...st.list, { id: st.nextId++, kind: g.mark, width: this.size, path: g.path.map((q) => [q.x, q.y]) }]);
+    if (g.keys) this.say(this.lifted(g));
   }
 
-  key() { return false; }
+  key(e) {
+    const st = this.current();
+    if (!this.active || !st || e.ctrlKey || e.metaKey || e.altKey) return false;
+    if (e.key === 'Enter') {
+      if (e.repeat || (this.gesture && !this.gesture.keys)) return true; // held, or a pointer is painting
+      if (!this.cursor) { this.showCursor(); this.say(`${this.where()} ${KEYS_HELP}`); }
+      else if (this.gesture) this.up();
+      else {
+        this.penDown({ st, mark: this.mark });
+        this.say(`Pen down at ${this.cursor.x}, ${this.cursor.y}: ${this.erasing ? 'erasing marks' : 'marking damage'}.`);
+      }
+      return true;
+    }
+    if (e.key === 'Escape' && this.cursor) { this.keysOff(); return true; }
+    if (!this.moveCursor(e)) return false;
+    clearTimeout(this.sayTimer);
+    this.sayTimer = setTimeout(() => this.say(this.where()), SAY_MS);
+    return true;
+  }
+
+  // Keyboard painting ends: a stroke being painted is kept, the brush put away.
+  keysOff() {
+    const g = this.gesture?.keys && this.gesture;
+    if (g) this.up();
+    this.hideCursor();
+    this.say(`${g ? `${this.lifted(g)} ` : ''}Keyboard brush put away.`);
+  }
+
+  // What the keyboard's brush is over, for the status region.
+  where() {
+    const c = this.cursor, at = this.edges();
+    return `Brush at ${c.x}, ${c.y}, ${this.size} px, pen ${this.gesture?.keys ? 'down' : 'up'}${at.length ? `, at the photo's ${at.join(' and ')} edge` : ''}.`;
+  }
+
+  lifted(g) {
+    const c = g.path[g.path.length - 1];
+    return `Pen up at ${c.x}, ${c.y}: ${g.mark === 'erase' ? 'marks erased' : 'damage marked'} along the stroke.`;
+  }
+
+  say(text) {
+    clearTimeout(this.sayTimer);
+    this.el.keys.textContent = text;
+  }
 
   draw(g, v) {
     const st = this.current();
@@ -307,6 +369,7 @@ export class MaskMode extends Brush {
       Brush.line(g, v, p.path.map((q) => [q.x, q.y]), Math.max(1, this.size * v.scale), PREVIEW[p.mark]);
       g.restore();
     }
+    this.drawCursor(g, v);
   }
 
   // ------------------------------------------------------------ controls
