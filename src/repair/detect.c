@@ -217,6 +217,7 @@ typedef struct {
   const float *inv[2]; /* w x h per polarity: 1 / threshold */
   float *ls[2], *q[2]; /* w x h per polarity: the best line mean, the best score (unclipped); scratch */
   uint8_t *ls8[2], *q8[2]; /* the same, x 255 and x 32, saturated */
+  uint8_t *ori8[2];  /* w x h per polarity: the best orientation's index */
   int w, h, side[LS_N][6], along[LS_N][6];
   float asym;
   atomic_int *failed;
@@ -261,7 +262,11 @@ static void or_bands(void *arg, size_t start, size_t count) {
         const float *restrict c = buf + (size_t)p * rows * pw + (size_t)(y - y0 + M) * pw + LS_PAD;
         const float *restrict p0 = c + al[0], *restrict p1 = c + al[1], *restrict p2 = c + al[2], *restrict p3 = c + al[3], *restrict p4 = c + al[4], *restrict p5 = c + al[5];
         float *restrict out = j->ls[p] + (size_t)y * w;
-        for (int x = 0; x < w; x++) out[x] = MAXF(out[x], (c[x] + p0[x] + p1[x] + p2[x] + p3[x] + p4[x] + p5[x]) * (1.f / 7.f));
+        uint8_t *restrict oi = j->ori8[p] + (size_t)y * w;
+        for (int x = 0; x < w; x++) {
+          const float v = (c[x] + p0[x] + p1[x] + p2[x] + p3[x] + p4[x] + p5[x]) * (1.f / 7.f);
+          if (!o || v > out[x]) out[x] = v, oi[x] = (uint8_t)o;
+        }
       }
   }
   for (int p = 0; p < 2; p++)
@@ -272,9 +277,11 @@ static void or_bands(void *arg, size_t start, size_t count) {
     }
   free(buf);
 }
-/* ls8, q8 (per polarity, w x h): the best orientation's line mean (x 255) and score (x 32);
- * ls, q: scratch planes. Returns 0, or -1 out of memory. */
-static int oriented(pthreadpool_t pool, const float *lum, float *const inv[2], int w, int h, float asym, float *const ls[2], float *const q[2], uint8_t *const ls8[2], uint8_t *const q8[2]) {
+/* ls8, q8, ori8 (per polarity, w x h): the best orientation's line mean (x 255), the best
+ * score (x 32) and the best orientation's index; ls, q: scratch planes. Returns 0, or -1 out
+ * of memory. */
+static int oriented(pthreadpool_t pool, const float *lum, float *const inv[2], int w, int h, float asym, float *const ls[2], float *const q[2], uint8_t *const ls8[2], uint8_t *const q8[2],
+                    uint8_t *const ori8[2]) {
   const int pw = w + 2 * LS_PAD, ph = h + 2 * LS_PAD;
   float *y = malloc(sizeof(float) * (size_t)pw * ph);
   if (!y) return -1;
@@ -286,7 +293,7 @@ static int oriented(pthreadpool_t pool, const float *lum, float *const inv[2], i
     }
   }
   atomic_int failed = 0;
-  or_job j = {y, {inv[0], inv[1]}, {ls[0], ls[1]}, {q[0], q[1]}, {ls8[0], ls8[1]}, {q8[0], q8[1]}, w, h, {{0}}, {{0}}, asym, &failed};
+  or_job j = {y, {inv[0], inv[1]}, {ls[0], ls[1]}, {q[0], q[1]}, {ls8[0], ls8[1]}, {q8[0], q8[1]}, {ori8[0], ori8[1]}, w, h, {{0}}, {{0}}, asym, &failed};
   for (int o = 0; o < LS_N; o++) {
     const double th = 3.14159265358979 * o / LS_N, cx = cos(th), cy = sin(th);
     for (int t = 0; t < 3; t++) {
@@ -312,26 +319,29 @@ typedef struct {
 /* Probes around each pixel of a component: 8 directions at two distances. */
 static const int PROBE_D[2] = {4, 8};
 
-/* Components of candidates (c >= 1, seeds 2) of one polarity, 8-connected within link px;
- * o: the other polarity's candidates. First pass: every component and its shape tests
- * (kept[] their verdicts); second: the surroundings of those that passed, where only clutter
- * counts (candidates of components that failed: a crack's own branches and fragments are
- * long and do not crowd it). mode 0 lines, 1 specks. Kept ones are marked in mask. */
-static int components(const uint8_t *c, const uint8_t *o, const uint8_t *con, const uint8_t *grad, const uint8_t *ls, const uint8_t *chroma, int mode, int w, int h,
-                      int *lab, uint8_t *mask) {
+/* A line candidate's byte (cand): its class (1 candidate, 2 seed), CAND_CLUTTER when its
+ * component (joined whatever the orientations) is not a line, and its best orientation. */
+#define CAND_CLASS 3
+#define CAND_CLUTTER 4
+#define CAND_ORI 4 /* shift */
+
+/* Labels (lab) of the components of candidates (c & CAND_CLASS), 8-connected within link px
+ * and, when agree >= 0, joined only where the two pixels' best orientations (c >> CAND_ORI,
+ * of LS_N) differ by at most agree steps; each component's facts and shape verdict in *csp
+ * (grown as needed, *cap entries), its pixels in pix from its start. Returns their number,
+ * or -1 out of memory. */
+static int label(const uint8_t *c, const uint8_t *con, const uint8_t *grad, const uint8_t *ls, const uint8_t *chroma, int mode, int agree, int w, int h,
+                 int *lab, int *stack, int *pix, comp_t **csp, int *cap) {
   const size_t n = (size_t)w * h;
-  int *stack = malloc(sizeof(int) * n), *pix = malloc(sizeof(int) * n), cap = 1024, nc = 0;
-  comp_t *cs = malloc(sizeof(comp_t) * (size_t)cap);
-  if (!stack || !pix || !cs) { free(stack); free(pix); free(cs); return -1; }
   memset(lab, 0, sizeof(int) * n);
   const int L = mode == 0 ? ES_DETECT_LINK : 1;
-  int used = 0;
+  int used = 0, nc = 0;
   for (size_t s = 0; s < n; s++) {
-    if (lab[s] || !c[s]) continue;
-    if (nc == cap) {
-      comp_t *m = realloc(cs, sizeof(comp_t) * (size_t)(cap *= 2));
-      if (!m) { free(stack); free(pix); free(cs); return -1; }
-      cs = m;
+    if (lab[s] || !(c[s] & CAND_CLASS)) continue;
+    if (nc == *cap) {
+      comp_t *m = realloc(*csp, sizeof(comp_t) * (size_t)(*cap * 2));
+      if (!m) return -1;
+      *csp = m; *cap *= 2;
     }
     comp_t f = {0};
     f.start = used; f.bx0 = w; f.by0 = h;
@@ -346,7 +356,7 @@ static int components(const uint8_t *c, const uint8_t *o, const uint8_t *con, co
       if (y < f.by0) f.by0 = y;
       if (y > f.by1) f.by1 = y;
       f.border += x < ES_DETECT_BORDER || y < ES_DETECT_BORDER || x >= w - ES_DETECT_BORDER || y >= h - ES_DETECT_BORDER;
-      f.peak += c[i] >= 2;
+      f.peak += (c[i] & CAND_CLASS) >= 2;
       csum += con[i];
       gsum += grad[i];
       lsum += ls[i];
@@ -357,7 +367,11 @@ static int components(const uint8_t *c, const uint8_t *o, const uint8_t *con, co
           const int xx = x + dx, yy = y + dy;
           const int in = xx >= 0 && xx < w && yy >= 0 && yy < h;
           const int j = yy * w + xx;
-          if (!in || !c[j]) { f.perim += abs(dx) + abs(dy) == 1; continue; }
+          if (!in || !(c[j] & CAND_CLASS)) { f.perim += abs(dx) + abs(dy) == 1; continue; }
+          if (agree >= 0) { /* orientations differ by d of LS_N steps (half a turn) */
+            const int d = abs((c[i] >> CAND_ORI) - (c[j] >> CAND_ORI));
+            if ((d < LS_N - d ? d : LS_N - d) > agree) continue;
+          }
           if (!lab[j]) { lab[j] = nc; stack[sp++] = j; }
         }
     }
@@ -370,7 +384,32 @@ static int components(const uint8_t *c, const uint8_t *o, const uint8_t *con, co
     const int frame = f.border * 2 > np;
     if (mode == 0) f.keep = width <= ES_DETECT_MAX_WIDTH && ext >= ES_DETECT_LENGTH && f.peak >= ES_DETECT_SEEDS && f.lsm >= ES_DETECT_LINE_MEAN && !edge && !frame;
     else f.keep = f.peak && np <= ES_DETECT_SPECK && !edge && !frame;
-    cs[nc - 1] = f;
+    (*csp)[nc - 1] = f;
+  }
+  return nc;
+}
+
+/* Components of candidates of one polarity (c: lines' bytes as above, specks' 1 candidate, 2
+ * seed); o: the other polarity's candidates. Lines: first joined whatever their orientations,
+ * the pixels of those that fail the shape tests marked as clutter; then joined only where the
+ * orientations agree (a scratch crossing the photo's own thin lines is judged apart from
+ * them), and those passing the shape tests judged by their surroundings, where only clutter
+ * counts (a crack's own branches and fragments are long and do not crowd it; the pieces of
+ * a line a scratch crosses are not clutter when that line as a whole is long and thin).
+ * Specks: one pass, every other candidate counts. mode 0 lines, 1 specks; step 0 marks the
+ * lines' clutter (c changes: both polarities' step 0 end before either's step 1, which reads
+ * the other's candidates), step 1 the rest. Kept ones are marked in mask. */
+static int components(uint8_t *c, const uint8_t *o, const uint8_t *con, const uint8_t *grad, const uint8_t *ls, const uint8_t *chroma, int mode, int step, int w, int h,
+                      int *lab, uint8_t *mask) {
+  const size_t n = (size_t)w * h;
+  int *stack = malloc(sizeof(int) * n), *pix = malloc(sizeof(int) * n), cap = 1024, nc;
+  comp_t *cs = malloc(sizeof(comp_t) * (size_t)cap);
+  if (!stack || !pix || !cs) goto fail;
+  if ((nc = label(c, con, grad, ls, chroma, mode, step == 1 && mode == 0 ? ES_DETECT_AGREE : -1, w, h, lab, stack, pix, &cs, &cap)) < 0) goto fail;
+  if (step == 0) {
+    for (size_t i = 0; i < n; i++)
+      if ((c[i] & CAND_CLASS) && !cs[lab[i] - 1].keep) c[i] |= CAND_CLUTTER;
+    nc = 0;
   }
   const float crowd = mode == 0 ? ES_DETECT_CROWD : ES_DETECT_SPECK_CROWD, crowd_o = mode == 0 ? 1.f : ES_DETECT_SPECK_OTHER;
   for (int id = 1; id <= nc; id++) {
@@ -389,9 +428,9 @@ static int components(const uint8_t *c, const uint8_t *o, const uint8_t *con, co
             const int j = yy * w + xx;
             if (lab[j] == id) continue;
             probes++;
-            same += c[j] && (mode == 1 || !cs[lab[j] - 1].keep);
-            opp += o[j] != 0;
-            if (chroma && !c[j] && !o[j]) { cout += chroma[j]; ring++; }
+            same += mode == 1 ? c[j] != 0 : (c[j] & CAND_CLUTTER) != 0;
+            opp += (o[j] & CAND_CLASS) != 0;
+            if (chroma && !(c[j] & CAND_CLASS) && !(o[j] & CAND_CLASS)) { cout += chroma[j]; ring++; }
           }
     }
     const float fs = probes ? (float)same / probes : 0, fo = probes ? (float)opp / probes : 0, co = ring ? (float)(cout / ring) : 0.f;
@@ -403,11 +442,15 @@ static int components(const uint8_t *c, const uint8_t *o, const uint8_t *con, co
   }
   free(stack); free(pix); free(cs);
   return 0;
+fail:
+  free(stack); free(pix); free(cs);
+  return -1;
 }
 
 typedef struct {
-  const uint8_t *cand[2], *con[2], *grad[2], *ls[2], *chroma;
-  int mode, w, h, *lab[2];
+  uint8_t *cand[2];
+  const uint8_t *con[2], *grad[2], *ls[2], *chroma;
+  int mode, step, w, h, *lab[2];
   uint8_t *mask[2];
   atomic_int failed;
 } comp_job;
@@ -415,7 +458,7 @@ typedef struct {
 static void comp_pols(void *arg, size_t start, size_t count) {
   comp_job *j = arg;
   for (size_t p = start; p < start + count; p++)
-    if (components(j->cand[p], j->cand[!p], j->con[p], j->grad[p], j->ls[p], j->chroma, j->mode, j->w, j->h, j->lab[p], j->mask[p])) atomic_store(&j->failed, 1);
+    if (components(j->cand[p], j->cand[!p], j->con[p], j->grad[p], j->ls[p], j->chroma, j->mode, j->step, j->w, j->h, j->lab[p], j->mask[p])) atomic_store(&j->failed, 1);
 }
 
 typedef struct {
@@ -458,7 +501,8 @@ static void px_rows(void *arg, size_t start, size_t count) {
         for (size_t i = r0; i < r0 + w; i++) {
           if (j->stage == 2) {
             const float q = j->sc8[p][i] * (1.f / 32.f), l = j->ls8[p][i] * (1.f / 255.f);
-            j->cand[p][i] = q >= 1.f && l >= j->ts ? 2 : q >= 0.5f && l >= j->tw ? 1 : 0;
+            const int cls = q >= 1.f && l >= j->ts ? 2 : q >= 0.5f && l >= j->tw ? 1 : 0;
+            j->cand[p][i] = (uint8_t)(cls | j->cand[p][i] << CAND_ORI); /* the best orientation, from oriented() */
           } else {
             const float t = j->th[p][i] * (1.f / 32.f);
             j->cand[p][i] = t >= j->ks ? 2 : t >= 0.5f ? 1 : 0;
@@ -493,16 +537,16 @@ int es_repair_detect(pthreadpool_t pool, const float *lum, const uint8_t *chroma
   }
   {
     float *q[2] = {a, b}, *lsf[2] = {tmp, lab_f};
-    if (oriented(pool, lum, inv, w, h, ES_DETECT_ASYM, lsf, q, ls8, sc8)) goto done;
+    if (oriented(pool, lum, inv, w, h, ES_DETECT_ASYM, lsf, q, ls8, sc8, cand)) goto done; /* the best orientations into cand */
   }
   {
     /* both polarities' components at once, each with its labels (a free float plane) and mask */
-    comp_job cj = {{cand[0], cand[1]}, {con[0], con[1]}, {grad[0], grad[1]}, {ls8[0], ls8[1]}, chroma, 0, w, h, {lab, (int *)tmp}, {mask, mask2}, 0};
+    comp_job cj = {{cand[0], cand[1]}, {con[0], con[1]}, {grad[0], grad[1]}, {ls8[0], ls8[1]}, chroma, 0, 0, w, h, {lab, (int *)tmp}, {mask, mask2}, 0};
     for (int mode = 0; mode < 2 && !atomic_load(&cj.failed); mode++) {
       pj.stage = 2 + mode;
       es_parallel_tiles(pool, (size_t)h, 16, px_rows, &pj);
       cj.mode = mode;
-      es_parallel_tiles(pool, 2, 1, comp_pols, &cj);
+      for (cj.step = mode == 0 ? 0 : 1; cj.step < 2 && !atomic_load(&cj.failed); cj.step++) es_parallel_tiles(pool, 2, 1, comp_pols, &cj);
     }
     if (atomic_load(&cj.failed)) goto done;
     for (size_t i = 0; i < n; i++) mask[i] |= mask2[i];
