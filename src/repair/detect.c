@@ -11,14 +11,16 @@
  *    Over the threshold this is the score; its min(score, 1) averaged over 7 samples 2 px
  *    apart along the same orientation is the line support: a scratch's, hair's or crack's
  *    pixels keep their neighbours along it, texture's do not.
- * 3. Lines: components (joined within 2 px) of pixels with score >= 0.5 and support >= 0.5,
- *    with enough seeds (score >= 1, support >= 0.7), thin, long and well supported, not
- *    along an edge of the background, not the frame, not crowded by clutter (candidates of
- *    components that are not lines themselves: a crack's own fragments do not count), and
+ * 3. Lines: components (joined within 2 px where the best orientations agree within 45
+ *    degrees) of pixels with score >= 0.5 and support >= 0.5, with enough seeds (score >= 1,
+ *    support >= 0.7), thin, long and well supported, not along an edge of the background,
+ *    not the frame, not crowded by clutter (candidates of components, joined whatever the
+ *    orientations, that are not lines themselves: a crack's own fragments do not count),
  *    not tinted (no more coloured than coloured surroundings: a defect does not take the
- *    photo's colour).
+ *    photo's colour) and deep (the seeds' contrast half the room their background leaves
+ *    at least: defects are near black or near the paper's white).
  * 4. Specks: small components of the top-hat with a strong seed, isolated (texture has
- *    candidates of both polarities around), not along an edge, not tinted.
+ *    candidates of both polarities around), not along an edge, not tinted, deep.
  * The mask is grown by `grow` px. Per-row stages run on the image's pool; the profiles work
  * in bands of rows kept in cache (all orientations and both polarities per band). */
 #include "repair.h"
@@ -312,7 +314,7 @@ static int oriented(pthreadpool_t pool, const float *lum, float *const inv[2], i
 
 typedef struct {
   int start, np, perim, bx0, by0, bx1, by1, border, peak;
-  float mc, mg, lsm, cin;
+  float mc, mg, lsm, cin, depth;
   int keep; /* the shape tests passed (the surroundings' tests come after) */
 } comp_t;
 
@@ -325,13 +327,24 @@ static const int PROBE_D[2] = {4, 8};
 #define CAND_CLUTTER 4
 #define CAND_ORI 4 /* shift */
 
+/* One polarity's planes for the components (w x h): c its candidates, o the other polarity's,
+ * con the top-hat (levels), grad the background's gradient, ls the line support (x 255), chroma
+ * the saturation (NULL: grey), lum the luminance; dark 1 for dark defects. */
+typedef struct {
+  uint8_t *c;
+  const uint8_t *o, *con, *grad, *ls, *chroma;
+  const float *lum;
+  int dark, w, h;
+} comp_in;
+
 /* Labels (lab) of the components of candidates (c & CAND_CLASS), 8-connected within link px
  * and, when agree >= 0, joined only where the two pixels' best orientations (c >> CAND_ORI,
  * of LS_N) differ by at most agree steps; each component's facts and shape verdict in *csp
  * (grown as needed, *cap entries), its pixels in pix from its start. Returns their number,
  * or -1 out of memory. */
-static int label(const uint8_t *c, const uint8_t *con, const uint8_t *grad, const uint8_t *ls, const uint8_t *chroma, int mode, int agree, int w, int h,
-                 int *lab, int *stack, int *pix, comp_t **csp, int *cap) {
+static int label(const comp_in *in, int mode, int agree, int *lab, int *stack, int *pix, comp_t **csp, int *cap) {
+  const uint8_t *c = in->c, *con = in->con, *grad = in->grad, *ls = in->ls, *chroma = in->chroma;
+  const int w = in->w, h = in->h;
   const size_t n = (size_t)w * h;
   memset(lab, 0, sizeof(int) * n);
   const int L = mode == 0 ? ES_DETECT_LINK : 1;
@@ -346,7 +359,7 @@ static int label(const uint8_t *c, const uint8_t *con, const uint8_t *grad, cons
     comp_t f = {0};
     f.start = used; f.bx0 = w; f.by0 = h;
     int sp = 0, np = 0;
-    double csum = 0, gsum = 0, lsum = 0, chsum = 0;
+    double csum = 0, gsum = 0, lsum = 0, chsum = 0, dsum = 0;
     stack[sp++] = (int)s; lab[s] = ++nc;
     while (sp) {
       const int i = stack[--sp], x = i % w, y = i / w;
@@ -356,7 +369,11 @@ static int label(const uint8_t *c, const uint8_t *con, const uint8_t *grad, cons
       if (y < f.by0) f.by0 = y;
       if (y > f.by1) f.by1 = y;
       f.border += x < ES_DETECT_BORDER || y < ES_DETECT_BORDER || x >= w - ES_DETECT_BORDER || y >= h - ES_DETECT_BORDER;
-      f.peak += (c[i] & CAND_CLASS) >= 2;
+      if ((c[i] & CAND_CLASS) >= 2) { /* a seed's depth: its contrast over the room its background leaves */
+        const float room = in->dark ? in->lum[i] + con[i] : 255.f - in->lum[i] + con[i];
+        f.peak++;
+        dsum += con[i] / (room + ES_DETECT_DEPTH_SOFT);
+      }
       csum += con[i];
       gsum += grad[i];
       lsum += ls[i];
@@ -377,6 +394,7 @@ static int label(const uint8_t *c, const uint8_t *con, const uint8_t *grad, cons
     }
     used += np;
     f.np = np;
+    f.depth = f.peak ? (float)(dsum / f.peak) : 0.f;
     f.mc = (float)(csum / np); f.mg = (float)(gsum / np); f.lsm = (float)(lsum / np) * (1.f / 255.f); f.cin = (float)(chsum / np);
     const float width = 2.f * (float)np / (float)(f.perim > 0 ? f.perim : 1);
     const float ext = hypotf((float)(f.bx1 - f.bx0 + 1), (float)(f.by1 - f.by0 + 1));
@@ -399,13 +417,15 @@ static int label(const uint8_t *c, const uint8_t *con, const uint8_t *grad, cons
  * Specks: one pass, every other candidate counts. mode 0 lines, 1 specks; step 0 marks the
  * lines' clutter (c changes: both polarities' step 0 end before either's step 1, which reads
  * the other's candidates), step 1 the rest. Kept ones are marked in mask. */
-static int components(uint8_t *c, const uint8_t *o, const uint8_t *con, const uint8_t *grad, const uint8_t *ls, const uint8_t *chroma, int mode, int step, int w, int h,
-                      int *lab, uint8_t *mask) {
+static int components(const comp_in *in, int mode, int step, int *lab, uint8_t *mask) {
+  uint8_t *c = in->c;
+  const uint8_t *o = in->o, *chroma = in->chroma;
+  const int w = in->w, h = in->h;
   const size_t n = (size_t)w * h;
   int *stack = malloc(sizeof(int) * n), *pix = malloc(sizeof(int) * n), cap = 1024, nc;
   comp_t *cs = malloc(sizeof(comp_t) * (size_t)cap);
   if (!stack || !pix || !cs) goto fail;
-  if ((nc = label(c, con, grad, ls, chroma, mode, step == 1 && mode == 0 ? ES_DETECT_AGREE : -1, w, h, lab, stack, pix, &cs, &cap)) < 0) goto fail;
+  if ((nc = label(in, mode, step == 1 && mode == 0 ? ES_DETECT_AGREE : -1, lab, stack, pix, &cs, &cap)) < 0) goto fail;
   if (step == 0) {
     for (size_t i = 0; i < n; i++)
       if ((c[i] & CAND_CLASS) && !cs[lab[i] - 1].keep) c[i] |= CAND_CLUTTER;
@@ -437,7 +457,9 @@ static int components(uint8_t *c, const uint8_t *o, const uint8_t *con, const ui
     /* colour: a defect does not take the photo's colour (dust and hair are grey, a crack shows
      * the paper); a candidate as coloured as its coloured surroundings is the photo's */
     const int tinted = co >= ES_DETECT_TINT_MIN && f->cin > ES_DETECT_TINT * co;
-    if (fs <= crowd && fo <= crowd_o && !tinted)
+    /* depth: dust, hair and scratches are near black or near the paper's white; a photo's own
+     * thin line (rigging, a gutter, a roof's edge) is mostly a partial dip, blurred by the lens */
+    if (fs <= crowd && fo <= crowd_o && !tinted && f->depth >= ES_DETECT_DEPTH)
       for (int k = f->start; k < f->start + f->np; k++) mask[pix[k]] = 1;
   }
   free(stack); free(pix); free(cs);
@@ -450,6 +472,7 @@ fail:
 typedef struct {
   uint8_t *cand[2];
   const uint8_t *con[2], *grad[2], *ls[2], *chroma;
+  const float *lum;
   int mode, step, w, h, *lab[2];
   uint8_t *mask[2];
   atomic_int failed;
@@ -457,8 +480,10 @@ typedef struct {
 
 static void comp_pols(void *arg, size_t start, size_t count) {
   comp_job *j = arg;
-  for (size_t p = start; p < start + count; p++)
-    if (components(j->cand[p], j->cand[!p], j->con[p], j->grad[p], j->ls[p], j->chroma, j->mode, j->step, j->w, j->h, j->lab[p], j->mask[p])) atomic_store(&j->failed, 1);
+  for (size_t p = start; p < start + count; p++) {
+    const comp_in in = {j->cand[p], j->cand[!p], j->con[p], j->grad[p], j->ls[p], j->chroma, j->lum, p == 0, j->w, j->h};
+    if (components(&in, j->mode, j->step, j->lab[p], j->mask[p])) atomic_store(&j->failed, 1);
+  }
 }
 
 typedef struct {
@@ -541,7 +566,7 @@ int es_repair_detect(pthreadpool_t pool, const float *lum, const uint8_t *chroma
   }
   {
     /* both polarities' components at once, each with its labels (a free float plane) and mask */
-    comp_job cj = {{cand[0], cand[1]}, {con[0], con[1]}, {grad[0], grad[1]}, {ls8[0], ls8[1]}, chroma, 0, 0, w, h, {lab, (int *)tmp}, {mask, mask2}, 0};
+    comp_job cj = {{cand[0], cand[1]}, {con[0], con[1]}, {grad[0], grad[1]}, {ls8[0], ls8[1]}, chroma, lum, 0, 0, w, h, {lab, (int *)tmp}, {mask, mask2}, 0};
     for (int mode = 0; mode < 2 && !atomic_load(&cj.failed); mode++) {
       pj.stage = 2 + mode;
       es_parallel_tiles(pool, (size_t)h, 16, px_rows, &pj);
