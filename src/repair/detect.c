@@ -264,17 +264,19 @@ static void or_bands(void *arg, size_t start, size_t count) {
         const float *restrict c = buf + (size_t)p * rows * pw + (size_t)(y - y0 + M) * pw + LS_PAD;
         const float *restrict p0 = c + al[0], *restrict p1 = c + al[1], *restrict p2 = c + al[2], *restrict p3 = c + al[3], *restrict p4 = c + al[4], *restrict p5 = c + al[5];
         float *restrict out = j->ls[p] + (size_t)y * w;
-        uint8_t *restrict oi = j->ori8[p] + (size_t)y * w;
-        for (int x = 0; x < w; x++) {
-          const float v = (c[x] + p0[x] + p1[x] + p2[x] + p3[x] + p4[x] + p5[x]) * (1.f / 7.f);
-          if (!o || v > out[x]) out[x] = v, oi[x] = (uint8_t)o;
-        }
+        const float fo = (float)o;
+        /* the mean x 4095 (truncated) times 16 plus the orientation: the
+         * maximum keeps the best orientation with it, and the loop stays vectorised */
+        for (int x = 0; x < w; x++)
+          out[x] = MAXF(out[x], (float)(int)((c[x] + p0[x] + p1[x] + p2[x] + p3[x] + p4[x] + p5[x]) * (4095.f / 7.f)) * 16.f + fo);
       }
   }
   for (int p = 0; p < 2; p++)
     for (size_t i = (size_t)y0 * w; i < (size_t)y1 * w; i++) {
-      const float l = j->ls[p][i] * 255.f, q = j->q[p][i] * 32.f;
-      j->ls8[p][i] = (uint8_t)(l > 255.f ? 255.f : l);
+      const int l = (int)j->ls[p][i]; /* the mean x 255 x 16 + the orientation */
+      const float q = j->q[p][i] * 32.f;
+      j->ls8[p][i] = (uint8_t)((l >> 4) * 255 / 4095);
+      j->ori8[p][i] = (uint8_t)(l & 15);
       j->q8[p][i] = (uint8_t)(q > 255.f ? 255.f : q < 0.f ? 0.f : q);
     }
   free(buf);
