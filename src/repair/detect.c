@@ -211,15 +211,23 @@ static int block_threshold(pthreadpool_t pool, const float *resp, int w, int h, 
  * darker side counting: a photo's edge is a step, one side alike), then the mean of its
  * min(score, 1) over 7 samples 2 px apart along the orientation (a line's pixels keep their
  * neighbours along it; texture's do not) ---- */
+/* A line candidate's byte (cand): its class (1 candidate, 2 seed), CAND_CLUTTER when its
+ * component (joined whatever the orientations) is not a line, and its best orientation. */
+#define CAND_CLASS 3
+#define CAND_CLUTTER 4
+#define CAND_ORI 4 /* shift */
+#define Q_SEED 2 /* the best profile score is at least 1... */
+#define Q_GROW 1 /* ...or 0.5 (oriented()'s q8, with the orientation above CAND_ORI) */
+
 #define LS_N ES_DETECT_ORIENT
+_Static_assert(LS_N <= 16, "the best orientation's index takes 4 bits of a candidate's byte");
 #define LS_PAD 8
 #define LS_BAND 32 /* rows a task works; its profiles are kept for the band and 6 rows each side (cache) */
 typedef struct {
   const float *y;    /* padded luminance (edges repeated), (w + 2 PAD) x (h + 2 PAD) */
   const float *inv[2]; /* w x h per polarity: 1 / threshold */
   float *ls[2], *q[2]; /* w x h per polarity: the best line mean, the best score (unclipped); scratch */
-  uint8_t *ls8[2], *q8[2]; /* the same, x 255 and x 32, saturated */
-  uint8_t *ori8[2];  /* w x h per polarity: the best orientation's index */
+  uint8_t *ls8[2], *q8[2]; /* the line mean x 255; the score's class (Q_SEED, Q_GROW) and the best orientation (<< CAND_ORI) */
   int w, h, side[LS_N][6], along[LS_N][6];
   float asym;
   atomic_int *failed;
@@ -274,18 +282,17 @@ static void or_bands(void *arg, size_t start, size_t count) {
   for (int p = 0; p < 2; p++)
     for (size_t i = (size_t)y0 * w; i < (size_t)y1 * w; i++) {
       const int l = (int)j->ls[p][i]; /* the mean x 255 x 16 + the orientation */
-      const float q = j->q[p][i] * 32.f;
+      const float q = j->q[p][i];
       j->ls8[p][i] = (uint8_t)((l >> 4) * 255 / 4095);
-      j->ori8[p][i] = (uint8_t)(l & 15);
-      j->q8[p][i] = (uint8_t)(q > 255.f ? 255.f : q < 0.f ? 0.f : q);
+      j->q8[p][i] = (uint8_t)((l & 15) << CAND_ORI | (q >= 1.f ? Q_SEED : q >= 0.5f ? Q_GROW : 0));
     }
   free(buf);
 }
-/* ls8, q8, ori8 (per polarity, w x h): the best orientation's line mean (x 255), the best
- * score (x 32) and the best orientation's index; ls, q: scratch planes. Returns 0, or -1 out
- * of memory. */
-static int oriented(pthreadpool_t pool, const float *lum, float *const inv[2], int w, int h, float asym, float *const ls[2], float *const q[2], uint8_t *const ls8[2], uint8_t *const q8[2],
-                    uint8_t *const ori8[2]) {
+/* ls8, q8 (per polarity, w x h): the best orientation's line mean (x 255); the best score's
+ * class (Q_SEED over 1, Q_GROW over 0.5) with the best orientation's index (<< CAND_ORI): the
+ * candidates' planes are not touched while the padded luminance is alive (peak memory); ls, q:
+ * scratch planes. Returns 0, or -1 out of memory. */
+static int oriented(pthreadpool_t pool, const float *lum, float *const inv[2], int w, int h, float asym, float *const ls[2], float *const q[2], uint8_t *const ls8[2], uint8_t *const q8[2]) {
   const int pw = w + 2 * LS_PAD, ph = h + 2 * LS_PAD;
   float *y = malloc(sizeof(float) * (size_t)pw * ph);
   if (!y) return -1;
@@ -297,7 +304,7 @@ static int oriented(pthreadpool_t pool, const float *lum, float *const inv[2], i
     }
   }
   atomic_int failed = 0;
-  or_job j = {y, {inv[0], inv[1]}, {ls[0], ls[1]}, {q[0], q[1]}, {ls8[0], ls8[1]}, {q8[0], q8[1]}, {ori8[0], ori8[1]}, w, h, {{0}}, {{0}}, asym, &failed};
+  or_job j = {y, {inv[0], inv[1]}, {ls[0], ls[1]}, {q[0], q[1]}, {ls8[0], ls8[1]}, {q8[0], q8[1]}, w, h, {{0}}, {{0}}, asym, &failed};
   for (int o = 0; o < LS_N; o++) {
     const double th = 3.14159265358979 * o / LS_N, cx = cos(th), cy = sin(th);
     for (int t = 0; t < 3; t++) {
@@ -323,11 +330,6 @@ typedef struct {
 /* Probes around each pixel of a component: 8 directions at two distances. */
 static const int PROBE_D[2] = {4, 8};
 
-/* A line candidate's byte (cand): its class (1 candidate, 2 seed), CAND_CLUTTER when its
- * component (joined whatever the orientations) is not a line, and its best orientation. */
-#define CAND_CLASS 3
-#define CAND_CLUTTER 4
-#define CAND_ORI 4 /* shift */
 
 /* One polarity's planes for the components (w x h): c its candidates, o the other polarity's,
  * con the top-hat (levels), grad the background's gradient, ls the line support (x 255), chroma
@@ -527,9 +529,10 @@ static void px_rows(void *arg, size_t start, size_t count) {
       for (int p = 0; p < 2; p++)
         for (size_t i = r0; i < r0 + w; i++) {
           if (j->stage == 2) {
-            const float q = j->sc8[p][i] * (1.f / 32.f), l = j->ls8[p][i] * (1.f / 255.f);
-            const int cls = q >= 1.f && l >= j->ts ? 2 : q >= 0.5f && l >= j->tw ? 1 : 0;
-            j->cand[p][i] = (uint8_t)(cls | j->cand[p][i] << CAND_ORI); /* the best orientation, from oriented() */
+            const int q = j->sc8[p][i] & (Q_SEED | Q_GROW);
+            const float l = j->ls8[p][i] * (1.f / 255.f);
+            const int cls = q == Q_SEED && l >= j->ts ? 2 : q && l >= j->tw ? 1 : 0;
+            j->cand[p][i] = (uint8_t)(cls | (j->sc8[p][i] & ~(Q_SEED | Q_GROW))); /* and the best orientation */
           } else {
             const float t = j->th[p][i] * (1.f / 32.f);
             j->cand[p][i] = t >= j->ks ? 2 : t >= 0.5f ? 1 : 0;
@@ -564,7 +567,7 @@ int es_repair_detect(pthreadpool_t pool, const float *lum, const uint8_t *chroma
   }
   {
     float *q[2] = {a, b}, *lsf[2] = {tmp, lab_f};
-    if (oriented(pool, lum, inv, w, h, ES_DETECT_ASYM, lsf, q, ls8, sc8, cand)) goto done; /* the best orientations into cand */
+    if (oriented(pool, lum, inv, w, h, ES_DETECT_ASYM, lsf, q, ls8, sc8)) goto done;
   }
   {
     /* both polarities' components at once, each with its labels (a free float plane) and mask */

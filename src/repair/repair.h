@@ -45,7 +45,7 @@
 #define ES_DETECT_K0 9.f           /* threshold in robust sigmas (1.4826 MAD of the block's top-hat) at sensitivity 0 (3 at the default 0.5: 2 gave F1 0.575, 4 0.576)... */
 #define ES_DETECT_K1 1.f           /* ...and at 1 (geometric between) */
 #define ES_DETECT_ASYM 0.5f        /* 0..1, 0.5: a profile's contrast is the darker side's (dark defect) less this times the sides' difference: an edge's halo or a line along an edge has unlike sides (0.3: F1 0.587, false area 0.53 %; 0.8: 0.572, 0.32 %) */
-#define ES_DETECT_ORIENT 12        /* orientations of the profiles and of the line support (8: F1 0.566, recall 0.48 against 0.52) */
+#define ES_DETECT_ORIENT 12        /* 4..16, 12: orientations of the profiles and of the line support (8: F1 0.566, recall 0.48 against 0.52; at most 16: the best one's index takes 4 bits of a candidate's byte) */
 #define ES_DETECT_SUPPORT_SEED 0.7f /* 0.5..0.9, 0.7: a line's seed has at least this mean min(score, 1) over 7 samples 2 px apart along its best orientation (0.8: F1 0.578)... */
 #define ES_DETECT_SUPPORT_GROW 0.5f /* ...and a pixel it grows over at least this (0.4: F1 0.553) */
 #define ES_DETECT_LINK 2           /* 1..3, 2: a line's pixels join within this many px (fragments of a crack across a low-contrast stretch) */
