@@ -11,14 +11,16 @@
  *    Over the threshold this is the score; its min(score, 1) averaged over 7 samples 2 px
  *    apart along the same orientation is the line support: a scratch's, hair's or crack's
  *    pixels keep their neighbours along it, texture's do not.
- * 3. Lines: components (joined within 2 px) of pixels with score >= 0.5 and support >= 0.5,
- *    with enough seeds (score >= 1, support >= 0.7), thin, long and well supported, not
- *    along an edge of the background, not the frame, not crowded by clutter (candidates of
- *    components that are not lines themselves: a crack's own fragments do not count), and
+ * 3. Lines: components (joined within 2 px where the best orientations agree within 45
+ *    degrees) of pixels with score >= 0.5 and support >= 0.5, with enough seeds (score >= 1,
+ *    support >= 0.7), thin, long and well supported, not along an edge of the background,
+ *    not the frame, not crowded by clutter (candidates of components, joined whatever the
+ *    orientations, that are not lines themselves: a crack's own fragments do not count),
  *    not tinted (no more coloured than coloured surroundings: a defect does not take the
- *    photo's colour).
+ *    photo's colour) and deep (the seeds' contrast half the room their background leaves
+ *    at least: defects are near black or near the paper's white).
  * 4. Specks: small components of the top-hat with a strong seed, isolated (texture has
- *    candidates of both polarities around), not along an edge, not tinted.
+ *    candidates of both polarities around), not along an edge, not tinted, deep.
  * The mask is grown by `grow` px. Per-row stages run on the image's pool; the profiles work
  * in bands of rows kept in cache (all orientations and both polarities per band). */
 #include "repair.h"
@@ -209,14 +211,23 @@ static int block_threshold(pthreadpool_t pool, const float *resp, int w, int h, 
  * darker side counting: a photo's edge is a step, one side alike), then the mean of its
  * min(score, 1) over 7 samples 2 px apart along the orientation (a line's pixels keep their
  * neighbours along it; texture's do not) ---- */
+/* A line candidate's byte (cand): its class (1 candidate, 2 seed), CAND_CLUTTER when its
+ * component (joined whatever the orientations) is not a line, and its best orientation. */
+#define CAND_CLASS 3
+#define CAND_CLUTTER 4
+#define CAND_ORI 4 /* shift */
+#define Q_SEED 2 /* the best profile score is at least 1... */
+#define Q_GROW 1 /* ...or 0.5 (oriented()'s q8, with the orientation above CAND_ORI) */
+
 #define LS_N ES_DETECT_ORIENT
+_Static_assert(LS_N <= 16, "the best orientation's index takes 4 bits of a candidate's byte");
 #define LS_PAD 8
 #define LS_BAND 32 /* rows a task works; its profiles are kept for the band and 6 rows each side (cache) */
 typedef struct {
   const float *y;    /* padded luminance (edges repeated), (w + 2 PAD) x (h + 2 PAD) */
   const float *inv[2]; /* w x h per polarity: 1 / threshold */
   float *ls[2], *q[2]; /* w x h per polarity: the best line mean, the best score (unclipped); scratch */
-  uint8_t *ls8[2], *q8[2]; /* the same, x 255 and x 32, saturated */
+  uint8_t *ls8[2], *q8[2]; /* the line mean x 255; the score's class (Q_SEED, Q_GROW) and the best orientation (<< CAND_ORI) */
   int w, h, side[LS_N][6], along[LS_N][6];
   float asym;
   atomic_int *failed;
@@ -261,19 +272,26 @@ static void or_bands(void *arg, size_t start, size_t count) {
         const float *restrict c = buf + (size_t)p * rows * pw + (size_t)(y - y0 + M) * pw + LS_PAD;
         const float *restrict p0 = c + al[0], *restrict p1 = c + al[1], *restrict p2 = c + al[2], *restrict p3 = c + al[3], *restrict p4 = c + al[4], *restrict p5 = c + al[5];
         float *restrict out = j->ls[p] + (size_t)y * w;
-        for (int x = 0; x < w; x++) out[x] = MAXF(out[x], (c[x] + p0[x] + p1[x] + p2[x] + p3[x] + p4[x] + p5[x]) * (1.f / 7.f));
+        const float fo = (float)o;
+        /* the mean x 4095 (truncated) times 16 plus the orientation: the
+         * maximum keeps the best orientation with it, and the loop stays vectorised */
+        for (int x = 0; x < w; x++)
+          out[x] = MAXF(out[x], (float)(int)((c[x] + p0[x] + p1[x] + p2[x] + p3[x] + p4[x] + p5[x]) * (4095.f / 7.f)) * 16.f + fo);
       }
   }
   for (int p = 0; p < 2; p++)
     for (size_t i = (size_t)y0 * w; i < (size_t)y1 * w; i++) {
-      const float l = j->ls[p][i] * 255.f, q = j->q[p][i] * 32.f;
-      j->ls8[p][i] = (uint8_t)(l > 255.f ? 255.f : l);
-      j->q8[p][i] = (uint8_t)(q > 255.f ? 255.f : q < 0.f ? 0.f : q);
+      const int l = (int)j->ls[p][i]; /* the mean x 255 x 16 + the orientation */
+      const float q = j->q[p][i];
+      j->ls8[p][i] = (uint8_t)((l >> 4) * 255 / 4095);
+      j->q8[p][i] = (uint8_t)((l & 15) << CAND_ORI | (q >= 1.f ? Q_SEED : q >= 0.5f ? Q_GROW : 0));
     }
   free(buf);
 }
-/* ls8, q8 (per polarity, w x h): the best orientation's line mean (x 255) and score (x 32);
- * ls, q: scratch planes. Returns 0, or -1 out of memory. */
+/* ls8, q8 (per polarity, w x h): the best orientation's line mean (x 255); the best score's
+ * class (Q_SEED over 1, Q_GROW over 0.5) with the best orientation's index (<< CAND_ORI): the
+ * candidates' planes are not touched while the padded luminance is alive (peak memory); ls, q:
+ * scratch planes. Returns 0, or -1 out of memory. */
 static int oriented(pthreadpool_t pool, const float *lum, float *const inv[2], int w, int h, float asym, float *const ls[2], float *const q[2], uint8_t *const ls8[2], uint8_t *const q8[2]) {
   const int pw = w + 2 * LS_PAD, ph = h + 2 * LS_PAD;
   float *y = malloc(sizeof(float) * (size_t)pw * ph);
@@ -305,38 +323,47 @@ static int oriented(pthreadpool_t pool, const float *lum, float *const inv[2], i
 
 typedef struct {
   int start, np, perim, bx0, by0, bx1, by1, border, peak;
-  float mc, mg, lsm, cin;
+  float mc, mg, lsm, cin, depth;
   int keep; /* the shape tests passed (the surroundings' tests come after) */
 } comp_t;
 
 /* Probes around each pixel of a component: 8 directions at two distances. */
 static const int PROBE_D[2] = {4, 8};
 
-/* Components of candidates (c >= 1, seeds 2) of one polarity, 8-connected within link px;
- * o: the other polarity's candidates. First pass: every component and its shape tests
- * (kept[] their verdicts); second: the surroundings of those that passed, where only clutter
- * counts (candidates of components that failed: a crack's own branches and fragments are
- * long and do not crowd it). mode 0 lines, 1 specks. Kept ones are marked in mask. */
-static int components(const uint8_t *c, const uint8_t *o, const uint8_t *con, const uint8_t *grad, const uint8_t *ls, const uint8_t *chroma, int mode, int w, int h,
-                      int *lab, uint8_t *mask) {
+
+/* One polarity's planes for the components (w x h): c its candidates, o the other polarity's,
+ * con the top-hat (levels), grad the background's gradient, ls the line support (x 255), chroma
+ * the saturation (NULL: grey), lum the luminance; dark 1 for dark defects. */
+typedef struct {
+  uint8_t *c;
+  const uint8_t *o, *con, *grad, *ls, *chroma;
+  const float *lum;
+  int dark, w, h;
+} comp_in;
+
+/* Labels (lab) of the components of candidates (c & CAND_CLASS), 8-connected within link px
+ * and, when agree >= 0, joined only where the two pixels' best orientations (c >> CAND_ORI,
+ * of LS_N) differ by at most agree steps; each component's facts and shape verdict in *csp
+ * (grown as needed, *cap entries), its pixels in pix from its start. Returns their number,
+ * or -1 out of memory. */
+static int label(const comp_in *in, int mode, int agree, int *lab, int *stack, int *pix, comp_t **csp, int *cap) {
+  const uint8_t *c = in->c, *con = in->con, *grad = in->grad, *ls = in->ls, *chroma = in->chroma;
+  const int w = in->w, h = in->h;
   const size_t n = (size_t)w * h;
-  int *stack = malloc(sizeof(int) * n), *pix = malloc(sizeof(int) * n), cap = 1024, nc = 0;
-  comp_t *cs = malloc(sizeof(comp_t) * (size_t)cap);
-  if (!stack || !pix || !cs) { free(stack); free(pix); free(cs); return -1; }
   memset(lab, 0, sizeof(int) * n);
   const int L = mode == 0 ? ES_DETECT_LINK : 1;
-  int used = 0;
+  int used = 0, nc = 0;
   for (size_t s = 0; s < n; s++) {
-    if (lab[s] || !c[s]) continue;
-    if (nc == cap) {
-      comp_t *m = realloc(cs, sizeof(comp_t) * (size_t)(cap *= 2));
-      if (!m) { free(stack); free(pix); free(cs); return -1; }
-      cs = m;
+    if (lab[s] || !(c[s] & CAND_CLASS)) continue;
+    if (nc == *cap) {
+      comp_t *m = realloc(*csp, sizeof(comp_t) * (size_t)(*cap * 2));
+      if (!m) return -1;
+      *csp = m; *cap *= 2;
     }
     comp_t f = {0};
     f.start = used; f.bx0 = w; f.by0 = h;
     int sp = 0, np = 0;
-    double csum = 0, gsum = 0, lsum = 0, chsum = 0;
+    double csum = 0, gsum = 0, lsum = 0, chsum = 0, dsum = 0;
     stack[sp++] = (int)s; lab[s] = ++nc;
     while (sp) {
       const int i = stack[--sp], x = i % w, y = i / w;
@@ -346,7 +373,11 @@ static int components(const uint8_t *c, const uint8_t *o, const uint8_t *con, co
       if (y < f.by0) f.by0 = y;
       if (y > f.by1) f.by1 = y;
       f.border += x < ES_DETECT_BORDER || y < ES_DETECT_BORDER || x >= w - ES_DETECT_BORDER || y >= h - ES_DETECT_BORDER;
-      f.peak += c[i] >= 2;
+      if ((c[i] & CAND_CLASS) >= 2) { /* a seed's depth: its contrast over the room its background leaves */
+        const float room = in->dark ? in->lum[i] + con[i] : 255.f - in->lum[i] + con[i];
+        f.peak++;
+        dsum += con[i] / (room + ES_DETECT_DEPTH_SOFT);
+      }
       csum += con[i];
       gsum += grad[i];
       lsum += ls[i];
@@ -357,12 +388,17 @@ static int components(const uint8_t *c, const uint8_t *o, const uint8_t *con, co
           const int xx = x + dx, yy = y + dy;
           const int in = xx >= 0 && xx < w && yy >= 0 && yy < h;
           const int j = yy * w + xx;
-          if (!in || !c[j]) { f.perim += abs(dx) + abs(dy) == 1; continue; }
+          if (!in || !(c[j] & CAND_CLASS)) { f.perim += abs(dx) + abs(dy) == 1; continue; }
+          if (agree >= 0) { /* orientations differ by d of LS_N steps (half a turn) */
+            const int d = abs((c[i] >> CAND_ORI) - (c[j] >> CAND_ORI));
+            if ((d < LS_N - d ? d : LS_N - d) > agree) continue;
+          }
           if (!lab[j]) { lab[j] = nc; stack[sp++] = j; }
         }
     }
     used += np;
     f.np = np;
+    f.depth = f.peak ? (float)(dsum / f.peak) : 0.f;
     f.mc = (float)(csum / np); f.mg = (float)(gsum / np); f.lsm = (float)(lsum / np) * (1.f / 255.f); f.cin = (float)(chsum / np);
     const float width = 2.f * (float)np / (float)(f.perim > 0 ? f.perim : 1);
     const float ext = hypotf((float)(f.bx1 - f.bx0 + 1), (float)(f.by1 - f.by0 + 1));
@@ -370,7 +406,34 @@ static int components(const uint8_t *c, const uint8_t *o, const uint8_t *con, co
     const int frame = f.border * 2 > np;
     if (mode == 0) f.keep = width <= ES_DETECT_MAX_WIDTH && ext >= ES_DETECT_LENGTH && f.peak >= ES_DETECT_SEEDS && f.lsm >= ES_DETECT_LINE_MEAN && !edge && !frame;
     else f.keep = f.peak && np <= ES_DETECT_SPECK && !edge && !frame;
-    cs[nc - 1] = f;
+    (*csp)[nc - 1] = f;
+  }
+  return nc;
+}
+
+/* Components of candidates of one polarity (c: lines' bytes as above, specks' 1 candidate, 2
+ * seed); o: the other polarity's candidates. Lines: first joined whatever their orientations,
+ * the pixels of those that fail the shape tests marked as clutter; then joined only where the
+ * orientations agree (a scratch crossing the photo's own thin lines is judged apart from
+ * them), and those passing the shape tests judged by their surroundings, where only clutter
+ * counts (a crack's own branches and fragments are long and do not crowd it; the pieces of
+ * a line a scratch crosses are not clutter when that line as a whole is long and thin).
+ * Specks: one pass, every other candidate counts. mode 0 lines, 1 specks; step 0 marks the
+ * lines' clutter (c changes: both polarities' step 0 end before either's step 1, which reads
+ * the other's candidates), step 1 the rest. Kept ones are marked in mask. */
+static int components(const comp_in *in, int mode, int step, int *lab, uint8_t *mask) {
+  uint8_t *c = in->c;
+  const uint8_t *o = in->o, *chroma = in->chroma;
+  const int w = in->w, h = in->h;
+  const size_t n = (size_t)w * h;
+  int *stack = malloc(sizeof(int) * n), *pix = malloc(sizeof(int) * n), cap = 1024, nc;
+  comp_t *cs = malloc(sizeof(comp_t) * (size_t)cap);
+  if (!stack || !pix || !cs) goto fail;
+  if ((nc = label(in, mode, step == 1 && mode == 0 ? ES_DETECT_AGREE : -1, lab, stack, pix, &cs, &cap)) < 0) goto fail;
+  if (step == 0) {
+    for (size_t i = 0; i < n; i++)
+      if ((c[i] & CAND_CLASS) && !cs[lab[i] - 1].keep) c[i] |= CAND_CLUTTER;
+    nc = 0;
   }
   const float crowd = mode == 0 ? ES_DETECT_CROWD : ES_DETECT_SPECK_CROWD, crowd_o = mode == 0 ? 1.f : ES_DETECT_SPECK_OTHER;
   for (int id = 1; id <= nc; id++) {
@@ -389,33 +452,42 @@ static int components(const uint8_t *c, const uint8_t *o, const uint8_t *con, co
             const int j = yy * w + xx;
             if (lab[j] == id) continue;
             probes++;
-            same += c[j] && (mode == 1 || !cs[lab[j] - 1].keep);
-            opp += o[j] != 0;
-            if (chroma && !c[j] && !o[j]) { cout += chroma[j]; ring++; }
+            same += mode == 1 ? c[j] != 0 : (c[j] & CAND_CLUTTER) != 0;
+            opp += (o[j] & CAND_CLASS) != 0;
+            if (chroma && !(c[j] & CAND_CLASS) && !(o[j] & CAND_CLASS)) { cout += chroma[j]; ring++; }
           }
     }
     const float fs = probes ? (float)same / probes : 0, fo = probes ? (float)opp / probes : 0, co = ring ? (float)(cout / ring) : 0.f;
     /* colour: a defect does not take the photo's colour (dust and hair are grey, a crack shows
      * the paper); a candidate as coloured as its coloured surroundings is the photo's */
     const int tinted = co >= ES_DETECT_TINT_MIN && f->cin > ES_DETECT_TINT * co;
-    if (fs <= crowd && fo <= crowd_o && !tinted)
+    /* depth: dust, hair and scratches are near black or near the paper's white; a photo's own
+     * thin line (rigging, a gutter, a roof's edge) is mostly a partial dip, blurred by the lens */
+    if (fs <= crowd && fo <= crowd_o && !tinted && f->depth >= ES_DETECT_DEPTH)
       for (int k = f->start; k < f->start + f->np; k++) mask[pix[k]] = 1;
   }
   free(stack); free(pix); free(cs);
   return 0;
+fail:
+  free(stack); free(pix); free(cs);
+  return -1;
 }
 
 typedef struct {
-  const uint8_t *cand[2], *con[2], *grad[2], *ls[2], *chroma;
-  int mode, w, h, *lab[2];
+  uint8_t *cand[2];
+  const uint8_t *con[2], *grad[2], *ls[2], *chroma;
+  const float *lum;
+  int mode, step, w, h, *lab[2];
   uint8_t *mask[2];
   atomic_int failed;
 } comp_job;
 
 static void comp_pols(void *arg, size_t start, size_t count) {
   comp_job *j = arg;
-  for (size_t p = start; p < start + count; p++)
-    if (components(j->cand[p], j->cand[!p], j->con[p], j->grad[p], j->ls[p], j->chroma, j->mode, j->w, j->h, j->lab[p], j->mask[p])) atomic_store(&j->failed, 1);
+  for (size_t p = start; p < start + count; p++) {
+    const comp_in in = {j->cand[p], j->cand[!p], j->con[p], j->grad[p], j->ls[p], j->chroma, j->lum, p == 0, j->w, j->h};
+    if (components(&in, j->mode, j->step, j->lab[p], j->mask[p])) atomic_store(&j->failed, 1);
+  }
 }
 
 typedef struct {
@@ -457,8 +529,10 @@ static void px_rows(void *arg, size_t start, size_t count) {
       for (int p = 0; p < 2; p++)
         for (size_t i = r0; i < r0 + w; i++) {
           if (j->stage == 2) {
-            const float q = j->sc8[p][i] * (1.f / 32.f), l = j->ls8[p][i] * (1.f / 255.f);
-            j->cand[p][i] = q >= 1.f && l >= j->ts ? 2 : q >= 0.5f && l >= j->tw ? 1 : 0;
+            const int q = j->sc8[p][i] & (Q_SEED | Q_GROW);
+            const float l = j->ls8[p][i] * (1.f / 255.f);
+            const int cls = q == Q_SEED && l >= j->ts ? 2 : q && l >= j->tw ? 1 : 0;
+            j->cand[p][i] = (uint8_t)(cls | (j->sc8[p][i] & ~(Q_SEED | Q_GROW))); /* and the best orientation */
           } else {
             const float t = j->th[p][i] * (1.f / 32.f);
             j->cand[p][i] = t >= j->ks ? 2 : t >= 0.5f ? 1 : 0;
@@ -497,12 +571,12 @@ int es_repair_detect(pthreadpool_t pool, const float *lum, const uint8_t *chroma
   }
   {
     /* both polarities' components at once, each with its labels (a free float plane) and mask */
-    comp_job cj = {{cand[0], cand[1]}, {con[0], con[1]}, {grad[0], grad[1]}, {ls8[0], ls8[1]}, chroma, 0, w, h, {lab, (int *)tmp}, {mask, mask2}, 0};
+    comp_job cj = {{cand[0], cand[1]}, {con[0], con[1]}, {grad[0], grad[1]}, {ls8[0], ls8[1]}, chroma, lum, 0, 0, w, h, {lab, (int *)tmp}, {mask, mask2}, 0};
     for (int mode = 0; mode < 2 && !atomic_load(&cj.failed); mode++) {
       pj.stage = 2 + mode;
       es_parallel_tiles(pool, (size_t)h, 16, px_rows, &pj);
       cj.mode = mode;
-      es_parallel_tiles(pool, 2, 1, comp_pols, &cj);
+      for (cj.step = mode == 0 ? 0 : 1; cj.step < 2 && !atomic_load(&cj.failed); cj.step++) es_parallel_tiles(pool, 2, 1, comp_pols, &cj);
     }
     if (atomic_load(&cj.failed)) goto done;
     for (size_t i = 0; i < n; i++) mask[i] |= mask2[i];

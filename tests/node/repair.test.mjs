@@ -71,8 +71,9 @@ test('WASM repair equals the native CLI (within 1 level, both builds): detected 
 test('studio.repair and detectDamage: the mask used, progress, a given mask healed exactly, the core\'s refusals', async (t) => {
   const studio = await createStudio({ threads: 2 });
   t.after(() => studio.terminate());
-  // (at 240x160 the scene's fence posts are 4 px wide, dark lines as the scratch is: the
-  // scratch joins them into one tinted component and none of it is found; src/repair/README.md)
+  // (at 240x160 the scene's fence posts are 4 px wide, dark lines as the scratch is: the scratch
+  // is judged apart from them, its pixels linked only where their orientations agree, and 74 % of
+  // it is found; src/repair/README.md)
   const { width, height } = SIZE;
   const input = photoImage({ kind: 'scratched', width, height }), truth = scratch(width, height);
   const stages = new Set();
