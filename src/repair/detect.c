@@ -220,6 +220,7 @@ static int block_threshold(pthreadpool_t pool, const float *resp, int w, int h, 
 #define Q_GROW 1 /* ...or 0.5 (oriented()'s q8, with the orientation above CAND_ORI) */
 
 #define LS_N ES_DETECT_ORIENT
+_Static_assert(sizeof(int) == sizeof(float), "labels, stacks and pixel lists reuse float planes");
 _Static_assert(LS_N <= 16, "the best orientation's index takes 4 bits of a candidate's byte");
 #define LS_PAD 8
 #define LS_BAND 32 /* rows a task works; its profiles are kept for the band and 6 rows each side (cache) */
@@ -420,15 +421,16 @@ static int label(const comp_in *in, int mode, int agree, int *lab, int *stack, i
  * a line a scratch crosses are not clutter when that line as a whole is long and thin).
  * Specks: one pass, every other candidate counts. mode 0 lines, 1 specks; step 0 marks the
  * lines' clutter (c changes: both polarities' step 0 end before either's step 1, which reads
- * the other's candidates), step 1 the rest. Kept ones are marked in mask. */
-static int components(const comp_in *in, int mode, int step, int *lab, uint8_t *mask) {
+ * the other's candidates), step 1 the rest. Kept ones are marked in mask. lab, stack and pix:
+ * w x h ints each (the caller's free planes: at 12 MP each is 48 MB). */
+static int components(const comp_in *in, int mode, int step, int *lab, int *stack, int *pix, uint8_t *mask) {
   uint8_t *c = in->c;
   const uint8_t *o = in->o, *chroma = in->chroma;
   const int w = in->w, h = in->h;
   const size_t n = (size_t)w * h;
-  int *stack = malloc(sizeof(int) * n), *pix = malloc(sizeof(int) * n), cap = 1024, nc;
+  int cap = 1024, nc;
   comp_t *cs = malloc(sizeof(comp_t) * (size_t)cap);
-  if (!stack || !pix || !cs) goto fail;
+  if (!cs) goto fail;
   if ((nc = label(in, mode, step == 1 && mode == 0 ? ES_DETECT_AGREE : -1, lab, stack, pix, &cs, &cap)) < 0) goto fail;
   if (step == 0) {
     for (size_t i = 0; i < n; i++)
@@ -466,10 +468,10 @@ static int components(const comp_in *in, int mode, int step, int *lab, uint8_t *
     if (fs <= crowd && fo <= crowd_o && !tinted && f->depth >= ES_DETECT_DEPTH)
       for (int k = f->start; k < f->start + f->np; k++) mask[pix[k]] = 1;
   }
-  free(stack); free(pix); free(cs);
+  free(cs);
   return 0;
 fail:
-  free(stack); free(pix); free(cs);
+  free(cs);
   return -1;
 }
 
@@ -477,7 +479,7 @@ typedef struct {
   uint8_t *cand[2];
   const uint8_t *con[2], *grad[2], *ls[2], *chroma;
   const float *lum;
-  int mode, step, w, h, *lab[2];
+  int mode, step, w, h, *lab[2], *stack[2], *pix[2];
   uint8_t *mask[2];
   atomic_int failed;
 } comp_job;
@@ -486,7 +488,7 @@ static void comp_pols(void *arg, size_t start, size_t count) {
   comp_job *j = arg;
   for (size_t p = start; p < start + count; p++) {
     const comp_in in = {j->cand[p], j->cand[!p], j->con[p], j->grad[p], j->ls[p], j->chroma, j->lum, p == 0, j->w, j->h};
-    if (components(&in, j->mode, j->step, j->lab[p], j->mask[p])) atomic_store(&j->failed, 1);
+    if (components(&in, j->mode, j->step, j->lab[p], j->stack[p], j->pix[p], j->mask[p])) atomic_store(&j->failed, 1);
   }
 }
 
@@ -570,8 +572,10 @@ int es_repair_detect(pthreadpool_t pool, const float *lum, const uint8_t *chroma
     if (oriented(pool, lum, inv, w, h, ES_DETECT_ASYM, lsf, q, ls8, sc8)) goto done;
   }
   {
-    /* both polarities' components at once, each with its labels (a free float plane) and mask */
-    comp_job cj = {{cand[0], cand[1]}, {con[0], con[1]}, {grad[0], grad[1]}, {ls8[0], ls8[1]}, chroma, lum, 0, 0, w, h, {lab, (int *)tmp}, {mask, mask2}, 0};
+    /* both polarities' components at once, each with its mask and with its labels, stack and
+     * pixel list in float planes the profiles are done with (six ints per pixel in all) */
+    comp_job cj = {{cand[0], cand[1]}, {con[0], con[1]}, {grad[0], grad[1]}, {ls8[0], ls8[1]}, chroma, lum, 0, 0, w, h,
+                   {lab, (int *)tmp}, {(int *)a, (int *)b}, {(int *)inv[0], (int *)inv[1]}, {mask, mask2}, 0};
     for (int mode = 0; mode < 2 && !atomic_load(&cj.failed); mode++) {
       pj.stage = 2 + mode;
       es_parallel_tiles(pool, (size_t)h, 16, px_rows, &pj);
