@@ -137,9 +137,31 @@ static float cell(int p, int B, int n, int *i0, int *i1) {
   return f - (float)*i0;
 }
 
+/* What the sensitivity (0..1) sets, decided here alone. Under the default 0.5 the threshold
+ * rises in robust sigmas (ES_DETECT_K0 at 0); over it the threshold falls toward ES_DETECT_K1
+ * and the floor, the seeds, the length and the depth ease linearly toward their ES_DETECT_*_HI
+ * at 1, so that asking for more finds shorter, fainter and shallower defects (the threshold
+ * alone stops mattering once the floor binds: on the real scan b every sensitivity over 0.5
+ * gave the same mask). At 0.5 each is its default. */
+typedef struct {
+  float k, floor, length, depth;
+  int seeds;
+} det_params;
+
+static det_params params_for(float sensitivity) {
+  const float t = sensitivity > 0.5f ? (sensitivity - 0.5f) * 2.f : 0.f;
+  det_params d;
+  d.k = ES_DETECT_K0 * powf(ES_DETECT_K1 / ES_DETECT_K0, sensitivity);
+  d.floor = ES_DETECT_FLOOR + t * (ES_DETECT_FLOOR_HI - ES_DETECT_FLOOR);
+  d.length = ES_DETECT_LENGTH + t * (ES_DETECT_LENGTH_HI - ES_DETECT_LENGTH);
+  d.depth = ES_DETECT_DEPTH + t * (ES_DETECT_DEPTH_HI - ES_DETECT_DEPTH);
+  d.seeds = (int)lroundf((float)ES_DETECT_SEEDS + t * (float)(ES_DETECT_SEEDS_HI - ES_DETECT_SEEDS));
+  return d;
+}
+
 typedef struct {
   const float *resp;
-  float *thr, *bt, k, *wx;
+  float *thr, *bt, k, floor, *wx;
   int w, h, bw, bh, *x0;
 } thr_job;
 
@@ -166,7 +188,7 @@ static void block_rows(void *arg, size_t start, size_t count) {
       for (int c = 0; p90 < 256; p90++) if ((c += hist[p90]) * 10 >= 9 * n) break;
       const float s = 1.4826f * ((float)mad + 0.5f), t = (float)med + j->k * s, tex = ES_DETECT_TEXTURE * (float)p90;
       const float m = t > tex ? t : tex;
-      j->bt[by * j->bw + bx] = m > ES_DETECT_FLOOR ? m : ES_DETECT_FLOOR;
+      j->bt[by * j->bw + bx] = m > j->floor ? m : j->floor;
     }
 }
 
@@ -189,7 +211,7 @@ static void thr_rows(void *arg, size_t start, size_t count) {
 
 /* Per-block threshold of a response: median + k robust sigmas, at least the floor; then
  * bilinear between block centres into thr (w x h). Returns 0, or -1 out of memory. */
-static int block_threshold(pthreadpool_t pool, const float *resp, int w, int h, float k, float *thr) {
+static int block_threshold(pthreadpool_t pool, const float *resp, int w, int h, float k, float floor, float *thr) {
   const int B = ES_DETECT_BLOCK, bw = (w + B - 1) / B, bh = (h + B - 1) / B;
   float *bt = malloc(sizeof(float) * (size_t)bw * bh), *wx = malloc(sizeof(float) * (size_t)w);
   int *x0 = malloc(sizeof(int) * (size_t)w);
@@ -198,7 +220,7 @@ static int block_threshold(pthreadpool_t pool, const float *resp, int w, int h, 
     int i1;
     wx[x] = cell(x, B, bw, &x0[x], &i1);
   }
-  thr_job j = {resp, thr, bt, k, wx, w, h, bw, bh, x0};
+  thr_job j = {resp, thr, bt, k, floor, wx, w, h, bw, bh, x0};
   es_parallel_tiles(pool, (size_t)bh, 1, block_rows, &j);
   es_parallel_tiles(pool, (size_t)h, 64, thr_rows, &j);
   free(bt); free(wx); free(x0);
@@ -340,6 +362,7 @@ typedef struct {
   const uint8_t *o, *con, *grad, *ls, *chroma;
   const float *lum;
   int dark, w, h;
+  const det_params *dp;
 } comp_in;
 
 /* Labels (lab) of the components of candidates (c & CAND_CLASS), 8-connected within link px
@@ -405,7 +428,7 @@ static int label(const comp_in *in, int mode, int agree, int *lab, int *stack, i
     const float ext = hypotf((float)(f.bx1 - f.bx0 + 1), (float)(f.by1 - f.by0 + 1));
     const int edge = f.mg > ES_DETECT_EDGE * f.mc / 11.f;
     const int frame = f.border * 2 > np;
-    if (mode == 0) f.keep = width <= ES_DETECT_MAX_WIDTH && ext >= ES_DETECT_LENGTH && f.peak >= ES_DETECT_SEEDS && f.lsm >= ES_DETECT_LINE_MEAN && !edge && !frame;
+    if (mode == 0) f.keep = width <= ES_DETECT_MAX_WIDTH && ext >= in->dp->length && f.peak >= in->dp->seeds && f.lsm >= ES_DETECT_LINE_MEAN && !edge && !frame;
     else f.keep = f.peak && np <= ES_DETECT_SPECK && !edge && !frame;
     (*csp)[nc - 1] = f;
   }
@@ -465,7 +488,7 @@ static int components(const comp_in *in, int mode, int step, int *lab, int *stac
     const int tinted = co >= ES_DETECT_TINT_MIN && f->cin > ES_DETECT_TINT * co;
     /* depth: dust, hair and scratches are near black or near the paper's white; a photo's own
      * thin line (rigging, a gutter, a roof's edge) is mostly a partial dip, blurred by the lens */
-    if (fs <= crowd && fo <= crowd_o && !tinted && f->depth >= ES_DETECT_DEPTH)
+    if (fs <= crowd && fo <= crowd_o && !tinted && f->depth >= in->dp->depth)
       for (int k = f->start; k < f->start + f->np; k++) mask[pix[k]] = 1;
   }
   free(cs);
@@ -480,6 +503,7 @@ typedef struct {
   const uint8_t *con[2], *grad[2], *ls[2], *chroma;
   const float *lum;
   int mode, step, w, h, *lab[2], *stack[2], *pix[2];
+  const det_params *dp;
   uint8_t *mask[2];
   atomic_int failed;
 } comp_job;
@@ -487,7 +511,7 @@ typedef struct {
 static void comp_pols(void *arg, size_t start, size_t count) {
   comp_job *j = arg;
   for (size_t p = start; p < start + count; p++) {
-    const comp_in in = {j->cand[p], j->cand[!p], j->con[p], j->grad[p], j->ls[p], j->chroma, j->lum, p == 0, j->w, j->h};
+    const comp_in in = {j->cand[p], j->cand[!p], j->con[p], j->grad[p], j->ls[p], j->chroma, j->lum, p == 0, j->w, j->h, j->dp};
     if (components(&in, j->mode, j->step, j->lab[p], j->stack[p], j->pix[p], j->mask[p])) atomic_store(&j->failed, 1);
   }
 }
@@ -555,7 +579,7 @@ int es_repair_detect(pthreadpool_t pool, const float *lum, const uint8_t *chroma
   for (int p = 0; p < 2; p++) ok = ok && inv[p] && ls8[p] && sc8[p] && th8[p] && con[p] && grad[p] && cand[p];
   if (!ok) goto done;
   memset(mask, 0, n);
-  const float k = ES_DETECT_K0 * powf(ES_DETECT_K1 / ES_DETECT_K0, sensitivity);
+  const det_params dp = params_for(sensitivity);
   const int r = ES_DETECT_RADIUS;
   px_job pj = {lum, b, a, NULL, NULL, NULL, NULL, {sc8[0], sc8[1]}, {th8[0], th8[1]}, {ls8[0], ls8[1]}, {cand[0], cand[1]}, w, h, 0, 0, ES_DETECT_SUPPORT_GROW, ES_DETECT_SUPPORT_SEED, ES_DETECT_SPECK_K};
   for (int pol = 0; pol < 2; pol++) { /* 0 dark, 1 bright */
@@ -563,7 +587,7 @@ int es_repair_detect(pthreadpool_t pool, const float *lum, const uint8_t *chroma
     if (morph(pool, lum, a, tmp, w, h, r, dark) || morph(pool, a, b, tmp, w, h, r, !dark)) goto done;
     pj.dark = dark; pj.stage = 0; pj.grad = grad[pol]; pj.con = con[pol]; pj.th8 = th8[pol]; pj.inv = inv[pol];
     es_parallel_tiles(pool, (size_t)h, 16, px_rows, &pj);
-    if (block_threshold(pool, a, w, h, k, inv[pol])) goto done;
+    if (block_threshold(pool, a, w, h, dp.k, dp.floor, inv[pol])) goto done;
     pj.stage = 1;
     es_parallel_tiles(pool, (size_t)h, 16, px_rows, &pj);
   }
@@ -575,7 +599,7 @@ int es_repair_detect(pthreadpool_t pool, const float *lum, const uint8_t *chroma
     /* both polarities' components at once, each with its mask and with its labels, stack and
      * pixel list in float planes the profiles are done with (six ints per pixel in all) */
     comp_job cj = {{cand[0], cand[1]}, {con[0], con[1]}, {grad[0], grad[1]}, {ls8[0], ls8[1]}, chroma, lum, 0, 0, w, h,
-                   {lab, (int *)tmp}, {(int *)a, (int *)b}, {(int *)inv[0], (int *)inv[1]}, {mask, mask2}, 0};
+                   {lab, (int *)tmp}, {(int *)a, (int *)b}, {(int *)inv[0], (int *)inv[1]}, &dp, {mask, mask2}, 0};
     for (int mode = 0; mode < 2 && !atomic_load(&cj.failed); mode++) {
       pj.stage = 2 + mode;
       es_parallel_tiles(pool, (size_t)h, 16, px_rows, &pj);

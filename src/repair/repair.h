@@ -44,6 +44,13 @@
 #define ES_DETECT_FLOOR 40.f       /* 20..80, 40: no defect stands out by fewer levels than this (20: F1 0.57, false area 0.51 %; 30: 0.58, 0.44 %; 45 before ES_DETECT_DEPTH. With it, 45: 0.621, 0.145 %, held-out 0.500, 0.141 %; 40: 0.625, 0.145 %, held-out 0.514, 0.143 %) */
 #define ES_DETECT_K0 9.f           /* threshold in robust sigmas (1.4826 MAD of the block's top-hat) at sensitivity 0 (3 at the default 0.5: 2 gave F1 0.575, 4 0.576)... */
 #define ES_DETECT_K1 1.f           /* ...and at 1 (geometric between) */
+/* Over the default sensitivity the shape tests ease too, linearly from their defaults at 0.5
+ * to these at 1 (detect.c's params_for): more sensitivity finds shorter, fainter and shallower
+ * defects, which the user then checks on the mask */
+#define ES_DETECT_FLOOR_HI 20.f    /* the floor (ES_DETECT_FLOOR) at sensitivity 1, levels */
+#define ES_DETECT_SEEDS_HI 12      /* a line's seeds (ES_DETECT_SEEDS) at 1 */
+#define ES_DETECT_LENGTH_HI 30.f   /* a line's extent (ES_DETECT_LENGTH) at 1, px */
+#define ES_DETECT_DEPTH_HI 0.4f    /* the seeds' depth (ES_DETECT_DEPTH) at 1 */
 #define ES_DETECT_ASYM 0.5f        /* 0..1, 0.5: a profile's contrast is the darker side's (dark defect) less this times the sides' difference: an edge's halo or a line along an edge has unlike sides (0.3: F1 0.587, false area 0.53 %; 0.8: 0.572, 0.32 %) */
 #define ES_DETECT_ORIENT 12        /* 4..16, 12: orientations of the profiles and of the line support (8: F1 0.566, recall 0.48 against 0.52; at most 16: the best one's index takes 4 bits of a candidate's byte) */
 #define ES_DETECT_SUPPORT_SEED 0.7f /* 0.5..0.9, 0.7: a line's seed has at least this mean min(score, 1) over 7 samples 2 px apart along its best orientation (0.8: F1 0.578)... */
