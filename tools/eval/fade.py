@@ -29,7 +29,7 @@ correction and ours / best peer (the peer with the best mean in that column) for
 the differences in dB for PSNR. Written to --out
 (default build/eval/fade): fade-dev.csv, fade-held-out.csv (each image's true retentions, stain
 and black lift, then the scores), control-dev.csv, control-held-out.csv, contact-real.png (a and
-f: input | each peer | ours with the options given | ours at strength 1, as the page's mode starts) and contact-synthetic.png (4 Kodak photos: original | faded | best
+f: input | each peer | ours with the options given | ours at strength 1, the page's slider at 100 %) and contact-synthetic.png (4 Kodak photos: original | faded | best
 peer on fade dev | ours).
 """
 import os

@@ -44,7 +44,8 @@ Scores (means over the images of a set):
 Printed: the machine line and one markdown table per part. Written to --out (default
 build/eval/repair): damage-dev.csv, damage-held-out.csv, clean-dev.csv, clean-held-out.csv (each
 image's damage facts, then its scores), contact-real.png (b and c: input | the top-hat peer's
-mask in red over the input | dust-scratches | tophat-telea | ours) and contact-hole.png (crops
+mask in red over the input | dust-scratches | tophat-telea | our mask in red | ours | ours at
+sensitivity 1, the page's slider at 100 %) and contact-hole.png (crops
 around each hole: original | hole | telea | ns | gmic-pde | gmic-patch | ours).
 """
 import os
@@ -160,6 +161,9 @@ def run_ours(args, sets):
             r["ours"] = cli_batch.run(args.cli, "repair", "repaired", s["inputs"], d, [*args.ours_args, "--save-mask", d])
             masks = {f: cli_batch.output_path(d, f, "mask") for f in r["ours"][0]}
             r["ours-detect"] = ({f: m for f, m in masks.items() if os.path.exists(m)}, r["ours"][1])
+            if name == "real":  # what the page's Sensitivity slider at 100 % finds on them
+                k = os.path.join(out, "ours-keen")
+                r["ours-keen"] = cli_batch.run(args.cli, "repair", "repaired", s["inputs"], k, [*args.ours_args, "--detect", "1", "--save-mask", k])
     except cli_batch.UnknownCommand as e:
         print(f"SKIP ours: {e} (the repairer is not in this build yet)")
         return {}
@@ -371,9 +375,13 @@ def write_sheets(args, sets, runs, heal):
             img = contact_sheet.load(f)
             m = read_mask(out("real", "tophat", f))
             over = overlay(img, m) if m is not None else None
-            rows.append((stem(f), [img, over if over is not None else contact_sheet.load(None, like=img)]
-                         + [contact_sheet.load(out("real", k, f), like=img) for k in ("dust-scratches", "tophat-telea", "ours")]))
-        contact_sheet.sheet(rows, ["input", "tophat mask", "dust-scratches", "tophat-telea", "ours"],
+            mine = read_mask(out("real", "ours-detect", f))
+            blank = contact_sheet.load(None, like=img)
+            rows.append((stem(f), [img, over if over is not None else blank]
+                         + [contact_sheet.load(out("real", k, f), like=img) for k in ("dust-scratches", "tophat-telea")]
+                         + [overlay(img, mine) if mine is not None else blank, contact_sheet.load(out("real", "ours", f), like=img),
+                            contact_sheet.load(out("real", "ours-keen", f), like=img)]))
+        contact_sheet.sheet(rows, ["input", "tophat mask", "dust-scratches", "tophat-telea", "ours mask", "ours", "ours (sensitivity 1)"],
                             os.path.join(args.out, "contact-real.png"), h=336)
     if "hole" in sets:
         rows, methods = [], [*heal, "ours-mask"]
