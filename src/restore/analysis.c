@@ -169,14 +169,13 @@ studio_status es_fade_analyze(studio_ctx *ctx, const studio_image *in, es_fade *
    * print's tint is a function of its density alone) */
   size_t m = 0;
   tone_px *tp = malloc(sizeof(tone_px) * n);
-  float *scratch = tmp;
   if (!tp) { free(v); free(d); free(tmp); free(ok); return es_fail(ctx, STUDIO_E_NOMEM, "out of memory"); }
   for (size_t i = 0; i < n; i++) {
     if (!ok[i]) continue;
     const float g = d[3 * i + 1] - out->white[1];
     tp[m++] = (tone_px){g, d[3 * i] - out->white[0] - g, d[3 * i + 2] - out->white[2] - g};
   }
-  const float spread = m >= 64 ? tint_beside_tone(tp, m, scratch) * out->gain : 0.f; /* as restored: a fade takes chroma with range */
+  const float spread = m >= 64 ? tint_beside_tone(tp, m, tmp) * out->gain : 0.f; /* as restored: a fade takes chroma with range */
   free(tp);
   out->colour = es_smoothstep(ES_FADE_MONO0, ES_FADE_MONO1, spread);
 

@@ -53,7 +53,7 @@
  * photos 0.088-0.43 (dev), 0.039-0.58 (held-out: a snake on sand and a plane in a grey sky
  * lowest). The spread around one median for the whole photo, used before, took toned prints
  * to 0.02-0.074 and left four held-out colour fades at 0.039-0.069, below its 0.07. */
-#define ES_FADE_TONE_BINS 16
+#define ES_FADE_TONE_BINS 16    /* 4..64, 16: enough bins that a tone deepening with density is followed, each still ~6000 pixels on the analysis copy */
 #define ES_FADE_MONO0 0.045f
 #define ES_FADE_MONO1 0.06f
 
