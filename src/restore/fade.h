@@ -25,8 +25,9 @@
 #define ES_FADE_SPAN_Q 0.05f   /* 0.01..1 %, 0.05: the ends of the density range */
 #define ES_FADE_DMAX 3.0f      /* 2..4, 3.0: the density the darkest ES_FADE_SPAN_Q of pixels reaches (linear 0.001: 3 of 255) */
 /* 0..0.15, 0.05: ...and the brightest, a print's paper white (reflectance 0.89, 243 of 255), not
- * a clipped 255: a photo's brightest area need not be white (fade dev, auto: 0 -> 7.08, 0.02
- * 6.99, 0.05 6.68, 0.08 6.64 with ES_FADE_AUTO_MAX 0.85) */
+ * a clipped 255: a photo's brightest area need not be white (fade dev, auto with
+ * ES_FADE_AUTO_MAX 0.85, the Python copy of the analysis that gives the C's figures: 0 -> 6.97,
+ * 0.03 6.76, 0.05 6.68, 0.08 6.64) */
 #define ES_FADE_DMIN 0.05f
 /* Unfaded photos' ratio of density-gradient energy to green's (Kodak and CBSD68 originals: blue
  * edges carry more density contrast in natural light, red about the same). */
