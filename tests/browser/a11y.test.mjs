@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { serve, launch, openPage, holdingProxy, shot, CHROMIUM, waitState } from './browser.mjs';
+import { serve, launch, openPage, holdingProxy, maskSettled, shot, CHROMIUM, waitState } from './browser.mjs';
 import { photoFile } from '../node/photos.mjs';
 
 const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -47,7 +47,7 @@ for (const [width, viewport] of Object.entries(WIDTHS)) {
     await look('hints on');
     await page.getByRole('button', { name: 'Colour hints' }).click();
     await page.getByRole('button', { name: 'Repair', exact: true }).click();
-    await page.waitForFunction(() => { const s = document.querySelector('#mask-status'); return s.dataset.pending === 'false' && s.dataset.damaged !== ''; });
+    await maskSettled(page);
     await look('Repair, the mask found');
     await shot(page, `a11y-repair-${width}`);
     await page.getByRole('button', { name: 'Heal' }).click();

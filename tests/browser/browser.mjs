@@ -137,6 +137,17 @@ export async function waitState(page, name, want, timeout = 120000) {
 }
 
 /** Click the button named `button` and keep the file it downloads: {name, file, bytes}. */
+// Repair's mask count (#mask-status) once the worker has answered every edit...
+export async function maskSettled(page) {
+  await page.waitForFunction(() => { const s = document.querySelector('#mask-status'); return s.dataset.pending === 'false' && s.dataset.damaged !== ''; });
+  return Number(await page.getAttribute('#mask-status', 'data-damaged'));
+}
+// ... and once it is no longer `was`.
+export async function maskChanged(page, was) {
+  await page.waitForFunction((n) => { const s = document.querySelector('#mask-status'); return s.dataset.pending === 'false' && s.dataset.damaged !== '' && Number(s.dataset.damaged) !== n; }, was);
+  return maskSettled(page);
+}
+
 export async function download(page, button = 'Download') {
   const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 60000 }), page.getByRole('button', { name: button, exact: true }).click()]);
   const file = path.join(scratchDir('dl-'), dl.suggestedFilename());

@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createStudio } from '../../web/studio.js';
-import { pageFor, CHROMIUM, download, shot, waitState } from './browser.mjs';
+import { pageFor, CHROMIUM, download, maskChanged as changed, maskSettled as settled, shot, waitState } from './browser.mjs';
 import { photoFile, photoImage } from '../node/photos.mjs';
 
 const W = 700, H = 460; // as repair.test.mjs: a size at which the detector keeps the scratch
@@ -19,16 +19,6 @@ const W = 700, H = 460; // as repair.test.mjs: a size at which the detector keep
 let nodeStudio;
 const studio = async () => (nodeStudio ||= await createStudio({ threads: 1 }));
 test.after(() => nodeStudio?.terminate());
-
-// The mask's count once the worker has answered every edit, and once it is no longer `was`.
-async function settled(page) {
-  await page.waitForFunction(() => { const s = document.querySelector('#mask-status'); return s.dataset.pending === 'false' && s.dataset.damaged !== ''; });
-  return Number(await page.getAttribute('#mask-status', 'data-damaged'));
-}
-async function changed(page, was) {
-  await page.waitForFunction((n) => { const s = document.querySelector('#mask-status'); return s.dataset.pending === 'false' && s.dataset.damaged !== '' && Number(s.dataset.damaged) !== n; }, was);
-  return settled(page);
-}
 
 // The status region's sentence once it matches `re`: its numbers.
 async function said(page, re) {

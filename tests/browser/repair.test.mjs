@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createStudio } from '../../web/studio.js';
-import { pageFor, CHROMIUM, download, shot, waitState } from './browser.mjs';
+import { pageFor, CHROMIUM, download, maskChanged as changed, maskSettled as settled, shot, waitState } from './browser.mjs';
 import { scratchDir } from '../node/helpers.mjs';
 import { photoFile, photoImage, png, scratch } from '../node/photos.mjs';
 
@@ -37,17 +37,6 @@ async function paint(page, path) {
   await page.mouse.down();
   for (const p of pts.slice(1)) await page.mouse.move(p.x, p.y, { steps: 8 });
   await page.mouse.up();
-}
-
-// The mask's count once the worker has answered every edit.
-async function settled(page) {
-  await page.waitForFunction(() => { const s = document.querySelector('#mask-status'); return s.dataset.pending === 'false' && s.dataset.damaged !== ''; });
-  return Number(await page.getAttribute('#mask-status', 'data-damaged'));
-}
-// ... once it is no longer `was`.
-async function changed(page, was) {
-  await page.waitForFunction((n) => { const s = document.querySelector('#mask-status'); return s.dataset.pending === 'false' && s.dataset.damaged !== '' && Number(s.dataset.damaged) !== n; }, was);
-  return settled(page);
 }
 
 test('Repair: the damage marked, the brush marks and erases, undo and redo, Heal, a stroke healed in place, the mask saved and opened again', async (t) => {
