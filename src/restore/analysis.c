@@ -98,6 +98,41 @@ static float tint_beside_tone(tone_px *p, size_t m, float *scratch) {
   return (float)sqrt(ss / (double)m);
 }
 
+/* A density step's weight: exp(-(angle / ES_FADE_EDGE_SIGMA)^2), the angle between the step (each
+ * channel divided by dir's) and the neutral axis (1, 1, 1), either sign. */
+static double step_weight(const double g[3], const double dir[3]) {
+  double s = 0, n = 0;
+  for (int c = 0; c < 3; c++) { const double u = g[c] / dir[c]; s += u; n += u * u; }
+  if (n <= 0) return 0;
+  double cosa = fabs(s) / sqrt(3.0 * n);
+  if (cosa > 1) cosa = 1;
+  const double a = acos(cosa) / ES_FADE_EDGE_SIGMA;
+  return exp(-a * a);
+}
+
+/* The cubed density steps (right and down) summed per channel where the three pixels are steady,
+ * each weighted by step_weight against dir (NULL: all alike); returns how many places counted. */
+static size_t edge_energy(const float *d, const unsigned char *ok, int sw, int sh, const double *dir, double e[3]) {
+  size_t edges = 0;
+  for (int y = 0; y + 1 < sh; y++)
+    for (int x = 0; x + 1 < sw; x++) {
+      const size_t i = (size_t)y * sw + x;
+      if (!ok[i] || !ok[i + 1] || !ok[i + sw]) continue;
+      edges++;
+      double gx[3], gy[3];
+      for (int c = 0; c < 3; c++) {
+        gx[c] = (double)d[3 * (i + 1) + c] - d[3 * i + c];
+        gy[c] = (double)d[3 * (i + sw) + c] - d[3 * i + c];
+      }
+      const double wx = dir ? step_weight(gx, dir) : 1.0, wy = dir ? step_weight(gy, dir) : 1.0;
+      for (int c = 0; c < 3; c++) {
+        const double ax = fabs(gx[c]), ay = fabs(gy[c]);
+        e[c] += wx * ax * ax * ax + wy * ay * ay * ay;
+      }
+    }
+  return edges;
+}
+
 studio_status es_fade_analyze(studio_ctx *ctx, const studio_image *in, es_fade *out) {
   memset(out, 0, sizeof *out);
   out->k[0] = out->k[1] = out->k[2] = 1.f;
@@ -136,22 +171,21 @@ studio_status es_fade_analyze(studio_ctx *ctx, const studio_image *in, es_fade *
     }
     ok[i] = lo > ES_FADE_EDGE_LO && hi < ES_FADE_EDGE_HI;
   }
-  /* the dyes' relative retention: the L3 norm of density steps against green's */
+  /* the dyes' relative retention: the L3 norm of density steps against green's, then again
+   * with each step weighted by how near its direction is to the shading direction found so far */
   double e[3] = {0, 0, 0};
-  size_t edges = 0;
-  for (int y = 0; y + 1 < bj.sh; y++)
-    for (int x = 0; x + 1 < bj.sw; x++) {
-      const size_t i = (size_t)y * bj.sw + x;
-      if (!ok[i] || !ok[i + 1] || !ok[i + bj.sw]) continue;
-      edges++;
-      for (int c = 0; c < 3; c++) {
-        const double gx = fabs((double)d[3 * (i + 1) + c] - d[3 * i + c]), gy = fabs((double)d[3 * (i + bj.sw) + c] - d[3 * i + c]);
-        e[c] += gx * gx * gx + gy * gy * gy;
-      }
-    }
+  size_t edges = edge_energy(d, ok, bj.sw, bj.sh, NULL, e);
   if (edges >= 64 && e[1] > 0 && e[0] > 0 && e[2] > 0) {
-    out->k[0] = (float)(cbrt(e[0] / e[1]) / ES_FADE_PRIOR_R);
-    out->k[2] = (float)(cbrt(e[2] / e[1]) / ES_FADE_PRIOR_B);
+    double dir[3] = {cbrt(e[0] / e[1]), 1.0, cbrt(e[2] / e[1])};
+    for (int it = 0; it < ES_FADE_EDGE_ITER; it++) {
+      double w[3] = {0, 0, 0};
+      edge_energy(d, ok, bj.sw, bj.sh, dir, w);
+      if (!(w[0] > 0 && w[1] > 0 && w[2] > 0)) break; /* no step near that direction: keep the last */
+      dir[0] = cbrt(w[0] / w[1]);
+      dir[2] = cbrt(w[2] / w[1]);
+    }
+    out->k[0] = (float)(dir[0] / ES_FADE_PRIOR_R);
+    out->k[2] = (float)(dir[2] / ES_FADE_PRIOR_B);
   }
   for (size_t i = 0; i < n; i++)
     for (int c = 0; c < 3; c++) d[3 * i + c] /= out->k[c];

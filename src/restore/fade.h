@@ -29,6 +29,15 @@
  * ES_FADE_AUTO_MAX 0.85, the Python copy of the analysis that gives the C's figures: 0 -> 6.97,
  * 0.03 6.76, 0.05 6.68, 0.08 6.64) */
 #define ES_FADE_DMIN 0.05f
+/* The retention's second look: each density step weighted by exp(-(angle / ES_FADE_EDGE_SIGMA)^2),
+ * its angle (radians) to the direction the steps gave so far (a shading edge is the same density
+ * step in every channel, so a faded one lies along the retentions; an edge between two colours
+ * lies anywhere), ES_FADE_EDGE_ITER times; the idea of the iterative weighted grey-edge
+ * (Gijsenij, Gevers, van de Weijer 2012), in density. 0.05..0.2, 0.1; fade dev, auto, 3 passes
+ * (the Python copy): 0.05 -> 6.67, 0.07 6.65, 0.1 6.61, 0.15 6.66, 0.2 6.69; 0 passes (the L3
+ * ratio alone, before) 6.67. 1..4, 3: at 0.1, 2 and 4 passes 6.61 too. */
+#define ES_FADE_EDGE_SIGMA 0.1
+#define ES_FADE_EDGE_ITER 3
 /* Unfaded photos' ratio of density-gradient energy to green's (Kodak and CBSD68 originals: blue
  * edges carry more density contrast in natural light, red about the same). */
 #define ES_FADE_PRIOR_R 1.0f
