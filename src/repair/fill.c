@@ -107,49 +107,23 @@ static void isophotes(const fill_ctx *c, int x, int y, float *nx, float *ny, flo
   *coh = (float)(q * q);
 }
 
-/* The value at (x, y): a local linear fit, u(x + d) ~ a + b.d, by least squares over the known or
- * already filled pixels of the disc with the weights above, and a the value (a weighted mean,
- * the fit's zeroth order, is biased wherever the known pixels lie on one side of the pixel and
- * the photo has a slope across: the first pixels filled see only their own side of a scratch).
- * The slopes b bear a ridge of ES_REPAIR_RIDGE times the weights' sum (px^2), which keeps a fit
- * from one side or along a line from extrapolating; where the system is singular anyway, the
- * weighted mean. */
-static inline void fill_pixel_ch(const fill_ctx *c, int x, int y, const int nch) {
+static void fill_pixel(const fill_ctx *c, int x, int y) {
   float nx, ny, coh;
   isophotes(c, x, y, &nx, &ny, &coh);
   const int r = c->radius;
   const float k = -c->mu * c->mu * coh / (2.f * (float)(r * r));
   const int inside = x >= r && y >= r && x + r < c->w && y + r < c->h;
-  float s0 = 0, sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0, su[3] = {0, 0, 0}, sux[3] = {0, 0, 0}, suy[3] = {0, 0, 0};
+  float acc[3] = {0, 0, 0}, sw = 0;
   for (int q = 0; q < c->nf; q++) {
     const int dx = c->fdisc[q].dx, dy = c->fdisc[q].dy, xx = x + dx, yy = y + dy, i = yy * c->w + xx;
     if ((!inside && (xx < 0 || xx >= c->w || yy < 0 || yy >= c->h)) || c->f[i] == INSIDE) continue;
     const float p = nx * (float)dx + ny * (float)dy, wgt = (k == 0.f ? 1.f : expf(k * p * p)) / c->fall[c->fdisc[q].d2];
-    const float wx = wgt * (float)dx, wy = wgt * (float)dy;
-    s0 += wgt; sx += wx; sy += wy; sxx += wx * (float)dx; sxy += wx * (float)dy; syy += wy * (float)dy;
-    for (int ch = 0; ch < nch; ch++) {
-      const float u = c->px[(size_t)i * nch + ch];
-      su[ch] += wgt * u; sux[ch] += wx * u; suy[ch] += wy * u;
-    }
+    for (int ch = 0; ch < c->ch; ch++) acc[ch] += wgt * c->px[(size_t)i * c->ch + ch];
+    sw += wgt;
   }
-  if (s0 <= 1e-20f) return; /* nothing known in reach (cannot happen: a neighbour brought the front) */
-  float *o = c->px + ((size_t)y * c->w + x) * nch;
-  /* [s0 sx sy; sx sxx sxy; sy sxy syy] (a, bx, by) = (su, sux, suy), the ridge on the diagonal's
-   * slopes; a by Cramer's rule (the first row of the inverse) */
-  const double lam = ES_REPAIR_RIDGE * (double)s0, D = sxx + lam, E = sxy, F = syy + lam;
-  const double m0 = D * F - E * E, m1 = (double)sy * E - (double)sx * F, m2 = (double)sx * E - (double)sy * D;
-  const double det = s0 * m0 + sx * m1 + sy * m2;
-  if (!(det > 1e-9 * s0 * D * F)) {
-    for (int ch = 0; ch < nch; ch++) o[ch] = su[ch] / s0;
-    return;
-  }
-  for (int ch = 0; ch < nch; ch++) o[ch] = (float)((m0 * su[ch] + m1 * sux[ch] + m2 * suy[ch]) / det);
-}
-
-/* the channel count a constant in each (the inner loops unrolled) */
-static void fill_pixel(const fill_ctx *c, int x, int y) {
-  if (c->ch == 3) fill_pixel_ch(c, x, y, 3);
-  else fill_pixel_ch(c, x, y, 1);
+  if (sw <= 1e-20f) return; /* nothing known in reach (cannot happen: a neighbour brought the front) */
+  float *o = c->px + ((size_t)y * c->w + x) * c->ch;
+  for (int ch = 0; ch < c->ch; ch++) o[ch] = acc[ch] / sw;
 }
 
 int es_repair_fill(float *px, int w, int h, int ch, const uint8_t *mask, int radius, float mu) {

@@ -22,7 +22,6 @@
 #define ES_REPAIR_MARGIN 24     /* 8..64, 24: context read around a tile (radius + the tensor's reach; cut to the tile's mask box and that reach), and the least read around a wide hole */
 #define ES_REPAIR_MU 18.f       /* 5..50, 18: how sharply the fill follows the isophotes (Bornemann & Maerz's mu; with ES_REPAIR_FALL 3, dev thin PSNR in the true mask: 10 27.36, 14 27.86, 18 27.97, 24 27.89, 30 27.74 dB) */
 #define ES_REPAIR_FALL 3.f      /* 1..5, 3: a neighbour's weight falls as 1/|d|^this. Bornemann & Maerz's 1/|d| gives every ring of the disc the same total weight, so a 1-3 px defect took as much from 5 px away as from its edge. Dev (Kodak) thin / crack PSNR in the true mask: 1 27.57 / 29.37, 1.5 27.77 / 29.54, 2 27.91 / 29.65, 3 27.97 / 29.71, 4 27.88 / 29.62, 5 27.76 / 29.49 dB; held-out at 3 25.99 / 28.35 (at 1 25.37 / 27.95; NS 24.63 / 25.57) */
-#define ES_REPAIR_RIDGE 0.02f  /* 0..0.1, 0.02: the fill is a local linear fit (fill.c), its slopes held back by a ridge of this times the weights' sum. Dev thin / crack PSNR in the true mask: the weighted mean 27.97 / 29.71; 0 28.08 / 29.95, 0.003 28.17 / 29.98, 0.01 28.21 / 30.00, 0.02 28.21 / 30.01, 0.03 28.20 / 30.01, 0.06 28.16 / 30.01, 0.1 28.11 / 30.00 dB */
 #define ES_REPAIR_RHO 3         /* 2..8, 3: the structure tensor's Gaussian sigma, pixels */
 #define ES_REPAIR_ROUND 8       /* tiles (then wide holes) per parallel round: progress and cancellation between rounds */
 
