@@ -71,7 +71,7 @@ typedef struct {
   int w, h, ch, radius;
   float mu, rho;
   float gauss[4 * ES_REPAIR_RHO * ES_REPAIR_RHO + 1]; /* the tensor's weights by squared distance */
-  float root[12 * 12 + 1];                            /* square roots of squared distances (radius <= 12) */
+  float fall[12 * 12 + 1];                            /* |d|^ES_REPAIR_FALL by squared distance (radius <= 12) */
   /* the two discs' offsets in scan order (rows, then columns: the sums' order as before) */
   offset tdisc[(4 * ES_REPAIR_RHO + 1) * (4 * ES_REPAIR_RHO + 1)], fdisc[25 * 25];
   int nt, nf;
@@ -117,7 +117,7 @@ static void fill_pixel(const fill_ctx *c, int x, int y) {
   for (int q = 0; q < c->nf; q++) {
     const int dx = c->fdisc[q].dx, dy = c->fdisc[q].dy, xx = x + dx, yy = y + dy, i = yy * c->w + xx;
     if ((!inside && (xx < 0 || xx >= c->w || yy < 0 || yy >= c->h)) || c->f[i] == INSIDE) continue;
-    const float p = nx * (float)dx + ny * (float)dy, wgt = (k == 0.f ? 1.f : expf(k * p * p)) / c->root[c->fdisc[q].d2];
+    const float p = nx * (float)dx + ny * (float)dy, wgt = (k == 0.f ? 1.f : expf(k * p * p)) / c->fall[c->fdisc[q].d2];
     for (int ch = 0; ch < c->ch; ch++) acc[ch] += wgt * c->px[(size_t)i * c->ch + ch];
     sw += wgt;
   }
@@ -159,7 +159,7 @@ int es_repair_fill(float *px, int w, int h, int ch, const uint8_t *mask, int rad
   fill_ctx c = {px, gx, gy, gv, f, w, h, ch, radius, mu, (float)ES_REPAIR_RHO, {0}, {0}, {{0, 0, 0}}, {{0, 0, 0}}, 0, 0};
   c.nt = disc(2 * ES_REPAIR_RHO, 1, c.tdisc);
   c.nf = disc(radius, 0, c.fdisc);
-  for (int d2 = 0; d2 <= 12 * 12; d2++) c.root[d2] = sqrtf((float)d2);
+  for (int d2 = 0; d2 <= 12 * 12; d2++) c.fall[d2] = powf((float)d2, 0.5f * ES_REPAIR_FALL);
   for (int d2 = 0; d2 <= 4 * ES_REPAIR_RHO * ES_REPAIR_RHO; d2++) c.gauss[d2] = expf(-0.5f / (c.rho * c.rho) * (float)d2);
   while (hp.n) {
     const node nd = pop(&hp);
