@@ -12,18 +12,23 @@
  *    apart along the same orientation is the line support: a scratch's, hair's or crack's
  *    pixels keep their neighbours along it, texture's do not.
  * 3. Lines: components (joined within 2 px where the best orientations agree within 45
- *    degrees) of pixels with score >= 0.5 and support >= 0.5, with enough seeds (score >= 1,
- *    support >= 0.7), thin, long and well supported, not along an edge of the background,
- *    not the frame, not crowded by clutter (candidates of components, joined whatever the
- *    orientations, that are not lines themselves: a crack's own fragments do not count),
- *    not tinted (no more coloured than coloured surroundings: a defect does not take the
- *    photo's colour) and deep (the seeds' contrast half the room their background leaves
- *    at least: defects are near black or near the paper's white).
- * 4. Specks: small components of the top-hat with a strong seed, isolated (texture has
- *    candidates of both polarities around), not along an edge, not tinted, deep.
+ *    degrees) of pixels with score >= 0.5 and support >= 0.5; the shape tests (enough seeds,
+ *    score >= 1 and support >= 0.7; thin, long, well supported, not along an edge of the
+ *    background, not the frame) mark those that fail them as clutter.
+ * 4. Specks: small components of the top-hat (8-connected).
+ * 5. The verdict: each line, and each speck of at most ES_DETECT_SPECK_MAX px, is described
+ *    by features() (its size and seeds; how crowded it is by clutter, by the other
+ *    polarity's candidates; whether it is as coloured as coloured surroundings, where a
+ *    defect is grey or shows the paper; its seeds' depth, their contrast over the room their
+ *    background leaves, as defects are near black or near white; the shape tests' verdict)
+ *    and kept when detect_model.h's trees give it the probability the sensitivity asks for.
+ *    The trees were fitted on synthetic damage (tools/eval/fit_detect.py): the hand-set
+ *    thresholds on the same features, which they replace, gave twice to four times the false
+ *    area at the same recall.
  * The mask is grown by `grow` px. Per-row stages run on the image's pool; the profiles work
  * in bands of rows kept in cache (all orientations and both polarities per band). */
 #include "repair.h"
+#include "detect_model.h"
 #include "../core/parallel.h"
 
 
@@ -139,12 +144,14 @@ static float cell(int p, int B, int n, int *i0, int *i1) {
 
 /* What the sensitivity (0..1) sets, decided here alone. Under the default 0.5 the threshold
  * rises in robust sigmas (ES_DETECT_K0 at 0); over it the threshold falls toward ES_DETECT_K1
- * and the floor, the seeds, the length and the depth ease linearly toward their ES_DETECT_*_HI
- * at 1, so that asking for more finds shorter, fainter and shallower defects (the threshold
- * alone stops mattering once the floor binds: on the real scan b every sensitivity over 0.5
- * gave the same mask). At 0.5 each is its default. */
+ * and the floor, the seeds and the length ease linearly toward their ES_DETECT_*_HI at 1, so
+ * that asking for more finds shorter and fainter defects (the threshold alone stops mattering
+ * once the floor binds: on the real scan b every sensitivity over 0.5 gave the same mask); the
+ * probability a component needs to be kept goes from ES_DETECT_P_LO at 0 through ES_DETECT_P
+ * to ES_DETECT_P_HI at 1, linear in the log-odds on each side. At 0.5 each is its default. */
 typedef struct {
-  float k, floor, length, depth;
+  float k, floor, length;
+  double odds; /* the least score (log-odds) kept */
   int seeds;
 } det_params;
 
@@ -154,7 +161,9 @@ static det_params params_for(float sensitivity) {
   d.k = ES_DETECT_K0 * powf(ES_DETECT_K1 / ES_DETECT_K0, sensitivity);
   d.floor = ES_DETECT_FLOOR + t * (ES_DETECT_FLOOR_HI - ES_DETECT_FLOOR);
   d.length = ES_DETECT_LENGTH + t * (ES_DETECT_LENGTH_HI - ES_DETECT_LENGTH);
-  d.depth = ES_DETECT_DEPTH + t * (ES_DETECT_DEPTH_HI - ES_DETECT_DEPTH);
+  const float p = sensitivity > 0.5f ? ES_DETECT_P : ES_DETECT_P_LO, q = sensitivity > 0.5f ? ES_DETECT_P_HI : ES_DETECT_P;
+  const float u = sensitivity > 0.5f ? t : sensitivity * 2.f; /* 0 at p, 1 at q */
+  d.odds = (1.0 - u) * log(p / (1.0 - p)) + u * log(q / (1.0 - q));
   d.seeds = (int)lroundf((float)ES_DETECT_SEEDS + t * (float)(ES_DETECT_SEEDS_HI - ES_DETECT_SEEDS));
   return d;
 }
@@ -346,8 +355,8 @@ static int oriented(pthreadpool_t pool, const float *lum, float *const inv[2], i
 
 typedef struct {
   int start, np, perim, bx0, by0, bx1, by1, border, peak;
-  float mc, mg, lsm, cin, depth;
-  int keep; /* the shape tests passed (the surroundings' tests come after) */
+  float mc, mg, lsm, cin, depth, width, ext;
+  int keep; /* the shape tests passed (a feature, and lines that fail them are clutter) */
 } comp_t;
 
 /* Probes around each pixel of a component: 8 directions at two distances. */
@@ -363,6 +372,7 @@ typedef struct {
   const float *lum;
   int dark, w, h;
   const det_params *dp;
+  const es_detect_hook *hook;
 } comp_in;
 
 /* Labels (lab) of the components of candidates (c & CAND_CLASS), 8-connected within link px
@@ -424,8 +434,8 @@ static int label(const comp_in *in, int mode, int agree, int *lab, int *stack, i
     f.np = np;
     f.depth = f.peak ? (float)(dsum / f.peak) : 0.f;
     f.mc = (float)(csum / np); f.mg = (float)(gsum / np); f.lsm = (float)(lsum / np) * (1.f / 255.f); f.cin = (float)(chsum / np);
-    const float width = 2.f * (float)np / (float)(f.perim > 0 ? f.perim : 1);
-    const float ext = hypotf((float)(f.bx1 - f.bx0 + 1), (float)(f.by1 - f.by0 + 1));
+    const float width = f.width = 2.f * (float)np / (float)(f.perim > 0 ? f.perim : 1);
+    const float ext = f.ext = sqrtf((float)((f.bx1 - f.bx0 + 1) * (f.bx1 - f.bx0 + 1) + (f.by1 - f.by0 + 1) * (f.by1 - f.by0 + 1)));
     const int edge = f.mg > ES_DETECT_EDGE * f.mc / 11.f;
     const int frame = f.border * 2 > np;
     if (mode == 0) f.keep = width <= ES_DETECT_MAX_WIDTH && ext >= in->dp->length && f.peak >= in->dp->seeds && f.lsm >= ES_DETECT_LINE_MEAN && !edge && !frame;
@@ -435,16 +445,37 @@ static int label(const comp_in *in, int mode, int agree, int *lab, int *stack, i
   return nc;
 }
 
+/* A component's description for the trees, in detect_model.h's order. Only IEEE's exactly
+ * rounded operations (no log, no hypot): the same numbers natively and in WASM. */
+static void features(const comp_t *f, int mode, int dark, float fs, float fo, int tinted, float co, float *x) {
+  x[0] = (float)mode; x[1] = (float)dark; x[2] = (float)f->np; x[3] = (float)f->peak;
+  x[4] = (float)(f->bx1 - f->bx0 + 1); x[5] = (float)(f->by1 - f->by0 + 1);
+  x[6] = fs; x[7] = fo; x[8] = (float)tinted; x[9] = f->depth; x[10] = f->mc; x[11] = f->mg / (f->mc + 1e-3f);
+  x[12] = f->lsm; x[13] = f->width; x[14] = f->ext; x[15] = (float)f->border / (float)f->np;
+  x[16] = f->cin; x[17] = co; x[18] = (f->cin + 1.f) / (co + 1.f); x[19] = (float)f->keep;
+}
+
+/* The trees' log-odds that a component is damage. */
+static double score(const float *x) {
+  double s = ES_DM_BASE;
+  for (int t = 0; t < ES_DM_TREES; t++) {
+    int i = ES_DM_ROOT[t];
+    while (ES_DM_NODE[i].f >= 0) i = (double)x[ES_DM_NODE[i].f] <= ES_DM_NODE[i].v ? ES_DM_NODE[i].l : ES_DM_NODE[i].r;
+    s += ES_DM_NODE[i].v;
+  }
+  return s;
+}
+
 /* Components of candidates of one polarity (c: lines' bytes as above, specks' 1 candidate, 2
  * seed); o: the other polarity's candidates. Lines: first joined whatever their orientations,
  * the pixels of those that fail the shape tests marked as clutter; then joined only where the
  * orientations agree (a scratch crossing the photo's own thin lines is judged apart from
- * them), and those passing the shape tests judged by their surroundings, where only clutter
- * counts (a crack's own branches and fragments are long and do not crowd it; the pieces of
- * a line a scratch crosses are not clutter when that line as a whole is long and thin).
- * Specks: one pass, every other candidate counts. mode 0 lines, 1 specks; step 0 marks the
- * lines' clutter (c changes: both polarities' step 0 end before either's step 1, which reads
- * the other's candidates), step 1 the rest. Kept ones are marked in mask. lab, stack and pix:
+ * them), each described with its surroundings, where only clutter counts (a crack's own
+ * branches and fragments are long and do not crowd it; the pieces of a line a scratch crosses
+ * are not clutter when that line as a whole is long and thin), and scored. Specks: one pass,
+ * every other candidate counts. mode 0 lines, 1 specks; step 0 marks the lines' clutter (c
+ * changes: both polarities' step 0 end before either's step 1, which reads the other's
+ * candidates), step 1 the rest. Kept ones are marked in mask. lab, stack and pix:
  * w x h ints each (the caller's free planes: at 12 MP each is 48 MB). */
 static int components(const comp_in *in, int mode, int step, int *lab, int *stack, int *pix, uint8_t *mask) {
   uint8_t *c = in->c;
@@ -460,10 +491,9 @@ static int components(const comp_in *in, int mode, int step, int *lab, int *stac
       if ((c[i] & CAND_CLASS) && !cs[lab[i] - 1].keep) c[i] |= CAND_CLUTTER;
     nc = 0;
   }
-  const float crowd = mode == 0 ? ES_DETECT_CROWD : ES_DETECT_SPECK_CROWD, crowd_o = mode == 0 ? 1.f : ES_DETECT_SPECK_OTHER;
   for (int id = 1; id <= nc; id++) {
     comp_t *f = &cs[id - 1];
-    if (!f->keep) continue;
+    if (mode == 1 && f->np > ES_DETECT_SPECK_MAX) continue;
     int same = 0, opp = 0, probes = 0, ring = 0;
     double cout = 0;
     for (int k = f->start; k < f->start + f->np; k++) {
@@ -486,9 +516,11 @@ static int components(const comp_in *in, int mode, int step, int *lab, int *stac
     /* colour: a defect does not take the photo's colour (dust and hair are grey, a crack shows
      * the paper); a candidate as coloured as its coloured surroundings is the photo's */
     const int tinted = co >= ES_DETECT_TINT_MIN && f->cin > ES_DETECT_TINT * co;
-    /* depth: dust, hair and scratches are near black or near the paper's white; a photo's own
-     * thin line (rigging, a gutter, a roof's edge) is mostly a partial dip, blurred by the lens */
-    if (fs <= crowd && fo <= crowd_o && !tinted && f->depth >= in->dp->depth)
+    float x[ES_DETECT_FEATURES];
+    features(f, mode, in->dark, fs, fo, tinted, co, x);
+    const double sc = score(x);
+    if (in->hook) in->hook->component(in->hook->arg, x, pix + f->start, f->np, (float)sc);
+    if (sc >= in->dp->odds)
       for (int k = f->start; k < f->start + f->np; k++) mask[pix[k]] = 1;
   }
   free(cs);
@@ -505,13 +537,14 @@ typedef struct {
   int mode, step, w, h, *lab[2], *stack[2], *pix[2];
   const det_params *dp;
   uint8_t *mask[2];
+  const es_detect_hook *hook;
   atomic_int failed;
 } comp_job;
 
 static void comp_pols(void *arg, size_t start, size_t count) {
   comp_job *j = arg;
   for (size_t p = start; p < start + count; p++) {
-    const comp_in in = {j->cand[p], j->cand[!p], j->con[p], j->grad[p], j->ls[p], j->chroma, j->lum, p == 0, j->w, j->h, j->dp};
+    const comp_in in = {j->cand[p], j->cand[!p], j->con[p], j->grad[p], j->ls[p], j->chroma, j->lum, p == 0, j->w, j->h, j->dp, j->hook};
     if (components(&in, j->mode, j->step, j->lab[p], j->stack[p], j->pix[p], j->mask[p])) atomic_store(&j->failed, 1);
   }
 }
@@ -568,7 +601,8 @@ static void px_rows(void *arg, size_t start, size_t count) {
   }
 }
 
-int es_repair_detect(pthreadpool_t pool, const float *lum, const uint8_t *chroma, int w, int h, float sensitivity, int grow, uint8_t *mask) {
+int es_repair_detect(pthreadpool_t pool, const float *lum, const uint8_t *chroma, int w, int h, float sensitivity, int grow,
+                     const es_detect_hook *hook, uint8_t *mask) {
   const size_t n = (size_t)w * h;
   float *tmp = malloc(sizeof(float) * n), *a = malloc(sizeof(float) * n), *b = malloc(sizeof(float) * n);
   float *inv[2] = {malloc(sizeof(float) * n), malloc(sizeof(float) * n)}, *lab_f = malloc(sizeof(float) * n); /* scratch, then the labels */
@@ -599,7 +633,7 @@ int es_repair_detect(pthreadpool_t pool, const float *lum, const uint8_t *chroma
     /* both polarities' components at once, each with its mask and with its labels, stack and
      * pixel list in float planes the profiles are done with (six ints per pixel in all) */
     comp_job cj = {{cand[0], cand[1]}, {con[0], con[1]}, {grad[0], grad[1]}, {ls8[0], ls8[1]}, chroma, lum, 0, 0, w, h,
-                   {lab, (int *)tmp}, {(int *)a, (int *)b}, {(int *)inv[0], (int *)inv[1]}, &dp, {mask, mask2}, 0};
+                   {lab, (int *)tmp}, {(int *)a, (int *)b}, {(int *)inv[0], (int *)inv[1]}, &dp, {mask, mask2}, hook, 0};
     for (int mode = 0; mode < 2 && !atomic_load(&cj.failed); mode++) {
       pj.stage = 2 + mode;
       es_parallel_tiles(pool, (size_t)h, 16, px_rows, &pj);

@@ -449,15 +449,23 @@ static void lum_rows(void *arg, size_t start, size_t count) {
   }
 }
 
+int es_repair_planes(pthreadpool_t pool, const studio_image *in, float **lum, uint8_t **chroma) {
+  const int w = in->width, h = in->height;
+  *lum = malloc(sizeof(float) * (size_t)w * h);
+  *chroma = in->channels >= 3 ? malloc((size_t)w * h) : NULL;
+  if (!*lum || (in->channels >= 3 && !*chroma)) { free(*lum); free(*chroma); *lum = NULL; *chroma = NULL; return -1; }
+  lum_job lj = {in, *lum, *chroma};
+  es_parallel_tiles(pool, (size_t)h, 64, lum_rows, &lj);
+  return 0;
+}
+
 /* Detection into a binary plane (1 = defect). */
 static studio_status detect(studio_ctx *ctx, const studio_image *in, const studio_repair_options *o, uint8_t **out) {
-  const int w = in->width, h = in->height, c = in->channels;
-  float *lum = malloc(sizeof(float) * (size_t)w * h);
-  uint8_t *m = malloc((size_t)w * h), *chroma = c >= 3 ? malloc((size_t)w * h) : NULL;
-  if (!lum || !m || (c >= 3 && !chroma)) { free(lum); free(m); free(chroma); return es_fail(ctx, STUDIO_E_NOMEM, "repair: out of memory"); }
-  lum_job lj = {in, lum, chroma};
-  es_parallel_tiles(ctx->pool, (size_t)h, 64, lum_rows, &lj);
-  const int rc = es_repair_detect(ctx->pool, lum, chroma, w, h, o->sensitivity, o->grow, m);
+  const int w = in->width, h = in->height;
+  float *lum;
+  uint8_t *chroma, *m = malloc((size_t)w * h);
+  if (!m || es_repair_planes(ctx->pool, in, &lum, &chroma)) { free(m); return es_fail(ctx, STUDIO_E_NOMEM, "repair: out of memory"); }
+  const int rc = es_repair_detect(ctx->pool, lum, chroma, w, h, o->sensitivity, o->grow, NULL, m);
   free(lum); free(chroma);
   if (rc) { free(m); return es_fail(ctx, STUDIO_E_NOMEM, "repair: out of memory"); }
   *out = m;

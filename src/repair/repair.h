@@ -51,7 +51,6 @@
 #define ES_DETECT_FLOOR_HI 20.f    /* the floor (ES_DETECT_FLOOR) at sensitivity 1, levels */
 #define ES_DETECT_SEEDS_HI 12      /* a line's seeds (ES_DETECT_SEEDS) at 1 */
 #define ES_DETECT_LENGTH_HI 30.f   /* a line's extent (ES_DETECT_LENGTH) at 1, px */
-#define ES_DETECT_DEPTH_HI 0.4f    /* the seeds' depth (ES_DETECT_DEPTH) at 1 */
 #define ES_DETECT_ASYM 0.5f        /* 0..1, 0.5: a profile's contrast is the darker side's (dark defect) less this times the sides' difference: an edge's halo or a line along an edge has unlike sides (0.3: F1 0.587, false area 0.53 %; 0.8: 0.572, 0.32 %) */
 #define ES_DETECT_ORIENT 12        /* 4..16, 12: orientations of the profiles and of the line support (8: F1 0.566, recall 0.48 against 0.52; at most 16: the best one's index takes 4 bits of a candidate's byte) */
 #define ES_DETECT_SUPPORT_SEED 0.7f /* 0.5..0.9, 0.7: a line's seed has at least this mean min(score, 1) over 7 samples 2 px apart along its best orientation (0.8: F1 0.578)... */
@@ -67,7 +66,6 @@
 #define ES_DETECT_LENGTH 30.f      /* 15..60, 30: a line's extent (its box's diagonal), px, at least */
 #define ES_DETECT_SEEDS 50         /* 10..100, 50: a line's seed pixels, at least (30: F1 0.579, false area 0.45 %; 20: 0.574, 0.54 %; 80: 0.557, 0.24 %; 10-20 find more of the real scan b's short cracks. With ES_DETECT_DEPTH: 40 0.624, 0.184 %; 30 0.624, 0.209 %; for bright lines only 30 0.619, 0.188 %. Scaled with the photo's diagonal, 50 at Kodak's 923 px: dev the same, held-out (481 x 321, 31 seeds) F1 0.514 -> 0.543 but false area 0.143 -> 0.219 %; on the real scan b (256 px, 20 seeds) two more of the corners' short cracks, the face untouched) */
 #define ES_DETECT_LINE_MEAN 0.65f  /* 0.6..0.8, 0.65: a line's mean line support, at least (before ES_DETECT_AGREE, 0.65: F1 0.595, false area 0.36 %; 0.7: 0.604, 0.242 %; 0.75: 0.545, 0.24 %. With it the components are purer, and 0.65 is better: 0.619, 0.227 % against 0.608, 0.220 % at 0.7; 0.6 the same as 0.65) */
-#define ES_DETECT_CROWD 0.02f      /* a line with more than this fraction of its probes (8 directions, 4 and 8 px) on clutter (candidates of components that are not lines themselves) is texture */
 #define ES_DETECT_SPECK 30         /* a speck's area at most, px (a 6 px disc) */
 #define ES_DETECT_SPECK_K 1.5f     /* a speck's seed: top-hat at least this times the threshold (2: F1 0.585; 3: 0.570) */
 /* (Specks by their worst orientation, not kept: a speck's seed also at least 1.5 times the threshold
@@ -77,9 +75,6 @@
  * 0.143 -> 0.156 %; but it flags kodim15's catchlight in the eye (an isolated bright speck once
  * the iris's texture no longer counts). Counting every top-hat candidate as clutter again, the
  * speck's own halo excepted: dust recall 0.20-0.22, no gain.) */
-#define ES_DETECT_SPECK_CROWD 0.02f /* a speck with more of its probes than this on other candidates of its polarity... */
-#define ES_DETECT_SPECK_OTHER 0.05f /* ...or than this on the other polarity's is texture (pebbles, foliage) */
-#define ES_DETECT_DEPTH 0.5f       /* 0..0.7, 0.5: a line's or speck's seeds are at least this deep on average, their contrast (top-hat) over the room their background leaves (its level for a dark defect, 255 less it for a bright one): dust, hair and scratches are near black or near the paper's white, a photo's own thin line (rigging, a gutter, a roof's edge) mostly a partial dip, blurred by the lens. With ES_DETECT_FLOOR 40: 0.45 F1 0.635, false area 0.170 % (held-out 0.518, 0.155 %); 0.5 0.625, 0.145 % (0.514, 0.143 %). Averaged over all of a line's pixels instead of its seeds (the rims are shallow), lines only, with the speck test below: 0.3 0.630, 0.222 %; 0.4 0.638, 0.173 %; 0.5 0.592, 0.143 % (seeds, the same: 0.45 0.637, 0.173 %; 0.5 0.630, 0.154 %; 0.55 0.596, 0.146 %) */
 #define ES_DETECT_DEPTH_SOFT 8.f   /* levels added to the room: a dark background's noise does not make a shallow dip deep */
 #define ES_DETECT_BORDER 8         /* px: a component mostly this close to the photo's edge is its frame (3: F1 0.588, false area 0.36 %, and the real scan c's frame line flagged) */
 #define ES_DETECT_EDGE 1.5f        /* a component whose background's gradient exceeds this times its contrast / 11 px is along an edge, not a defect */
@@ -90,6 +85,31 @@
  * was tried and not kept: ratio 1, dev F1 0.606, 0.242 %, held-out 0.497, 0.179 % (about even);
  * 0.6, 0.541, 0.260 % and 0.448, 0.291 %: the eval's semi-transparent dark damage keeps its
  * surroundings' saturation as a photo's darker line of its own colour does. src/repair/README.md.) */
+
+/* The verdict. Each component (every line; specks of at most ES_DETECT_SPECK_MAX px) is
+ * described by ES_DETECT_FEATURES numbers (detect.c's features(): its size, seeds, box, the
+ * clutter and other-polarity candidates among its probes, the colour test, the seeds' depth,
+ * contrast, background gradient, line support, width, extent, frame, the shape tests' verdict)
+ * and scored by gradient-boosted trees fitted on synthetic damage (src/repair/detect_model.h,
+ * written by tools/eval/fit_detect.py: Kodak with three damage seeds other than the eval's,
+ * and the clean originals). A component is kept when its probability of being damage is at
+ * least ES_DETECT_P, from ES_DETECT_P_LO at sensitivity 0 to ES_DETECT_P_HI at 1 (linear in
+ * the log-odds on each side of 0.5). The hand-set thresholds it replaced (clutter 2 %, the
+ * speck's 2 % and 5 %, the seeds' depth 0.5, the colour test as a veto) gave dev F1 0.625 at
+ * a false area of 0.145 %: src/repair/README.md. */
+#define ES_DETECT_FEATURES 20
+#define ES_DETECT_SPECK_MAX 60     /* a speck candidate over this many px is texture and not scored (the shape tests' ES_DETECT_SPECK is a feature) */
+#define ES_DETECT_P 0.8f           /* 0.5..0.95, 0.8: the probability a kept component has at the default sensitivity (fit_detect.py's cross-validation on dev: see README) */
+#define ES_DETECT_P_LO 0.97f       /* at sensitivity 0 */
+#define ES_DETECT_P_HI 0.35f        /* at sensitivity 1 */
+
+/* A look at every scored component (tools/fit/detect_features.c): its features, its pixels
+ * (indices into the w x h plane) and its score (log-odds). Called from the detector's
+ * threads (one per polarity); NULL in the product. */
+typedef struct {
+  void (*component)(void *arg, const float *features, const int *pixels, int count, float score);
+  void *arg;
+} es_detect_hook;
 
 /* Fill the masked pixels of a window in place: px is w x h x ch floats (ch 1 or 3), mask
  * w x h (non-zero: to fill; every other pixel is known). radius in pixels; mu 0 gives
@@ -114,7 +134,13 @@ int es_repair_depth(const uint8_t *mask, int w, int h);
 
 /* Detection on a luminance plane (w x h, 0..255) and, for a colour photo, its chroma (max - min
  * of R, G, B; NULL for grey): writes mask (w x h, 1 = defect). The image's pool runs the
- * per-row stages. Returns 0, or -1 out of memory. */
-int es_repair_detect(pthreadpool_t pool, const float *lum, const uint8_t *chroma, int w, int h, float sensitivity, int grow, uint8_t *mask);
+ * per-row stages; hook (or NULL) sees every scored component. Returns 0, or -1 out of memory. */
+int es_repair_detect(pthreadpool_t pool, const float *lum, const uint8_t *chroma, int w, int h, float sensitivity, int grow,
+                     const es_detect_hook *hook, uint8_t *mask);
+
+/* The planes detection reads from a photo: the luminance (0..255) and, for 3 or 4 channels,
+ * the saturation ((max - min) / max of R, G, B, x 255; *chroma NULL for grey), computed
+ * over the pool. Both malloc'd; returns 0, or -1 out of memory. */
+int es_repair_planes(pthreadpool_t pool, const studio_image *in, float **lum, uint8_t **chroma);
 
 #endif
