@@ -4,10 +4,12 @@
  * a clean photo of thin dark structures of its own (boards and their gaps, grain, mortar); bad
  * masks and options refused with reasons; cancellation; grey and alpha; wide holes healed with
  * the bricks around them (not smeared, nothing from far away), alike on any thread count, and
- * cancelled inside and between them. */
+ * cancelled inside and between them; the detector's trees read only features it computes. */
 #include "check.h"
 #include "fixtures.h"
 #include "api/studio.h"
+#include "repair/repair.h"
+#include "repair/detect_model.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -433,8 +435,25 @@ static void wide_cancel(void) {
   studio_image_free(&img); studio_image_free(&mask);
 }
 
+/* detect_model.h is written by a fit (tools/eval/fit_detect.py) on detect.c's features: a change
+ * to their number without a refit, or a header cut short, would read past them or past a tree. */
+static void detector_model_shape(void) {
+  const int nodes = (int)(sizeof ES_DM_NODE / sizeof ES_DM_NODE[0]);
+  int bad = 0, leaves = 0;
+  for (int i = 0; i < nodes; i++) {
+    const int f = ES_DM_NODE[i].f;
+    if (f < 0) { leaves++; continue; }
+    bad += f >= ES_DETECT_FEATURES || ES_DM_NODE[i].l <= i || ES_DM_NODE[i].r <= i || ES_DM_NODE[i].l >= nodes || ES_DM_NODE[i].r >= nodes;
+  }
+  for (int t = 0; t < ES_DM_TREES; t++) bad += ES_DM_ROOT[t] < 0 || ES_DM_ROOT[t] >= nodes;
+  printf("  detector model: %d trees, %d nodes, %d leaves\n", ES_DM_TREES, nodes, leaves);
+  CHECKF(!bad, "detector model: %d nodes or roots out of range (features < %d, children after their parent)", bad, ES_DETECT_FEATURES);
+  CHECK(leaves > ES_DM_TREES);
+}
+
 int main(void) {
   ctx = studio_create(NULL);
+  detector_model_shape();
   heal_known_mask();
   clean_texture();
   detector_edges_texture();
