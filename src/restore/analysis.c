@@ -146,8 +146,9 @@ studio_status es_fade_analyze(studio_ctx *ctx, const studio_image *in, es_fade *
   float lin[256];
   for (int i = 0; i < 256; i++) lin[i] = es_srgb_to_linear(i / 255.f);
   bj.lin = lin;
-  float *v = malloc(sizeof(float) * 3 * n), *d = malloc(sizeof(float) * 3 * n), *tmp = malloc(sizeof(float) * n);
-  unsigned char *ok = malloc(n);
+  /* d and ok zeroed: GCC cannot see that every place is written before the edges read it */
+  float *v = malloc(sizeof(float) * 3 * n), *d = calloc(3 * n, sizeof(float)), *tmp = malloc(sizeof(float) * n);
+  unsigned char *ok = calloc(n, 1);
   if (!v || !d || !tmp || !ok) { free(v); free(d); free(tmp); free(ok); return es_fail(ctx, STUDIO_E_NOMEM, "out of memory"); }
   bj.out = v;
   es_parallel_tiles(ctx->pool, (size_t)bj.sh, 8, box_rows, &bj);
