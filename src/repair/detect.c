@@ -435,7 +435,8 @@ static int label(const comp_in *in, int mode, int agree, int *lab, int *stack, i
     f.depth = f.peak ? (float)(dsum / f.peak) : 0.f;
     f.mc = (float)(csum / np); f.mg = (float)(gsum / np); f.lsm = (float)(lsum / np) * (1.f / 255.f); f.cin = (float)(chsum / np);
     const float width = f.width = 2.f * (float)np / (float)(f.perim > 0 ? f.perim : 1);
-    const float ext = f.ext = sqrtf((float)((f.bx1 - f.bx0 + 1) * (f.bx1 - f.bx0 + 1) + (f.by1 - f.by0 + 1) * (f.by1 - f.by0 + 1)));
+    const double bw = f.bx1 - f.bx0 + 1, bh = f.by1 - f.by0 + 1; /* in double: a 32768 px box's squares overflow an int */
+    const float ext = f.ext = (float)sqrt(bw * bw + bh * bh);
     const int edge = f.mg > ES_DETECT_EDGE * f.mc / 11.f;
     const int frame = f.border * 2 > np;
     if (mode == 0) f.keep = width <= ES_DETECT_MAX_WIDTH && ext >= in->dp->length && f.peak >= in->dp->seeds && f.lsm >= ES_DETECT_LINE_MEAN && !edge && !frame;
