@@ -87,7 +87,7 @@ def fit(rows):
     return m
 
 
-def report(train, test, photos, truth_px):
+def report(train, test, photos, truth_px, clean_px):
     """The cross-validation by photo, printed: recall, precision, clean area per threshold."""
     score = np.full(len(test), np.nan)
     for k in range(4):
@@ -97,7 +97,6 @@ def report(train, test, photos, truth_px):
         score[te] = m.predict_proba(test[te, 2:2 + NF])[:, 1]
     dmg = test[:, 1] == 1
     n, near = test[:, 2 + NF], test[:, 3 + NF]
-    clean_px = photos * 768 * 512
     print("\ncross-validation by photo (4 folds), the eval seed's damage; no tolerance, no grow")
     print("| P(damage) at least | recall | precision | clean area % |\n|---:|---:|---:|---:|")
     for t in (0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95):
@@ -159,9 +158,10 @@ def main():
     with Pool(min(2, os.cpu_count() or 1)) as pool:
         train = table(pool, clean, seeds + [None])
         test = table(pool, clean, [EVAL_SEED, None])
-        truth_px = sum(np.count_nonzero(cv2.imread(damaged((p, EVAL_SEED))[1], cv2.IMREAD_GRAYSCALE)) for p in clean)
+        labels = [cv2.imread(damaged((p, EVAL_SEED))[1], cv2.IMREAD_GRAYSCALE) for p in clean]
+    truth_px, clean_px = sum(np.count_nonzero(m) for m in labels), sum(m.size for m in labels)
     print(f"training: {len(train)} components ({int((train[:, 1] == 1).sum())} on damaged photos), seeds {args.seeds}")
-    report(train, test, len(clean), truth_px)
+    report(train, test, len(clean), truth_px, clean_px)
     if args.write:
         header(fit(train), seeds, train)
 
