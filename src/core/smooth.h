@@ -2,10 +2,13 @@
 #ifndef STUDIO_SMOOTH_H
 #define STUDIO_SMOOTH_H
 
+/* x held to lo..hi. */
+static inline float es_clampf(float x, float lo, float hi) { return x < lo ? lo : x > hi ? hi : x; }
+
 /* 0 below e0, 1 above e1, a smooth cubic between. */
 static inline float es_smoothstep(float e0, float e1, float x) {
   float u = (x - e0) / (e1 - e0);
-  u = u < 0.f ? 0.f : u > 1.f ? 1.f : u;
+  u = es_clampf(u, 0.f, 1.f);
   return u * u * (3.f - 2.f * u);
 }
 

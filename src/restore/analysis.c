@@ -185,8 +185,8 @@ studio_status es_fade_analyze(studio_ctx *ctx, const studio_image *in, es_fade *
       dir[0] = cbrt(w[0] / w[1]);
       dir[2] = cbrt(w[2] / w[1]);
     }
-    out->k[0] = (float)(dir[0] / ES_FADE_PRIOR_R);
-    out->k[2] = (float)(dir[2] / ES_FADE_PRIOR_B);
+    out->k[0] = es_clampf((float)(dir[0] / ES_FADE_PRIOR_R), ES_FADE_K_RED_LO, ES_FADE_K_RED_HI);
+    out->k[2] = es_clampf((float)(dir[2] / ES_FADE_PRIOR_B), ES_FADE_K_BLUE_LO, ES_FADE_K_BLUE_HI);
   }
   for (size_t i = 0; i < n; i++)
     for (int c = 0; c < 3; c++) d[3 * i + c] /= out->k[c];
@@ -212,6 +212,7 @@ studio_status es_fade_analyze(studio_ctx *ctx, const studio_image *in, es_fade *
   }
   const float spread = m >= 64 ? tint_beside_tone(tp, m, tmp) * out->gain : 0.f; /* as restored: a fade takes chroma with range */
   free(tp);
+  out->tint = spread;
   out->colour = es_smoothstep(ES_FADE_MONO0, ES_FADE_MONO1, spread);
 
   /* how far this lies from unfaded photos */
@@ -220,7 +221,8 @@ studio_status es_fade_analyze(studio_ctx *ctx, const studio_image *in, es_fade *
   float ev = 0.f;
   for (int i = 0; i < 5; i++) ev += f[i] * f[i];
   out->evidence = sqrtf(ev);
-  out->strength = ES_FADE_AUTO_MAX * es_smoothstep(ES_FADE_AUTO0, ES_FADE_AUTO1, out->evidence) * out->colour;
+  const float top = es_clampf(ES_FADE_AUTO_TOP - ES_FADE_AUTO_BY_GAIN * logf(out->gain) - ES_FADE_AUTO_BY_COLOUR * spread, 0.f, 1.f);
+  out->strength = top * es_smoothstep(ES_FADE_AUTO0, ES_FADE_AUTO1, out->evidence) * out->colour;
   free(v); free(d); free(tmp); free(ok);
   return STUDIO_OK;
 }

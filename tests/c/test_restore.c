@@ -91,6 +91,21 @@ static void known_fade_recovered(const float *d) {
   studio_image_free(&original); studio_image_free(&faded);
 }
 
+/* Blue's density steps 2.2x green's is no dye balance a fade leaves (yellow at most 1.0 of its
+ * density against magenta's 0.6): the estimate is held to the plausible end (fade.h), not
+ * followed into a correction that paints the photo blue's complement. */
+static void implausible_retention_held(const float *d) {
+  const float ret[3] = {0.7f, 0.45f, 1.0f}, none[3] = {0, 0, 0};
+  studio_image faded = print(d, ret, none, 0.02f), out = {0};
+  studio_fade_report r;
+  studio_restore_options o;
+  studio_restore_defaults(&o);
+  CHECKF(studio_restore(ctx, &faded, &o, &out, &r) == STUDIO_OK, "restore: %s", studio_error(ctx));
+  CHECKF(fabsf(r.retention[2] - 1.f / 0.6f) < 1e-3f, "blue retention %.3f, held at %.3f (measured beyond)", r.retention[2], 1.f / 0.6f);
+  CHECKF(r.retention[0] > 0.4f / 0.9f - 1e-3f && r.retention[0] < 0.8f / 0.6f + 1e-3f, "red retention %.3f within the dyes' range", r.retention[0]);
+  studio_image_free(&out); studio_image_free(&faded);
+}
+
 static void unfaded_and_sepia_left_alone(const float *colour, const float *grey) {
   const float one[3] = {1, 1, 1}, none[3] = {0, 0, 0};
   studio_image photo = print(colour, one, none, 0.f), out = {0};
@@ -183,6 +198,7 @@ int main(void) {
   scene(grey, 0.f);
   scene(faint, 0.12f);
   known_fade_recovered(colour);
+  implausible_retention_held(colour);
   unfaded_and_sepia_left_alone(colour, grey);
   faint_colour_restored(faint);
   deep_tone_left_alone(grey);
