@@ -196,7 +196,7 @@ studio_status studio_restore(studio_ctx *ctx, const studio_image *in, const stud
 typedef struct {
   float sensitivity; /* 0..1, default 0.5: how much detection flags. Its threshold, 9 robust sigmas of
                         the local texture at 0, 3 at 0.5, 1 at 1, never under 40 levels of contrast
-                        (20 at 1), and the probability of being damage a defect needs (0.97 at 0, 0.8
+                        (20 at 1), and the probability of being damage a defect needs (0.97 at 0, 0.6
                         at 0.5, 0.35 at 1): higher finds fainter and shorter defects, and more false
                         alarms (src/repair/README.md) */
   int radius;        /* 2..12, default 5: the fill's reach in pixels (Telea's epsilon) */
