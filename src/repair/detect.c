@@ -3,7 +3,7 @@
  * 1. Top-hats: a thin dark defect is what a closing (max then min over a 7 px square) removes,
  *    closing - Y; a bright one Y - opening. Per 32 px block, the threshold of each is the
  *    largest of the median + k robust sigmas (1.4826 MAD: the photo's own texture and noise),
- *    1.5x its 90th percentile and a floor; bilinear between blocks.
+ *    1.25x its 90th percentile and a floor; bilinear between blocks.
  * 2. Profiles (the discriminating step): along 12 orientations, a pixel's contrast against
  *    BOTH sides of it along the normal (the brightest sample 2..4 px away on each side for a
  *    dark defect, the darker side counting, less half the sides' difference): a defect is a
@@ -174,7 +174,7 @@ typedef struct {
   int w, h, bw, bh, *x0;
 } thr_job;
 
-/* One row of blocks: median + k robust sigmas of the response, at least 1.5x the 90th
+/* One row of blocks: median + k robust sigmas of the response, at least 1.25x the 90th
  * percentile and the floor. */
 static void block_rows(void *arg, size_t start, size_t count) {
   const thr_job *j = arg;

@@ -110,7 +110,7 @@ def report(train, test, photos, truth_px, clean_px):
     n, near = test[:, 2 + NF], test[:, 3 + NF]
     print("\ncross-validation by photo (4 folds), the eval seed's damage; no tolerance, no grow")
     print("| P(damage) at least | recall | precision | clean area % |\n|---:|---:|---:|---:|")
-    for t in (0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95):
+    for t in (0.3, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9, 0.95):
         k = score >= t
         tp, kept = near[k & dmg].sum(), n[k & dmg].sum()
         print(f"| {t:.2f} | {tp / truth_px:.3f} | {tp / max(kept, 1):.3f} | {100 * n[k & ~dmg].sum() / clean_px:.4f} |")
