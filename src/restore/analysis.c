@@ -212,7 +212,6 @@ studio_status es_fade_analyze(studio_ctx *ctx, const studio_image *in, es_fade *
   }
   const float spread = m >= 64 ? tint_beside_tone(tp, m, tmp) * out->gain : 0.f; /* as restored: a fade takes chroma with range */
   free(tp);
-  out->tint = spread;
   out->colour = es_smoothstep(ES_FADE_MONO0, ES_FADE_MONO1, spread);
 
   /* how far this lies from unfaded photos */

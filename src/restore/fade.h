@@ -93,7 +93,6 @@ typedef struct {
   float lo, hi;     /* the range of mean density after that (ES_FADE_SPAN_Q percentiles) */
   float gain;       /* >= 1: (ES_FADE_DMAX - ES_FADE_DMIN) / (hi - lo) */
   float evidence, colour, strength;
-  float tint;       /* the colour test's RMS (what `colour` eases in from) */
 } es_fade;
 
 /* The fade of an image of 3 or 4 channels (alpha ignored). */

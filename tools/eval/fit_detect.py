@@ -64,24 +64,22 @@ def damaged(task):
 
 
 def features(task):
-    """Rows [photo index, damaged?, features..., pixels, pixels near damage] of one photo, its
-    components as the detector finds them at the given sensitivity."""
-    index, img, lab, sens = task
-    out = subprocess.run([TOOL, img, lab or "-", str(sens)], check=True, capture_output=True, text=True).stdout
+    """Rows [photo index, damaged?, features..., pixels, pixels near damage] of one photo."""
+    index, img, lab = task
+    out = subprocess.run([TOOL, img] + ([lab] if lab else []), check=True, capture_output=True, text=True).stdout
     rows = np.array([[float(v) for v in line.split()[:NF + 2]] for line in out.splitlines()], np.float64).reshape(-1, NF + 2)
     return np.column_stack([np.full(len(rows), index), np.full(len(rows), 1.0 if lab else 0.0), rows])
 
 
-def table(pool, clean, seeds, sens=(0.5,)):
-    """All rows for the given seeds' damage (seed None: the clean originals), with the components
-    found at each sensitivity in sens."""
+def table(pool, clean, seeds):
+    """All rows for the given seeds' damage (seed None: the clean originals)."""
     tasks = []
     for seed in seeds:
         if seed is None:
             made = [(p, None) for p in clean]
         else:
             made = pool.map(damaged, [(p, seed) for p in clean])
-        tasks += [(i, img, lab, s) for s in sens for i, (img, lab) in enumerate(made)]
+        tasks += [(i, img, lab) for i, (img, lab) in enumerate(made)]
     return np.concatenate(pool.map(features, tasks))
 
 
@@ -157,7 +155,6 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seeds", default="11,12,13")
     ap.add_argument("--extra", default=",".join(EXTRA), help="more photo folders under $ES_SHARED/datasets, comma-separated, trained on as Kodak is (\"\": Kodak alone)")
-    ap.add_argument("--sens", default="0.5", help="sensitivities whose components are trained on, comma-separated")
     ap.add_argument("--write", action="store_true", help="write src/repair/detect_model.h")
     args = ap.parse_args()
     try:
@@ -174,7 +171,7 @@ def main():
     clean = [p for d in sets for p in list_images(os.path.join(SHARED, "datasets", d))]
     seeds = [int(s) for s in args.seeds.split(",")]
     with Pool(min(2, os.cpu_count() or 1)) as pool:
-        train = table(pool, clean, seeds + [None], [float(v) for v in args.sens.split(",")])
+        train = table(pool, clean, seeds + [None])
         test = table(pool, clean, [EVAL_SEED, None])
         labels = [cv2.imread(damaged((p, EVAL_SEED))[1], cv2.IMREAD_GRAYSCALE) for p in clean]
     truth_px, clean_px = sum(np.count_nonzero(m) for m in labels), sum(m.size for m in labels)
