@@ -257,8 +257,8 @@ async function select(item) {
   for (const i of items) i.el.classList.toggle('selected', i === item);
   item.el.querySelector('button').setAttribute('aria-current', 'true');
   for (const i of items) if (i !== item) i.el.querySelector('button').removeAttribute('aria-current');
-  showMessage(item.status === 'error' || item.status === 'failed' ? item.error
-    : item.done?.mode === 'restore' && item.status === 'done' ? restoreNote(item, JSON.parse(item.done.options)) : '');
+  if (item.status === 'error' || item.status === 'failed') showMessage(item.error);
+  else showRestoreNote(item.done?.mode === 'restore' && item.status === 'done' ? restoreNote(item, JSON.parse(item.done.options)) : '');
   updateControls();
   if (item.status === 'error' || item.status === 'queued' || item.status === 'opening') { viewer.clear(); hints.select(item); mask.select(item); return; }
   if (restarting) return; // the worker is being replaced after a cancel: pump() shows it after
@@ -327,6 +327,7 @@ function setPending(m) {
 
 function setMode(m) {
   mode = m;
+  if (m !== 'restore' && restoreNoteShown) showMessage(''); // why Restore colour left a photo: not news in another mode
   for (const b of document.querySelectorAll('.mode')) b.setAttribute('aria-pressed', String(b.dataset.mode === m));
   for (const f of document.querySelectorAll('form.panel')) f.hidden = f.dataset.mode !== m;
   hints.setMode(m);
@@ -401,7 +402,7 @@ async function run(item, m) {
     item.el.dataset.lightAfter = r.look.lightness.toFixed(4);
     if (r.fade) item.fade = r.fade;
     state(item, 'done', m === 'restore' ? restoredText(item, opts) : DONE[m]);
-    if (item === selected && m === 'restore') { showMessage(restoreNote(item, opts)); showAutoStrength(); }
+    if (item === selected && m === 'restore') { showRestoreNote(restoreNote(item, opts)); showAutoStrength(); }
     if (item === selected) { await showResult(item); item.el.dataset.shownMs = Math.round(performance.now() - t0); }
     return true;
   } catch (e) {
@@ -614,7 +615,9 @@ $('#clear').addEventListener('click', () => {
 
 // ---------------------------------------------------------------- chrome
 
-function showMessage(text) { $('#message').textContent = text; }
+let restoreNoteShown = false; // the message is restoreNote()'s, which belongs to Restore colour's mode
+function showMessage(text) { $('#message').textContent = text; restoreNoteShown = false; }
+function showRestoreNote(text) { showMessage(text); restoreNoteShown = !!text; }
 
 function updateControls() {
   const busy = !!working || restarting, item = selected;

@@ -48,6 +48,9 @@ test('Restore colour on a batch: a faded print restored, a good photo and a sepi
   await waitState(page, 'good.png', ['done']);
   await page.getByRole('button', { name: 'sepia.png', exact: true }).click();
   await page.waitForFunction(() => /sepia\.png looks like a monochrome print .*Colorize gives it colour/.test(document.querySelector('#message').textContent));
+  // that note is Restore colour's: another mode (Repair only shows its mask) does not keep it
+  await page.getByRole('button', { name: 'Repair' }).click();
+  assert.equal(await page.textContent('#message'), '');
 
   // Download all: every result as NAME-restored.png
   const zip = await download(page, 'Download all');
